@@ -1,0 +1,1 @@
+"""Channel adapters: one module per outside system, no database, no Flask."""

@@ -1,0 +1,1 @@
+"""Pure rules: the working-day calendar, reply promises and their configuration."""

@@ -1,0 +1,276 @@
+"""Reading the municipality, calendar and promise sections of the configuration.
+
+The configuration is a TOML file; Svarfrist ships Alver kommune's rules as
+defaults (``rules/defaults.toml``) and a municipality's file overrides them.
+Every problem is collected, so one run of ``svarfrist config check`` lists all
+of them, each naming the file, the key and what is expected.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+
+from rules.calendar import WEEKDAYS, Calendar, CalendarError, OpeningHours, Period
+from rules.promises import CHANNELS, ChannelPromise, PromiseError, parse_rule
+
+DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
+LANGUAGES = ("nn", "nb", "en")
+RULES_SECTIONS = ("municipality", "calendar", "promises")
+MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a configuration file."""
+
+    key: str
+    message: str
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; ``problems`` lists every reason."""
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__("\n".join(f"{source}: {p.key}: {p.message}" for p in problems))
+
+
+@dataclass(frozen=True)
+class Municipality:
+    name: str
+    language: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class RulesConfig:
+    """The municipality, its calendar and the promise rule of every channel."""
+
+    municipality: Municipality
+    calendar: Calendar
+    promises: dict[str, ChannelPromise]
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file; unreadable or malformed files raise :class:`ConfigError`."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as error:
+        raise ConfigError(str(path), [Problem("(file)", f"cannot be read: {error.strerror}")])
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(str(path), [Problem("(file)", f"is not valid TOML: {error}")])
+
+
+def with_defaults(data: dict[str, Any]) -> dict[str, Any]:
+    """Lay a municipality's rules sections over the shipped defaults, key by key."""
+    merged = read_toml(DEFAULTS_PATH)
+    for section in RULES_SECTIONS:
+        own = data.get(section, {})
+        merged[section] = {**merged[section], **own} if isinstance(own, dict) else own
+    return merged
+
+
+def parse_rules(data: dict[str, Any], problems: list[Problem]) -> RulesConfig | None:
+    """Build the rules from defaults-merged data, appending every problem found."""
+    before = len(problems)
+    municipality = _municipality(data.get("municipality"), problems)
+    calendar = _calendar(data.get("calendar"), municipality, problems)
+    promises = _promises(data.get("promises"), problems)
+    if len(problems) > before or municipality is None or calendar is None:
+        return None
+    return RulesConfig(municipality, calendar, promises)
+
+
+def _table(value: Any, key: str, problems: list[Problem]) -> dict[str, Any] | None:
+    if isinstance(value, dict):
+        return value
+    problems.append(Problem(key, f"expected a table, got {value!r}"))
+    return None
+
+
+def _unknown_keys(table: dict[str, Any], known: tuple[str, ...], key: str, problems: list[Problem]):
+    for name in table:
+        if name not in known:
+            problems.append(
+                Problem(f"{key}.{name}", "unknown key; expected one of " + ", ".join(known))
+            )
+
+
+def _municipality(value: Any, problems: list[Problem]) -> Municipality | None:
+    table = _table(value, "municipality", problems)
+    if table is None:
+        return None
+    _unknown_keys(table, ("name", "language", "timezone"), "municipality", problems)
+    name, language, zone = table.get("name"), table.get("language"), table.get("timezone")
+    if not isinstance(name, str) or not name.strip():
+        problems.append(Problem("municipality.name", f"expected the municipality's name, got {name!r}"))
+    if language not in LANGUAGES:
+        problems.append(
+            Problem("municipality.language", f"expected one of {', '.join(LANGUAGES)}, got {language!r}")
+        )
+    if not _is_zone(zone):
+        problems.append(
+            Problem("municipality.timezone", f'expected an IANA time zone such as "Europe/Oslo", got {zone!r}')
+        )
+        return None
+    return Municipality(str(name), str(language), zone)
+
+
+def _is_zone(value: Any) -> bool:
+    if not isinstance(value, str) or not value:
+        return False
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _calendar(value: Any, municipality: Municipality | None, problems: list[Problem]) -> Calendar | None:
+    table = _table(value, "calendar", problems)
+    if table is None:
+        return None
+    _unknown_keys(table, ("country", "opening_hours", "special_days", "periods"), "calendar", problems)
+    before = len(problems)
+    country = table.get("country")
+    if country not in holidays.list_supported_countries():
+        problems.append(
+            Problem("calendar.country", f'expected an ISO country code known to the holidays package, such as "NO", got {country!r}')
+        )
+    weekly = _weekly(table.get("opening_hours"), "calendar.opening_hours", problems)
+    if weekly is not None and not weekly:
+        problems.append(Problem("calendar.opening_hours", "at least one weekday must be open"))
+    recurring, dated = _special_days(table.get("special_days", {}), problems)
+    periods = _periods(table.get("periods", []), problems)
+    if len(problems) > before or municipality is None:
+        return None
+    return Calendar(municipality.timezone, country, weekly, periods, recurring, dated)
+
+
+def _hours(value: Any, key: str, problems: list[Problem]) -> OpeningHours | None | bool:
+    """Opening hours, ``None`` for closed, or ``False`` when the value is wrong."""
+    if value == "closed":
+        return None
+    if not isinstance(value, str):
+        problems.append(Problem(key, f'expected "HH:MM-HH:MM" or "closed", got {value!r}'))
+        return False
+    try:
+        return OpeningHours.parse(value)
+    except CalendarError as error:
+        problems.append(Problem(key, str(error)))
+        return False
+
+
+def _weekly(value: Any, key: str, problems: list[Problem]) -> dict[int, OpeningHours] | None:
+    table = _table(value, key, problems)
+    if table is None:
+        return None
+    weekly = {}
+    for name, hours_text in table.items():
+        if name not in WEEKDAYS:
+            problems.append(
+                Problem(f"{key}.{name}", "unknown weekday; expected one of " + ", ".join(WEEKDAYS))
+            )
+            continue
+        hours = _hours(hours_text, f"{key}.{name}", problems)
+        if hours:
+            weekly[WEEKDAYS.index(name)] = hours
+    return weekly
+
+
+def _month_day(text: Any) -> tuple[int, int] | None:
+    match = MONTH_DAY.match(text) if isinstance(text, str) else None
+    if match is None:
+        return None
+    month, day = int(match[1]), int(match[2])
+    try:
+        date(2024, month, day)  # a leap year, so 02-29 is accepted
+    except ValueError:
+        return None
+    return month, day
+
+
+def _special_days(value: Any, problems: list[Problem]):
+    recurring: dict[tuple[int, int], OpeningHours | None] = {}
+    dated: dict[date, OpeningHours | None] = {}
+    table = _table(value, "calendar.special_days", problems)
+    for name, hours_text in (table or {}).items():
+        key = f'calendar.special_days."{name}"'
+        hours = _hours(hours_text, key, problems)
+        if hours is False:
+            continue
+        if (month_day := _month_day(name)) is not None:
+            recurring[month_day] = hours
+        elif ISO_DATE.match(name) and _iso_date(name) is not None:
+            dated[_iso_date(name)] = hours
+        else:
+            problems.append(
+                Problem(key, 'expected a recurring date "MM-DD" or a date "YYYY-MM-DD" as the key')
+            )
+    return recurring, dated
+
+
+def _iso_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _periods(value: Any, problems: list[Problem]) -> tuple[Period, ...]:
+    if not isinstance(value, list):
+        problems.append(Problem("calendar.periods", f"expected an array of tables ([[calendar.periods]]), got {value!r}"))
+        return ()
+    periods = []
+    for index, entry in enumerate(value):
+        key = f"calendar.periods[{index}]"
+        table = _table(entry, key, problems)
+        if table is None:
+            continue
+        _unknown_keys(table, ("name", "from", "to", "opening_hours"), key, problems)
+        start, end = _month_day(table.get("from")), _month_day(table.get("to"))
+        for edge, parsed in (("from", start), ("to", end)):
+            if parsed is None:
+                problems.append(Problem(f"{key}.{edge}", f'expected a date "MM-DD", got {table.get(edge)!r}'))
+        weekly = _weekly(table.get("opening_hours"), f"{key}.opening_hours", problems)
+        if start and end and weekly is not None:
+            periods.append(Period(str(table.get("name", f"period {index + 1}")), start, end, weekly))
+    return tuple(periods)
+
+
+def _promises(value: Any, problems: list[Problem]) -> dict[str, ChannelPromise]:
+    table = _table(value, "promises", problems)
+    promises = {}
+    for channel, entry in (table or {}).items():
+        key = f"promises.{channel}"
+        if channel not in CHANNELS:
+            problems.append(Problem(key, "unknown channel; expected one of " + ", ".join(CHANNELS)))
+            continue
+        rules = _table(entry, key, problems)
+        if rules is None:
+            continue
+        _unknown_keys(rules, ("due", "target"), key, problems)
+        if "due" not in rules:
+            problems.append(Problem(f"{key}.due", "missing; every channel needs a due rule"))
+            continue
+        parsed = {}
+        for name in ("due", "target"):
+            if name in rules:
+                try:
+                    parsed[name] = parse_rule(rules[name])
+                except PromiseError as error:
+                    problems.append(Problem(f"{key}.{name}", str(error)))
+        if "due" in parsed and len(parsed) == len(set(rules) & {"due", "target"}):
+            promises[channel] = ChannelPromise(parsed["due"], parsed.get("target"))
+    return promises
