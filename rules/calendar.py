@@ -25,6 +25,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # A calendar whose configuration closes every day would make the search for
 # the next working day run forever; two years is far beyond any real promise.
 SEARCH_LIMIT_DAYS = 2 * 366
+ONE_DAY = timedelta(days=1)
 
 
 class CalendarError(ValueError):
@@ -35,7 +36,7 @@ def require_aware(moment: datetime, name: str = "time") -> None:
     """Refuse a naive datetime with a message saying how to fix it."""
     if not isinstance(moment, datetime):
         raise CalendarError(f"{name} must be a datetime, got {type(moment).__name__}")
-    if moment.tzinfo is None or moment.utcoffset() is None:
+    if moment.utcoffset() is None:
         raise CalendarError(
             f"{name} {moment.isoformat()} has no time zone; give an aware datetime, "
             "for example 2026-11-20T10:00:00+01:00"
@@ -141,6 +142,9 @@ class Calendar:
     _zone: ZoneInfo = field(init=False, repr=False, compare=False)
     _holidays: holidays.HolidayBase = field(init=False, repr=False, compare=False)
     _days: dict[date, Day] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _later: dict[tuple[date, int], Day] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_zone", ZoneInfo(self.timezone))
@@ -167,7 +171,13 @@ class Calendar:
         opens_at = datetime.combine(on, hours.opens, tzinfo=self._zone)
         closes_at = datetime.combine(on, hours.closes, tzinfo=self._zone)
         return Day(
-            on, opens_at, closes_at, holiday, is_special, opens_at.timestamp(), closes_at.timestamp()
+            on,
+            opens_at,
+            closes_at,
+            holiday,
+            is_special,
+            opens_at.timestamp(),
+            closes_at.timestamp(),
         )
 
     def _hours_on(self, on: date, is_holiday: bool) -> tuple[OpeningHours | None, bool]:
@@ -212,7 +222,11 @@ class Calendar:
         """Every day from ``first`` on, up to the search limit."""
         for offset in range(SEARCH_LIMIT_DAYS):
             yield self.day(first + timedelta(days=offset))
-        raise CalendarError(
+        raise self._no_working_day(first)
+
+    @staticmethod
+    def _no_working_day(first: date) -> CalendarError:
+        return CalendarError(
             f"no working day within {SEARCH_LIMIT_DAYS} days after {first.isoformat()}; "
             "check the opening hours and closed days in the configuration"
         )
@@ -229,11 +243,14 @@ class Calendar:
 
     def add_working_days(self, after: date, count: int) -> Day:
         """The ``count``-th working day after ``after``; ``after`` itself never counts."""
-        if count < 1:
-            raise CalendarError(f"number of working days must be at least 1, got {count}")
-        found = self.day(after)
-        for _ in range(count):
-            found = self.next_working_day(found.date)
+        found = self._later.get((after, count))
+        if found is None:
+            if count < 1:
+                raise CalendarError(f"number of working days must be at least 1, got {count}")
+            found = self.day(after)
+            for _ in range(count):
+                found = self.next_working_day(found.date)
+            self._later[(after, count)] = found
         return found
 
     def add_working_hours(self, start: datetime, hours: float) -> datetime:
@@ -247,15 +264,18 @@ class Calendar:
             raise CalendarError(f"number of working hours must be positive, got {hours}")
         moment = start.timestamp()
         remaining = hours * 3600.0
-        for candidate in self.days_from(self.local_date(start)):
-            if candidate.opens_at is None or moment >= candidate.closes_ts:
-                continue
-            begin = max(moment, candidate.opens_ts)
-            available = candidate.closes_ts - begin
-            if remaining <= available:
-                return datetime.fromtimestamp(begin + remaining, self._zone)
-            remaining -= available
-        raise AssertionError("days_from raises before running out")  # pragma: no cover
+        on = start.astimezone(self._zone).date()
+        # The hot path of the `working_hours` rule: a plain loop over the day cache.
+        for _ in range(SEARCH_LIMIT_DAYS):
+            current = self._days.get(on) or self.day(on)
+            if current.opens_at is not None and moment < current.closes_ts:
+                begin = max(moment, current.opens_ts)
+                available = current.closes_ts - begin
+                if remaining <= available:
+                    return datetime.fromtimestamp(begin + remaining, self._zone)
+                remaining -= available
+            on += ONE_DAY
+        raise self._no_working_day(start.date())
 
     def working_time_between(self, start: datetime, end: datetime) -> timedelta:
         """Opening time between two instants; negative when ``end`` is before ``start``."""
@@ -272,5 +292,5 @@ class Calendar:
             if current.opens_at is not None:
                 overlap = min(finish, current.closes_ts) - max(begin, current.opens_ts)
                 seconds += max(overlap, 0.0)
-            on += timedelta(days=1)
+            on += ONE_DAY
         return timedelta(seconds=seconds)

@@ -67,9 +67,11 @@ def read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except OSError as error:
-        raise ConfigError(str(path), [Problem("(file)", f"cannot be read: {error.strerror}")])
+        problem = Problem("(file)", f"cannot be read: {error.strerror}")
+        raise ConfigError(str(path), [problem]) from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(str(path), [Problem("(file)", f"is not valid TOML: {error}")])
+        problem = Problem("(file)", f"is not valid TOML: {error}")
+        raise ConfigError(str(path), [problem]) from None
 
 
 def with_defaults(data: dict[str, Any]) -> dict[str, Any]:
@@ -114,14 +116,21 @@ def _municipality(value: Any, problems: list[Problem]) -> Municipality | None:
     _unknown_keys(table, ("name", "language", "timezone"), "municipality", problems)
     name, language, zone = table.get("name"), table.get("language"), table.get("timezone")
     if not isinstance(name, str) or not name.strip():
-        problems.append(Problem("municipality.name", f"expected the municipality's name, got {name!r}"))
+        problems.append(
+            Problem("municipality.name", f"expected the municipality's name, got {name!r}")
+        )
     if language not in LANGUAGES:
         problems.append(
-            Problem("municipality.language", f"expected one of {', '.join(LANGUAGES)}, got {language!r}")
+            Problem(
+                "municipality.language", f"expected one of {', '.join(LANGUAGES)}, got {language!r}"
+            )
         )
     if not _is_zone(zone):
         problems.append(
-            Problem("municipality.timezone", f'expected an IANA time zone such as "Europe/Oslo", got {zone!r}')
+            Problem(
+                "municipality.timezone",
+                f'expected an IANA time zone such as "Europe/Oslo", got {zone!r}',
+            )
         )
         return None
     return Municipality(str(name), str(language), zone)
@@ -137,16 +146,24 @@ def _is_zone(value: Any) -> bool:
     return True
 
 
-def _calendar(value: Any, municipality: Municipality | None, problems: list[Problem]) -> Calendar | None:
+def _calendar(
+    value: Any, municipality: Municipality | None, problems: list[Problem]
+) -> Calendar | None:
     table = _table(value, "calendar", problems)
     if table is None:
         return None
-    _unknown_keys(table, ("country", "opening_hours", "special_days", "periods"), "calendar", problems)
+    _unknown_keys(
+        table, ("country", "opening_hours", "special_days", "periods"), "calendar", problems
+    )
     before = len(problems)
     country = table.get("country")
     if country not in holidays.list_supported_countries():
         problems.append(
-            Problem("calendar.country", f'expected an ISO country code known to the holidays package, such as "NO", got {country!r}')
+            Problem(
+                "calendar.country",
+                "expected a country code known to the holidays package, "
+                f'such as "NO", got {country!r}',
+            )
         )
     weekly = _weekly(table.get("opening_hours"), "calendar.opening_hours", problems)
     if weekly is not None and not weekly:
@@ -158,18 +175,13 @@ def _calendar(value: Any, municipality: Municipality | None, problems: list[Prob
     return Calendar(municipality.timezone, country, weekly, periods, recurring, dated)
 
 
-def _hours(value: Any, key: str, problems: list[Problem]) -> OpeningHours | None | bool:
-    """Opening hours, ``None`` for closed, or ``False`` when the value is wrong."""
+def _parse_hours(value: Any) -> OpeningHours | None:
+    """Opening hours from ``"HH:MM-HH:MM"``, or ``None`` for ``"closed"``."""
     if value == "closed":
         return None
     if not isinstance(value, str):
-        problems.append(Problem(key, f'expected "HH:MM-HH:MM" or "closed", got {value!r}'))
-        return False
-    try:
-        return OpeningHours.parse(value)
-    except CalendarError as error:
-        problems.append(Problem(key, str(error)))
-        return False
+        raise CalendarError(f'expected "HH:MM-HH:MM" or "closed", got {value!r}')
+    return OpeningHours.parse(value)
 
 
 def _weekly(value: Any, key: str, problems: list[Problem]) -> dict[int, OpeningHours] | None:
@@ -183,8 +195,12 @@ def _weekly(value: Any, key: str, problems: list[Problem]) -> dict[int, OpeningH
                 Problem(f"{key}.{name}", "unknown weekday; expected one of " + ", ".join(WEEKDAYS))
             )
             continue
-        hours = _hours(hours_text, f"{key}.{name}", problems)
-        if hours:
+        try:
+            hours = _parse_hours(hours_text)
+        except CalendarError as error:
+            problems.append(Problem(f"{key}.{name}", str(error)))
+            continue
+        if hours is not None:
             weekly[WEEKDAYS.index(name)] = hours
     return weekly
 
@@ -207,8 +223,10 @@ def _special_days(value: Any, problems: list[Problem]):
     table = _table(value, "calendar.special_days", problems)
     for name, hours_text in (table or {}).items():
         key = f'calendar.special_days."{name}"'
-        hours = _hours(hours_text, key, problems)
-        if hours is False:
+        try:
+            hours = _parse_hours(hours_text)
+        except CalendarError as error:
+            problems.append(Problem(key, str(error)))
             continue
         if (month_day := _month_day(name)) is not None:
             recurring[month_day] = hours
@@ -230,7 +248,12 @@ def _iso_date(text: str) -> date | None:
 
 def _periods(value: Any, problems: list[Problem]) -> tuple[Period, ...]:
     if not isinstance(value, list):
-        problems.append(Problem("calendar.periods", f"expected an array of tables ([[calendar.periods]]), got {value!r}"))
+        problems.append(
+            Problem(
+                "calendar.periods",
+                f"expected an array of tables ([[calendar.periods]]), got {value!r}",
+            )
+        )
         return ()
     periods = []
     for index, entry in enumerate(value):
@@ -242,10 +265,14 @@ def _periods(value: Any, problems: list[Problem]) -> tuple[Period, ...]:
         start, end = _month_day(table.get("from")), _month_day(table.get("to"))
         for edge, parsed in (("from", start), ("to", end)):
             if parsed is None:
-                problems.append(Problem(f"{key}.{edge}", f'expected a date "MM-DD", got {table.get(edge)!r}'))
+                problems.append(
+                    Problem(f"{key}.{edge}", f'expected a date "MM-DD", got {table.get(edge)!r}')
+                )
         weekly = _weekly(table.get("opening_hours"), f"{key}.opening_hours", problems)
         if start and end and weekly is not None:
-            periods.append(Period(str(table.get("name", f"period {index + 1}")), start, end, weekly))
+            periods.append(
+                Period(str(table.get("name", f"period {index + 1}")), start, end, weekly)
+            )
     return tuple(periods)
 
 

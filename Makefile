@@ -1,0 +1,62 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Both create the virtual environment in .venv on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+CATALOGS := $(wildcard translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+
+.PHONY: run test lint format bench translations update-catalogs system-packages clean
+
+run: $(INSTALLED) translations
+	$(BIN)/svarfrist config check
+	$(BIN)/svarfrist promise --channel email
+	$(BIN)/svarfrist promise --channel callback
+
+test: $(INSTALLED) translations
+	$(BIN)/pytest -n auto
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(INSTALLED) translations
+	$(BIN)/python bench/promises.py
+
+translations: $(COMPILED)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(INSTALLED)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+# For developers after changing UI text: re-extract and merge into every catalog.
+update-catalogs: $(INSTALLED)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+		--project svarfrist --copyright-holder "Svarfrist contributors" \
+		-o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location --width 100
+
+$(INSTALLED): setup.cfg pyproject.toml | system-packages
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Debian packages the project needs; installed only when missing.
+system-packages:
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || $(call apt_install,python3-venv python3-pip)
+
+define apt_install
+	{ echo "Installing Debian packages: $(1)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $(1); }
+endef
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
+	find translations -name '*.mo' -delete

@@ -1,0 +1,104 @@
+"""The ``svarfrist`` command line: a Flask CLI group.
+
+Commands that only need the configuration (``config check``, ``promise``) run
+without building the app or touching a database, so they also work on a
+machine where only the configuration file exists.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+
+import click
+from flask.cli import FlaskGroup
+
+from inbox.app import create_app
+from inbox.config import Settings, config_path, load_settings
+from inbox.i18n import LANGUAGES, Language
+from inbox.promise_text import explain
+from rules.config import ConfigError
+from rules.promises import CHANNELS
+
+cli = FlaskGroup(
+    name="svarfrist",
+    create_app=create_app,
+    add_default_commands=True,
+    help="Svarfrist: one inbox for every channel, with a reply promise for every message.",
+)
+
+
+def settings_or_exit(path: str | None = None) -> Settings:
+    """Load the configuration, or print every problem and exit with status 1."""
+    try:
+        return load_settings(path)
+    except ConfigError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+
+
+@cli.group("config")
+def config_group() -> None:
+    """Check the configuration file."""
+
+
+@config_group.command("check", with_appcontext=False)
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+def config_check(path: str | None) -> None:
+    """Validate PATH (default: $SVARFRIST_CONFIG) and say "ok" or list every problem."""
+    settings_or_exit(path)
+    source = config_path(path)
+    click.echo(f"ok: {source}" if source else "ok: built-in defaults (SVARFRIST_CONFIG is not set)")
+
+
+class AwareDateTime(click.ParamType):
+    """An ISO 8601 date and time with a UTC offset."""
+
+    name = "datetime"
+
+    def convert(self, value, param, ctx) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO 8601 time such as 2027-03-24T16:00:00+01:00")
+        if parsed.tzinfo is None:
+            self.fail(f"{value!r} has no UTC offset; write it like 2027-03-24T16:00:00+01:00")
+        return parsed
+
+
+@cli.command("promise", with_appcontext=False)
+@click.option("--channel", required=True, type=click.Choice(CHANNELS), help="The channel.")
+@click.option(
+    "--received",
+    type=AwareDateTime(),
+    help="When the message came, ISO 8601 with offset (default: now).",
+)
+@click.option(
+    "--lang", type=click.Choice(LANGUAGES), help="Language (default: the municipality's)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def promise_command(
+    channel: str, received: datetime | None, lang: str | None, as_json: bool
+) -> None:
+    """Explain the reply promise for a message on CHANNEL received at a given time."""
+    rules = settings_or_exit().rules
+    calendar = rules.calendar
+    received = received or datetime.now(calendar.zone)
+    channel_rules = rules.promises[channel]
+    promise = channel_rules.promise(calendar, received)
+    if as_json:
+        record = {
+            "channel": channel,
+            "received": promise.received_at.isoformat(),
+            "target": promise.target_at.isoformat(),
+            "due": promise.due_at.isoformat(),
+            "rule": channel_rules.to_config(),
+        }
+        click.echo(json.dumps(record, ensure_ascii=False))
+        return
+    language = Language.load(lang or rules.municipality.language)
+    for line in explain(channel, channel_rules, promise, calendar, language):
+        click.echo(line)
