@@ -2,13 +2,89 @@
 
 from __future__ import annotations
 
-from flask import Flask
+import os
+import secrets
+from pathlib import Path
+from typing import Any
 
-from inbox.config import Settings, load_settings
+from flask import Flask, current_app, request, session
+from flask_login import current_user
+
+import inbox.database  # noqa: F401  (registers the SQLite connection settings)
+import inbox.models  # noqa: F401  (registers every table on the metadata)
+from inbox.config import INSTANCE_DIR, Settings, load_settings
+from inbox.extensions import babel, csrf, db, login_manager, migrate
+from inbox.i18n import LANGUAGES, TRANSLATIONS_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET_ENV = "SVARFRIST_SECRET_KEY"
+# Local development over plain HTTP (make run): session cookies without the Secure flag.
+PLAIN_HTTP_ENV = "SVARFRIST_PLAIN_HTTP"
 
 
-def create_app(settings: Settings | None = None) -> Flask:
-    """Build the application from validated settings (default: read ``SVARFRIST_CONFIG``)."""
-    app = Flask(__name__, static_folder="../static", template_folder="../templates")
-    app.extensions["svarfrist"] = settings or load_settings()
+def create_app(settings: Settings | None = None, **config: Any) -> Flask:
+    """Build the application from validated settings (default: read ``SVARFRIST_CONFIG``).
+
+    Keyword arguments override Flask configuration keys (tests use this).
+    """
+    settings = settings or load_settings()
+    app = Flask(
+        "inbox",
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get(PLAIN_HTTP_ENV) != "1",
+        REMEMBER_COOKIE_SECURE=os.environ.get(PLAIN_HTTP_ENV) != "1",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        BABEL_DEFAULT_LOCALE=settings.rules.municipality.language,
+        BABEL_DEFAULT_TIMEZONE=settings.rules.municipality.timezone,
+        BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS_DIR),
+        MAX_CONTENT_LENGTH=settings.max_attachment_bytes + 1024 * 1024,
+    )
+    app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ.get(SECRET_ENV) or _instance_secret()
+    app.extensions["svarfrist"] = settings
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_language)
+    _register_blueprints(app)
     return app
+
+
+def settings_of(app: Flask) -> Settings:
+    return app.extensions["svarfrist"]
+
+
+def _instance_secret() -> str:
+    """A signing key generated once per installation and kept out of the repository."""
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _select_language() -> str:
+    if current_user and current_user.is_authenticated:
+        return current_user.language
+    chosen = session.get("language")
+    if chosen in LANGUAGES:
+        return chosen
+    default = settings_of(current_app).rules.municipality.language
+    return request.accept_languages.best_match(LANGUAGES) or default
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Blueprints are added here as features arrive."""

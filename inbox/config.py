@@ -2,6 +2,12 @@
 
 The file is TOML. Sections this module does not know are reported as problems
 rather than ignored, so a misspelt section name never silently drops a rule.
+Secrets and the database URL can come from the environment instead, so the
+file itself can be kept in version control:
+
+- ``SVARFRIST_DATABASE_URL`` overrides ``[database] url``;
+- ``SVARFRIST_SECRET_KEY`` is the session signing key (without it one is
+  generated once and kept in the instance folder).
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rules.config import (
     RULES_SECTIONS,
@@ -21,7 +28,14 @@ from rules.config import (
 )
 
 CONFIG_ENV = "SVARFRIST_CONFIG"
-KNOWN_SECTIONS = RULES_SECTIONS
+DATABASE_ENV = "SVARFRIST_DATABASE_URL"
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+APP_SECTIONS = {
+    "database": {"url": str},
+    "storage": {"data_dir": str, "max_attachment_mb": int},
+    "intake": {"thread_window_days": int, "frontline": str},
+}
+KNOWN_SECTIONS = (*RULES_SECTIONS, *APP_SECTIONS)
 
 
 @dataclass(frozen=True)
@@ -30,6 +44,13 @@ class Settings:
 
     source: Path | None
     rules: RulesConfig
+    database_url: str
+    data_dir: Path
+    max_attachment_bytes: int = 25 * 1024 * 1024
+    #: An SMS or Messenger message joins the sender's open case this many days after its last message.
+    thread_window_days: int = 14
+    #: Slug of the department new cases land in; default: the one marked frontline.
+    frontline: str | None = None
 
 
 def config_path(explicit: str | Path | None = None) -> Path | None:
@@ -48,7 +69,45 @@ def load_settings(path: str | Path | None = None) -> Settings:
         for name in data
         if name not in KNOWN_SECTIONS
     ]
+    app = {name: _app_section(data, name, problems) for name in APP_SECTIONS}
     rules = parse_rules(with_defaults(data), problems)
     if problems or rules is None:
         raise ConfigError(label, problems)
-    return Settings(source, rules)
+    data_dir = Path(app["storage"].get("data_dir", INSTANCE_DIR / "data"))
+    if source is not None and not data_dir.is_absolute():
+        data_dir = source.parent / data_dir
+    database_url = os.environ.get(DATABASE_ENV) or app["database"].get(
+        "url", f"sqlite:///{INSTANCE_DIR / 'svarfrist.db'}"
+    )
+    return Settings(
+        source=source,
+        rules=rules,
+        database_url=database_url,
+        data_dir=data_dir,
+        max_attachment_bytes=app["storage"].get("max_attachment_mb", 25) * 1024 * 1024,
+        thread_window_days=app["intake"].get("thread_window_days", 14),
+        frontline=app["intake"].get("frontline"),
+    )
+
+
+def _app_section(data: dict[str, Any], name: str, problems: list[Problem]) -> dict[str, Any]:
+    section = data.get(name, {})
+    if not isinstance(section, dict):
+        problems.append(Problem(name, f"expected a table, got {section!r}"))
+        return {}
+    shape = APP_SECTIONS[name]
+    valid = {}
+    for key, value in section.items():
+        expected = shape.get(key)
+        if expected is None:
+            problems.append(
+                Problem(f"{name}.{key}", "unknown key; expected one of " + ", ".join(shape))
+            )
+        elif not isinstance(value, expected) or isinstance(value, bool):
+            kind = "a whole number" if expected is int else "a string"
+            problems.append(Problem(f"{name}.{key}", f"expected {kind}, got {value!r}"))
+        elif expected is int and value < 1:
+            problems.append(Problem(f"{name}.{key}", f"expected at least 1, got {value!r}"))
+        else:
+            valid[key] = value
+    return valid

@@ -1,0 +1,79 @@
+"""The one place that decides which cases a user may see and change.
+
+Every query for cases starts from :func:`visible_cases`; single checks use
+:func:`may_see` and :func:`may_change`, built from the same expression, so the
+list, the case page, the API and exports can never disagree.
+
+- Admins see everything.
+- Staff and leaders see the cases their departments own.
+- Members of the frontline department (Innbyggjarservice) also see every case
+  that has not been handed over to another department.
+- A department offered a case in a pending handover sees it (to decide).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
+
+from inbox.extensions import db
+from inbox.models import Case, Handover, HandoverStatus, Role, User
+
+
+def case_visibility(user: User) -> ColumnElement[bool]:
+    """A SQL condition on :class:`Case` that is true for the cases ``user`` may see."""
+    if user.role == Role.ADMIN:
+        return true()
+    departments = user.department_ids
+    if not departments:
+        return false()
+    offered = exists().where(
+        Handover.case_id == Case.id,
+        Handover.status == HandoverStatus.PENDING,
+        Handover.to_department_id.in_(departments),
+    )
+    conditions = [Case.department_id.in_(departments), offered]
+    if _is_frontline(user):
+        conditions.append(~_handed_over())
+    return or_(*conditions)
+
+
+def case_changeable(user: User) -> ColumnElement[bool]:
+    """True for the cases ``user`` may work on (reply, assign, hand over)."""
+    if user.role == Role.ADMIN:
+        return true()
+    departments = user.department_ids
+    if not departments:
+        return false()
+    conditions = [Case.department_id.in_(departments)]
+    if _is_frontline(user):
+        conditions.append(~_handed_over())
+    return or_(*conditions)
+
+
+def visible_cases(user: User) -> Select[tuple[Case]]:
+    """``SELECT`` of the cases ``user`` may see; add filters and ordering to it."""
+    return select(Case).where(case_visibility(user))
+
+
+def may_see(user: User, case: Case) -> bool:
+    return _holds(case_visibility(user), case)
+
+
+def may_change(user: User, case: Case) -> bool:
+    return _holds(case_changeable(user), case)
+
+
+def _holds(condition: ColumnElement[bool], case: Case) -> bool:
+    return bool(db.session.scalar(select(exists().where(and_(Case.id == case.id, condition)))))
+
+
+def _is_frontline(user: User) -> bool:
+    return any(department.is_frontline for department in user.departments)
+
+
+def _handed_over() -> ColumnElement[bool]:
+    return exists().where(
+        Handover.case_id == Case.id, Handover.status == HandoverStatus.ACCEPTED
+    )
+
+

@@ -1,0 +1,41 @@
+"""Flask extensions, created here and initialised once in :func:`inbox.app.create_app`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+from inbox.columns import render_migration_item
+
+# Stable constraint names, so migrations can alter and drop them on every database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate(
+    directory=str(MIGRATIONS_DIR),
+    render_as_batch=True,
+    compare_type=True,
+    render_item=render_migration_item,
+)
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()

@@ -1,0 +1,43 @@
+"""The data model; importing this package registers every table on the metadata."""
+
+from inbox.models.audit import AuditEvent
+from inbox.models.cases import (
+    Attachment,
+    Case,
+    CaseCounter,
+    CaseStatus,
+    Direction,
+    Message,
+    OutKind,
+    Turn,
+    TurnOrigin,
+)
+from inbox.models.contacts import Contact, ContactIdentity
+from inbox.models.handovers import Handover, HandoverStatus
+from inbox.models.outbox import OutboxMessage, OutboxStatus
+from inbox.models.people import ApiToken, Department, LoginAttempt, Role, User, department_members
+
+__all__ = [
+    "ApiToken",
+    "Attachment",
+    "AuditEvent",
+    "Case",
+    "CaseCounter",
+    "CaseStatus",
+    "Contact",
+    "ContactIdentity",
+    "Department",
+    "Direction",
+    "Handover",
+    "HandoverStatus",
+    "LoginAttempt",
+    "Message",
+    "OutKind",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Role",
+    "Turn",
+    "TurnOrigin",
+    "User",
+    "department_members",
+]

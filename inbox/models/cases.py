@@ -1,0 +1,192 @@
+"""Cases, their messages and attachments, and the reply promises (turns) on them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inbox.extensions import db
+from inbox.models.contacts import Contact
+from inbox.models.people import Department, User
+from inbox.columns import UTCDateTime, enum_column
+
+
+class CaseStatus(StrEnum):
+    NEW = "new"
+    OPEN = "open"
+    WAITING = "waiting"  # waiting for the citizen
+    CLOSED = "closed"
+
+
+class Direction(StrEnum):
+    IN = "in"  # from the citizen
+    OUT = "out"  # to the citizen
+    NOTE = "note"  # internal, never sent
+
+
+class OutKind(StrEnum):
+    """What an outgoing message is; only replies and preliminary answers end a turn."""
+
+    REPLY = "reply"
+    PRELIMINARY = "preliminary"
+    ACKNOWLEDGEMENT = "acknowledgement"
+    NOTICE = "notice"  # e.g. telling the citizen who now handles the case
+
+
+class TurnOrigin(StrEnum):
+    CITIZEN = "citizen"  # a citizen's message started it
+    PRELIMINARY = "preliminary"  # a preliminary answer promised a new date
+
+
+class CaseCounter(db.Model):
+    """The last case number handed out per year, for references like ``2026-000123``."""
+
+    __tablename__ = "case_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<CaseCounter {self.year}: {self.last_number}>"
+
+
+class Case(db.Model):
+    """A sak: one matter raised by a citizen, on one or more channels."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_department_status", "department_id", "status"),
+        Index("ix_cases_contact_channel", "contact_id", "channel"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: ``YYYY-NNNNNN``; unique, numbers may have gaps.
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    #: The channel the case came in on.
+    channel: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus), default=CaseStatus.NEW)
+    #: The owning department; changes only when a handover is accepted.
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"))
+    #: Language of texts to the citizen on this case.
+    language: Mapped[str] = mapped_column(String(5), default="nn")
+    #: Set when a message could not be read; the raw source is attached.
+    is_unreadable: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_message_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    department: Mapped[Department] = relationship()
+    assignee: Mapped[User | None] = relationship()
+    contact: Mapped[Contact] = relationship()
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="case", order_by="Message.created_at, Message.id"
+    )
+    turns: Mapped[list[Turn]] = relationship(
+        back_populates="case", order_by="Turn.received_at, Turn.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Case {self.reference}>"
+
+
+class Message(db.Model):
+    """One message on a case: from the citizen, to the citizen, or an internal note."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("channel", "account", "external_id"),
+        Index("ix_messages_case_created", "case_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    direction: Mapped[Direction] = mapped_column(enum_column(Direction))
+    #: For outgoing messages: reply, preliminary answer, acknowledgement or notice.
+    kind: Mapped[OutKind | None] = mapped_column(enum_column(OutKind))
+    channel: Mapped[str] = mapped_column(String(20))
+    #: The channel account (mailbox, phone number, page) it came in or goes out on.
+    account: Mapped[str] = mapped_column(String(100), default="")
+    #: The channel's own id (Message-ID or raw hash, MessageSid, Graph mid).
+    external_id: Mapped[str | None] = mapped_column(String(300))
+    #: RFC 5322 Message-ID, incoming or ours, for threading e-mail replies.
+    rfc_message_id: Mapped[str | None] = mapped_column(String(300), index=True)
+    #: The citizen's address (incoming) or the recipient (outgoing).
+    address: Mapped[str | None] = mapped_column(String(320))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    #: HTML from outside, sanitized with nh3 before it was stored.
+    html: Mapped[str | None] = mapped_column(Text)
+    #: sha256 of the raw source in the blob store.
+    raw_sha256: Mapped[str | None] = mapped_column(String(64))
+    #: Headers and channel metadata worth keeping (threading, provider status).
+    metadata_json: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
+    #: Received (incoming) or written (outgoing, notes).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship(back_populates="messages")
+    author: Mapped[User | None] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="message")
+
+    def __repr__(self) -> str:
+        return f"<Message {self.id} {self.direction} case={self.case_id}>"
+
+
+class Attachment(db.Model):
+    """A file on a message; the bytes live once in the blob store under their sha256."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+
+    message: Mapped[Message] = relationship(back_populates="attachments")
+
+    def __repr__(self) -> str:
+        return f"<Attachment {self.id} {self.size}B>"
+
+
+class Turn(db.Model):
+    """One reply promise: from a citizen's message to the first public answer.
+
+    Reports are computed from these rows. ``met`` is set when the turn ends:
+    answered at or before ``due_at``.
+    """
+
+    __tablename__ = "turns"
+    __table_args__ = (
+        Index("ix_turns_open_due", "answered_at", "due_at"),
+        Index("ix_turns_channel_received", "channel", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    origin: Mapped[TurnOrigin] = mapped_column(enum_column(TurnOrigin))
+    #: The citizen's message that started the turn (or the preliminary answer).
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    target_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    answer_kind: Mapped[OutKind | None] = mapped_column(enum_column(OutKind))
+    met: Mapped[bool | None]
+
+    case: Mapped[Case] = relationship(back_populates="turns")
+
+    def __repr__(self) -> str:
+        return f"<Turn {self.id} case={self.case_id} due={self.due_at:%Y-%m-%d}>"

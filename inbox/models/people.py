@@ -1,0 +1,122 @@
+"""Departments, staff users, their API tokens and login attempts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, Index, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inbox.extensions import db
+from inbox.columns import UTCDateTime, enum_column
+
+
+class Role(StrEnum):
+    STAFF = "staff"
+    LEADER = "leader"
+    ADMIN = "admin"
+
+
+department_members = Table(
+    "department_members",
+    db.metadata,
+    Column("department_id", ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Department(db.Model):
+    """An avdeling; the frontline one (Innbyggjarservice) receives new cases."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Short name used in URLs, the CLI and configuration, e.g. ``byggesak``.
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: The department's shared e-mail address, for notifications.
+    email: Mapped[str | None] = mapped_column(String(320))
+    #: The user who gets escalations and handover reminders.
+    leader_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", use_alter=True, ondelete="SET NULL")
+    )
+    #: Innbyggjarservice / servicetorg: new cases land here.
+    is_frontline: Mapped[bool] = mapped_column(default=False)
+
+    leader: Mapped[User | None] = relationship(foreign_keys=[leader_id])
+    members: Mapped[list[User]] = relationship(
+        secondary=department_members, back_populates="departments"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Department {self.slug}>"
+
+
+class User(UserMixin, db.Model):
+    """A member of staff who logs in."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Login name, stored lower-case.
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: argon2 hash; never the password.
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.STAFF)
+    #: UI language: nn, nb or en.
+    language: Mapped[str] = mapped_column(String(5), default="nn")
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    departments: Mapped[list[Department]] = relationship(
+        secondary=department_members, back_populates="members"
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_enabled
+
+    @property
+    def department_ids(self) -> set[int]:
+        return {department.id for department in self.departments}
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class ApiToken(db.Model):
+    """A bearer token for the REST API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.id} user={self.user_id}>"
+
+
+class LoginAttempt(db.Model):
+    """A failed login, kept for throttling by account and by IP address."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_email_at", "email", "attempted_at"),
+        Index("ix_login_attempts_ip_at", "ip", "attempted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    ip: Mapped[str] = mapped_column(String(45))
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<LoginAttempt {self.id}>"

@@ -1,0 +1,108 @@
+"""Fixtures shared by the whole suite: an app on SQLite and, when configured, PostgreSQL.
+
+Database tests run once per database. PostgreSQL runs when
+``SVARFRIST_TEST_POSTGRES_URL`` points at a server (``.ci/run`` sets it); each
+test worker gets its own throw-away database there.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import replace
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from inbox.app import create_app
+from inbox.config import load_settings
+from inbox.extensions import db
+
+POSTGRES_ENV = "SVARFRIST_TEST_POSTGRES_URL"
+DATABASES = ["sqlite", "postgresql"] if os.environ.get(POSTGRES_ENV) else ["sqlite"]
+
+
+def pytest_report_header() -> str:
+    if "postgresql" in DATABASES:
+        return f"databases: SQLite and PostgreSQL ({POSTGRES_ENV} is set)"
+    return f"databases: SQLite only; set {POSTGRES_ENV} to run the database tests on PostgreSQL too"
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if "postgresql" not in DATABASES:
+        terminalreporter.write_line(
+            f"WARNING: database tests ran on SQLite only: {POSTGRES_ENV} is not set, so "
+            "PostgreSQL was NOT tested (make test sets it when a server answers on 127.0.0.1:5432)",
+            yellow=True,
+            bold=True,
+        )
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def database_url(request, tmp_path_factory):
+    """A migrated, empty database for this test worker."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'svarfrist.db'}"
+        yield _migrated(url)
+        return
+    server = sa.make_url(os.environ[POSTGRES_ENV])
+    name = f"svarfrist_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield _migrated(server.set(database=name).render_as_string(hide_password=False))
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _migrated(url: str) -> str:
+    app = _build_app(url, data_dir=None)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def _build_app(url: str, data_dir):
+    settings = load_settings(None)
+    settings = replace(settings, database_url=url, data_dir=data_dir or settings.data_dir)
+    return create_app(
+        settings,
+        SQLALCHEMY_DATABASE_URI=url,
+        TESTING=True,
+        SECRET_KEY="test-secret-key",
+        SESSION_COOKIE_SECURE=False,
+        REMEMBER_COOKIE_SECURE=False,
+    )
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    """The app on a migrated database that is emptied again after the test."""
+    application = _build_app(database_url, data_dir=tmp_path / "data")
+    with application.app_context():
+        yield application
+        db.session.rollback()
+        _empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
