@@ -10,10 +10,12 @@ COMPILED := $(CATALOGS:.po=.mo)
 
 .PHONY: run test lint format bench translations update-catalogs system-packages clean
 
+# Local use over plain HTTP on the loopback interface; production runs `svarfrist serve` behind TLS.
 run: $(INSTALLED) translations
 	$(BIN)/svarfrist config check
-	$(BIN)/svarfrist promise --channel email
-	$(BIN)/svarfrist promise --channel callback
+	$(BIN)/svarfrist db upgrade
+	$(BIN)/svarfrist demo --if-empty
+	SVARFRIST_PLAIN_HTTP=1 $(BIN)/svarfrist run --host 127.0.0.1 --port 5000
 
 test: $(INSTALLED) translations
 	$(BIN)/pytest -n auto

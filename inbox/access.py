@@ -72,8 +72,4 @@ def _is_frontline(user: User) -> bool:
 
 
 def _handed_over() -> ColumnElement[bool]:
-    return exists().where(
-        Handover.case_id == Case.id, Handover.status == HandoverStatus.ACCEPTED
-    )
-
-
+    return exists().where(Handover.case_id == Case.id, Handover.status == HandoverStatus.ACCEPTED)

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask, current_app, request, session
 from flask_login import current_user
 
-import inbox.database  # noqa: F401  (registers the SQLite connection settings)
+import inbox.database
 import inbox.models  # noqa: F401  (registers every table on the metadata)
 from inbox.config import INSTANCE_DIR, Settings, load_settings
 from inbox.extensions import babel, csrf, db, login_manager, migrate
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_language)
     _register_blueprints(app)
+    _register_commands(app)
     return app
 
 
@@ -84,6 +85,13 @@ def _select_language() -> str:
         return chosen
     default = settings_of(current_app).rules.municipality.language
     return request.accept_languages.best_match(LANGUAGES) or default
+
+
+def _register_commands(app: Flask) -> None:
+    """Commands that need the app and its database, on ``svarfrist`` and ``app.test_cli_runner``."""
+    from inbox.commands.cases import cases_group
+
+    app.cli.add_command(cases_group)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -23,7 +23,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if value.utcoffset() is None:
-            raise ValueError(f"naive datetime {value.isoformat()} cannot be stored; give a time zone")
+            raise ValueError(f"naive datetime {value.isoformat()} cannot be stored; add a zone")
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 

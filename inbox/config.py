@@ -47,7 +47,7 @@ class Settings:
     database_url: str
     data_dir: Path
     max_attachment_bytes: int = 25 * 1024 * 1024
-    #: An SMS or Messenger message joins the sender's open case this many days after its last message.
+    #: Days after its last message that an SMS or Messenger message joins the sender's open case.
     thread_window_days: int = 14
     #: Slug of the department new cases land in; default: the one marked frontline.
     frontline: str | None = None

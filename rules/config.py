@@ -287,7 +287,12 @@ def _promises(value: Any, problems: list[Problem]) -> dict[str, ChannelPromise]:
         rules = _table(entry, key, problems)
         if rules is None:
             continue
-        _unknown_keys(rules, ("due", "target"), key, problems)
+        _unknown_keys(rules, ("due", "target", "acknowledge"), key, problems)
+        acknowledge = rules.get("acknowledge", False)
+        if not isinstance(acknowledge, bool):
+            problems.append(
+                Problem(f"{key}.acknowledge", f"expected true or false, got {acknowledge!r}")
+            )
         if "due" not in rules:
             problems.append(Problem(f"{key}.due", "missing; every channel needs a due rule"))
             continue
@@ -299,5 +304,7 @@ def _promises(value: Any, problems: list[Problem]) -> dict[str, ChannelPromise]:
                 except PromiseError as error:
                     problems.append(Problem(f"{key}.{name}", str(error)))
         if "due" in parsed and len(parsed) == len(set(rules) & {"due", "target"}):
-            promises[channel] = ChannelPromise(parsed["due"], parsed.get("target"))
+            promises[channel] = ChannelPromise(
+                parsed["due"], parsed.get("target"), acknowledge is True
+            )
     return promises

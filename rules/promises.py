@@ -153,10 +153,15 @@ class Promise:
 
 @dataclass(frozen=True, slots=True)
 class ChannelPromise:
-    """A channel's promise rules; without its own target rule the target is the due time."""
+    """A channel's promise rules; without its own target rule the target is the due time.
+
+    ``acknowledge`` says whether a new turn on the channel gets an automatic
+    acknowledgement that states the due time.
+    """
 
     due: Rule
     target: Rule | None = None
+    acknowledge: bool = False
 
     def promise(self, calendar: Calendar, received_at: datetime) -> Promise:
         """The promise for a message received at ``received_at``.
@@ -169,7 +174,7 @@ class ChannelPromise:
         return Promise(calendar.localize(received_at), min(target_at, due_at), due_at)
 
     def to_config(self) -> dict[str, Any]:
-        shape = {"due": self.due.to_config()}
+        shape: dict[str, Any] = {"due": self.due.to_config()}
         if self.target is not None:
             shape["target"] = self.target.to_config()
         return shape

@@ -33,7 +33,7 @@ def pytest_terminal_summary(terminalreporter) -> None:
     if "postgresql" not in DATABASES:
         terminalreporter.write_line(
             f"WARNING: database tests ran on SQLite only: {POSTGRES_ENV} is not set, so "
-            "PostgreSQL was NOT tested (make test sets it when a server answers on 127.0.0.1:5432)",
+            "PostgreSQL was NOT tested (.ci/run sets it to the local server)",
             yellow=True,
             bold=True,
         )

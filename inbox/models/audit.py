@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from inbox.columns import UTCDateTime
 from inbox.extensions import db
 from inbox.models.people import User
-from inbox.columns import UTCDateTime
 
 
 class AuditEvent(db.Model):

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from inbox.columns import UTCDateTime, enum_column
 from inbox.extensions import db
 from inbox.models.contacts import Contact
 from inbox.models.people import Department, User
-from inbox.columns import UTCDateTime, enum_column
 
 
 class CaseStatus(StrEnum):

@@ -8,8 +8,8 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from channels.base import IdentityKind
-from inbox.extensions import db
 from inbox.columns import UTCDateTime, enum_column
+from inbox.extensions import db
 
 
 class Contact(db.Model):

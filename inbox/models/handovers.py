@@ -8,10 +8,10 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from inbox.columns import UTCDateTime, enum_column
 from inbox.extensions import db
 from inbox.models.cases import Case
 from inbox.models.people import Department, User
-from inbox.columns import UTCDateTime, enum_column
 
 
 class HandoverStatus(StrEnum):
@@ -52,5 +52,3 @@ class Handover(db.Model):
 
     def __repr__(self) -> str:
         return f"<Handover {self.id} {self.status} case={self.case_id}>"
-
-

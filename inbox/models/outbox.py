@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from inbox.columns import UTCDateTime, enum_column
 from inbox.extensions import db
 from inbox.models.cases import Case, Message
-from inbox.columns import UTCDateTime, enum_column
 
 
 class OutboxStatus(StrEnum):

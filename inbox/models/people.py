@@ -9,8 +9,8 @@ from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from inbox.extensions import db
 from inbox.columns import UTCDateTime, enum_column
+from inbox.extensions import db
 
 
 class Role(StrEnum):

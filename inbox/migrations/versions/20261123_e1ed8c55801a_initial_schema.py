@@ -6,9 +6,8 @@ Create Date: 2026-11-23 03:00:56.419734
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "e1ed8c55801a"

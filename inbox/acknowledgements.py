@@ -1,0 +1,68 @@
+"""The automatic acknowledgement that tells a citizen when the answer will come.
+
+Written as an outgoing message on the case and an outbox row in the intake
+transaction; the dispatcher sends it after the commit. Texts are rendered in
+the case's language.
+"""
+
+from __future__ import annotations
+
+from inbox.config import Settings
+from inbox.i18n import Language
+from inbox.models import Case, Message, OutKind, Turn
+from inbox.outgoing import send_to_citizen
+
+
+def acknowledgement_text(case: Case, turn: Turn, settings: Settings, language: Language) -> str:
+    """The acknowledgement in the case's language, with the reference and the due time."""
+    zone = settings.rules.calendar.zone
+    values = {
+        "municipality": settings.rules.municipality.name,
+        "reference": case.reference,
+        "due": language.datetime(turn.due_at.astimezone(zone)),
+        "target": language.datetime(turn.target_at.astimezone(zone)),
+    }
+    if turn.channel == "callback":
+        if turn.target_at < turn.due_at:
+            return language.gettext(
+                "We have received your request to be called back (case %(reference)s). "
+                "We will call you preferably by %(target)s, at the latest by %(due)s.",
+                **values,
+            )
+        return language.gettext(
+            "We have received your request to be called back (case %(reference)s). "
+            "We will call you at the latest by %(due)s.",
+            **values,
+        )
+    if turn.channel == "sms":
+        return language.gettext(
+            "Thank you for your message to %(municipality)s (case %(reference)s). "
+            "You will have an answer at the latest by %(due)s.",
+            **values,
+        )
+    return language.gettext(
+        "Thank you for your message to %(municipality)s. We have registered it as case "
+        "%(reference)s, and you will have an answer at the latest by %(due)s.\n\n"
+        "If we need more time to give you a good answer, we will tell you before then "
+        "when you can expect it. If your matter is urgent, please phone us during "
+        "opening hours.\n\nThis is an automatic reply.",
+        **values,
+    )
+
+
+def queue_acknowledgement(
+    case: Case, turn: Turn, received: Message, settings: Settings
+) -> Message | None:
+    """Add the acknowledgement for ``turn`` as an outgoing message and an outbox row."""
+    if not received.address:
+        return None
+    language = Language.load(case.language)
+    return send_to_citizen(
+        case,
+        kind=OutKind.ACKNOWLEDGEMENT,
+        text=acknowledgement_text(case, turn, settings, language),
+        channel="sms" if received.channel == "callback" else received.channel,
+        account=received.account,
+        recipient=received.address,
+        in_reply_to=received,
+    )

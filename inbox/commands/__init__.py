@@ -1,0 +1,1 @@
+"""Commands of the `svarfrist` CLI, one module per group."""

@@ -1,0 +1,300 @@
+"""Intake: the one entry point that turns a channel's message into a case.
+
+:func:`receive` matches the citizen, finds the case the message belongs to
+(or opens one in the frontline department), stores the message with its
+sanitized HTML, raw source and attachments, starts a turn with its reply
+promise when nothing from the citizen is unanswered, and queues the
+acknowledgement in the outbox, all in the caller's transaction. The caller
+commits; only after that commit may the source mark the message as done.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+
+import nh3
+import phonenumbers
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from channels.base import Identity, IdentityKind, InboundMessage
+from inbox import audit
+from inbox.acknowledgements import queue_acknowledgement
+from inbox.blobs import BlobStore
+from inbox.clock import now
+from inbox.config import Settings
+from inbox.extensions import db
+from inbox.models import (
+    Attachment,
+    Case,
+    CaseStatus,
+    Contact,
+    ContactIdentity,
+    Department,
+    Direction,
+    Message,
+    Turn,
+    TurnOrigin,
+)
+from inbox.references import next_reference
+
+log = logging.getLogger(__name__)
+REFERENCE_TOKEN = re.compile(r"\[\s*sak\s+(\d{4}-\d{6})\s*\]", re.IGNORECASE)
+# Channels where a citizen writes short messages in a running conversation.
+CONVERSATION_CHANNELS = frozenset({"sms", "facebook", "instagram"})
+SUBJECT_LENGTH = 120
+
+
+class IntakeError(Exception):
+    """The message cannot be taken in as configured; it stays at the source."""
+
+
+def receive(inbound: InboundMessage) -> Case:
+    """Take in one message; the same channel, account and external id twice changes nothing.
+
+    Returns the message's case. Concurrent intakes of the same message (two
+    workers, a webhook and a poll) end with one message: the loser's savepoint
+    is rolled back and it returns the winner's case.
+    """
+    for _attempt in range(2):
+        existing = _existing_case(inbound)
+        if existing is not None:
+            return existing
+        try:
+            with db.session.begin_nested():
+                return _take_in(inbound, _settings())
+        except IntegrityError:
+            # Another transaction stored this message or created this contact first.
+            log.info("intake_conflict channel=%s account=%s", inbound.channel, inbound.account)
+    existing = _existing_case(inbound)
+    if existing is None:
+        raise IntakeError(f"{inbound.channel} message {inbound.external_id!r} could not be stored")
+    return existing
+
+
+def _settings() -> Settings:
+    return current_app.extensions["svarfrist"]
+
+
+def _existing_case(inbound: InboundMessage) -> Case | None:
+    return db.session.scalar(
+        select(Case)
+        .join(Message, Message.case_id == Case.id)
+        .where(
+            Message.channel == inbound.channel,
+            Message.account == inbound.account,
+            Message.external_id == inbound.external_id,
+        )
+    )
+
+
+def _take_in(inbound: InboundMessage, settings: Settings) -> Case:
+    rules = settings.rules
+    if inbound.channel not in rules.promises:
+        raise IntakeError(f"no promise is configured for channel {inbound.channel!r}")
+    contact = _contact_for(inbound.sender)
+    case = _thread(inbound, contact, settings)
+    is_new_case = case is None
+    if case is None:
+        case = _open_case(inbound, contact, settings)
+    message = _store_message(case, inbound, BlobStore(settings.data_dir / "blobs"))
+    _reopen(case, inbound)
+    turn = _open_turn(case)
+    if turn is None:
+        promise = rules.promises[inbound.channel].promise(rules.calendar, inbound.received_at)
+        turn = Turn(
+            case=case,
+            channel=inbound.channel,
+            origin=TurnOrigin.CITIZEN,
+            opened_by_id=message.id,
+            received_at=inbound.received_at,
+            target_at=promise.target_at,
+            due_at=promise.due_at,
+        )
+        db.session.add(turn)
+        db.session.flush()
+        if rules.promises[inbound.channel].acknowledge and not inbound.is_unreadable:
+            queue_acknowledgement(case, turn, message, settings)
+    audit.record(
+        "case.create" if is_new_case else "message.receive",
+        case=case,
+        message_id=message.id,
+        channel=inbound.channel,
+    )
+    log.info(
+        "intake case=%s message=%s channel=%s new_case=%s",
+        case.reference,
+        message.id,
+        inbound.channel,
+        is_new_case,
+    )
+    return case
+
+
+def normalised(identity: Identity) -> tuple[IdentityKind, str]:
+    """The identity as stored: e-mail lower-case, phone numbers in E.164."""
+    value = identity.value.strip()
+    if identity.kind == IdentityKind.EMAIL:
+        return identity.kind, value.lower()
+    if identity.kind == IdentityKind.PHONE:
+        try:
+            number = phonenumbers.parse(value, "NO")
+        except phonenumbers.NumberParseException:
+            return identity.kind, value
+        return identity.kind, phonenumbers.format_number(
+            number, phonenumbers.PhoneNumberFormat.E164
+        )
+    return identity.kind, value
+
+
+def _contact_for(sender: Identity) -> Contact:
+    kind, value = normalised(sender)
+    contact = db.session.scalar(
+        select(Contact)
+        .join(ContactIdentity)
+        .where(ContactIdentity.kind == kind, ContactIdentity.value == value)
+    )
+    if contact is not None:
+        if not contact.name and sender.display_name:
+            contact.name = sender.display_name
+        return contact
+    contact = Contact(name=sender.display_name, created_at=now())
+    contact.identities.append(ContactIdentity(kind=kind, value=value))
+    db.session.add(contact)
+    db.session.flush()
+    return contact
+
+
+def _thread(inbound: InboundMessage, contact: Contact, settings: Settings) -> Case | None:
+    """The existing case this message continues, if any."""
+    metadata = inbound.metadata
+    replied_to = _ids(metadata.get("in_reply_to")) + _ids(metadata.get("references"))
+    if replied_to:
+        case = db.session.scalar(
+            select(Case)
+            .join(Message, Message.case_id == Case.id)
+            .where(Message.direction == Direction.OUT, Message.rfc_message_id.in_(replied_to))
+            .limit(1)
+        )
+        if case is not None:
+            return case
+    token = REFERENCE_TOKEN.search(inbound.subject or "")
+    if token:
+        case = db.session.scalar(select(Case).where(Case.reference == token[1]))
+        if case is not None:
+            return case
+    if inbound.channel in CONVERSATION_CHANNELS:
+        since = inbound.received_at - timedelta(days=settings.thread_window_days)
+        return db.session.scalar(
+            select(Case)
+            .where(
+                Case.contact_id == contact.id,
+                Case.channel == inbound.channel,
+                Case.status != CaseStatus.CLOSED,
+                Case.last_message_at >= since,
+            )
+            .order_by(Case.last_message_at.desc())
+            .limit(1)
+        )
+    return None
+
+
+def _ids(value) -> list[str]:
+    """Message-IDs from a header value or a list of them."""
+    if not value:
+        return []
+    text = " ".join(value) if isinstance(value, list | tuple) else str(value)
+    return re.findall(r"<[^<>\s]+>", text) or text.split()
+
+
+def _open_case(inbound: InboundMessage, contact: Contact, settings: Settings) -> Case:
+    local = settings.rules.calendar.localize(inbound.received_at)
+    case = Case(
+        reference=next_reference(local.year),
+        channel=inbound.channel,
+        subject=_subject(inbound),
+        status=CaseStatus.NEW,
+        department=_frontline(settings),
+        contact=contact,
+        language=contact.language or settings.rules.municipality.language,
+        created_at=now(),
+        last_message_at=inbound.received_at,
+    )
+    db.session.add(case)
+    db.session.flush()
+    return case
+
+
+def _subject(inbound: InboundMessage) -> str:
+    if inbound.subject.strip():
+        return inbound.subject.strip()[:300]
+    first_line = inbound.text.strip().splitlines()[0] if inbound.text.strip() else ""
+    if len(first_line) > SUBJECT_LENGTH:
+        first_line = first_line[: SUBJECT_LENGTH - 1].rstrip() + "…"
+    return first_line
+
+
+def _frontline(settings: Settings) -> Department:
+    query = select(Department)
+    if settings.frontline:
+        query = query.where(Department.slug == settings.frontline)
+    else:
+        query = query.where(Department.is_frontline.is_(True)).order_by(Department.id)
+    department = db.session.scalar(query.limit(1))
+    if department is None:
+        if settings.frontline:
+            wanted = f"with slug {settings.frontline!r} ([intake] frontline)"
+        else:
+            wanted = "marked as frontline"
+        raise IntakeError(f"no department {wanted} exists to receive new cases")
+    return department
+
+
+def _store_message(case: Case, inbound: InboundMessage, blobs: BlobStore) -> Message:
+    metadata = dict(inbound.metadata)
+    message = Message(
+        case=case,
+        direction=Direction.IN,
+        channel=inbound.channel,
+        account=inbound.account,
+        external_id=inbound.external_id,
+        rfc_message_id=metadata.get("message_id"),
+        address=normalised(inbound.sender)[1],
+        subject=inbound.subject[:300],
+        text=inbound.text,
+        html=nh3.clean(inbound.html) if inbound.html else None,
+        raw_sha256=blobs.put(inbound.raw) if inbound.raw is not None else None,
+        metadata_json={**metadata, "unreadable": True} if inbound.is_unreadable else metadata,
+        created_at=inbound.received_at,
+    )
+    db.session.add(message)
+    for attachment in inbound.attachments:
+        message.attachments.append(
+            Attachment(
+                filename=attachment.filename,
+                content_type=attachment.content_type,
+                size=len(attachment.content),
+                sha256=blobs.put(attachment.content),
+            )
+        )
+    db.session.flush()
+    return message
+
+
+def _reopen(case: Case, inbound: InboundMessage) -> None:
+    if inbound.is_unreadable:
+        case.is_unreadable = True
+    if case.status in (CaseStatus.WAITING, CaseStatus.CLOSED):
+        case.status = CaseStatus.OPEN
+        case.closed_at = None
+    if inbound.received_at > case.last_message_at:
+        case.last_message_at = inbound.received_at
+
+
+def _open_turn(case: Case) -> Turn | None:
+    return db.session.scalar(
+        select(Turn).where(Turn.case_id == case.id, Turn.answered_at.is_(None)).limit(1)
+    )

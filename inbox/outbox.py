@@ -1,0 +1,188 @@
+"""The outbox: outgoing messages as rows, sent by a dispatcher after the commit.
+
+Rows are written by :func:`enqueue` in the same transaction as the change that
+caused them, so a rolled-back change sends nothing. :func:`dispatch_once`
+claims due rows, sends each through its channel's adapter outside any
+transaction, and records the outcome.
+
+Duplicate window: a claim is committed before sending and pushes the row's
+next attempt one lease ahead. If the process dies after the adapter sent the
+message but before the outcome was committed, the row is sent again once the
+lease has run out; that is the only way a row is sent twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+
+from channels.base import OutboundMessage, Sender, SendResult, SendStatus
+from inbox.clock import now
+from inbox.extensions import db
+from inbox.models import Case, Message, OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=5)
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=6)
+MAX_ATTEMPTS = 8
+
+
+def enqueue(
+    *,
+    purpose: str,
+    channel: str,
+    recipient: str,
+    payload: Mapping[str, Any],
+    account: str = "",
+    case: Case | None = None,
+    message: Message | None = None,
+) -> OutboxMessage:
+    """Add a row to send; it lives and dies with the caller's transaction."""
+    queued_at = now()
+    row = OutboxMessage(
+        purpose=purpose,
+        channel=channel,
+        account=account,
+        recipient=recipient,
+        payload=dict(payload),
+        case=case,
+        message=message,
+        status=OutboxStatus.PENDING,
+        next_attempt_at=queued_at,
+        created_at=queued_at,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+@dataclass
+class DispatchReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"sent={self.sent} retried={self.retried} failed={self.failed} skipped={self.skipped}"
+        )
+
+
+def dispatch_once(
+    senders: Mapping[str, Sender], *, batch_size: int = 50, max_attempts: int = MAX_ATTEMPTS
+) -> DispatchReport:
+    """Send the rows that are due now, at most ``batch_size``; commits per row."""
+    report = DispatchReport()
+    for row_id in claim(batch_size):
+        row = db.session.get(OutboxMessage, row_id)
+        sender = senders.get(row.channel)
+        if sender is None:
+            _retry(row, f"no sender configured for channel {row.channel}", keep_attempt=False)
+            report.skipped += 1
+        else:
+            _record(row, _send(sender, row), max_attempts, report)
+        db.session.commit()
+    return report
+
+
+def claim(batch_size: int) -> list[int]:
+    """Take due rows for this dispatcher and commit the claim before anything is sent.
+
+    PostgreSQL skips rows another dispatcher has locked; SQLite has one writer,
+    so its claim update cannot overlap with another.
+    """
+    claimed_at = now()
+    query = (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= claimed_at,
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(batch_size)
+    )
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(query))
+    if ids:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .values(
+                next_attempt_at=claimed_at + LEASE,
+                attempts=OutboxMessage.attempts + 1,
+            )
+        )
+    db.session.commit()
+    return ids
+
+
+def _send(sender: Sender, row: OutboxMessage) -> SendResult:
+    payload = row.payload or {}
+    outbound = OutboundMessage(
+        channel=row.channel,
+        account=row.account,
+        recipient=row.recipient,
+        text=payload.get("text", ""),
+        subject=payload.get("subject", ""),
+        html=payload.get("html"),
+        headers=payload.get("headers", {}),
+    )
+    try:
+        return sender.send(outbound)
+    except Exception as error:  # an adapter bug must not stop the other rows
+        log.exception("outbox_send_error outbox_id=%s channel=%s", row.id, row.channel)
+        return SendResult(SendStatus.FAILED, error=f"{type(error).__name__}: {error}")
+
+
+def _record(row: OutboxMessage, result: SendResult, max_attempts: int, report) -> None:
+    if result.status == SendStatus.SENT:
+        row.status = OutboxStatus.SENT
+        row.sent_at = now()
+        row.external_id = result.external_id
+        row.last_error = None
+        report.sent += 1
+        _note_delivery(row, "sent", None)
+    elif result.status == SendStatus.REJECTED or row.attempts >= max_attempts:
+        row.status = OutboxStatus.FAILED
+        row.last_error = result.error
+        report.failed += 1
+        _note_delivery(row, "failed", result.error)
+    else:
+        _retry(row, result.error or "failed without a reason", keep_attempt=True)
+        report.retried += 1
+    log.info("outbox outbox_id=%s status=%s attempts=%s", row.id, row.status, row.attempts)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try: one minute, doubling per attempt, at most six hours."""
+    delay = FIRST_RETRY * (2 ** max(attempts - 1, 0))
+    return min(delay, LONGEST_RETRY)
+
+
+def _retry(row: OutboxMessage, error: str, *, keep_attempt: bool) -> None:
+    if not keep_attempt:
+        row.attempts -= 1  # nothing was tried; the claim's count does not apply
+    delay = backoff(max(row.attempts, 1))
+    jitter = timedelta(seconds=random.uniform(0, delay.total_seconds() / 10))
+    row.next_attempt_at = now() + delay + jitter
+    row.last_error = error
+
+
+def _note_delivery(row: OutboxMessage, delivery: str, error: str | None) -> None:
+    """Show on the case's message whether it reached the citizen."""
+    if row.message is None:
+        return
+    row.message.metadata_json = {
+        **(row.message.metadata_json or {}),
+        "delivery": delivery,
+        "delivery_error": error,
+    }

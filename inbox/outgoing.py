@@ -1,0 +1,72 @@
+"""Writing one outgoing message to the citizen and queuing it for sending."""
+
+from __future__ import annotations
+
+from email.utils import make_msgid
+
+from inbox.clock import now
+from inbox.extensions import db
+from inbox.models import Case, Direction, Message, OutKind, User
+from inbox.outbox import enqueue
+
+# Channels an answer can be sent on; letters, calls and visits are answered
+# outside Svarfrist and the answer is only registered here.
+SENDABLE_CHANNELS = frozenset({"email", "sms", "facebook", "instagram"})
+
+
+def send_to_citizen(
+    case: Case,
+    *,
+    kind: OutKind,
+    text: str,
+    channel: str,
+    account: str,
+    recipient: str | None,
+    in_reply_to: Message | None = None,
+    author: User | None = None,
+) -> Message:
+    """Add the outgoing message to the case and, where the channel can carry it, the outbox.
+
+    E-mail gets a Message-ID (so the citizen's reply threads back to the case),
+    In-Reply-To/References to the citizen's message, and the case reference in
+    the subject. Automatic messages are marked ``Auto-Submitted: auto-replied``
+    (RFC 3834) so other robots do not answer them.
+    """
+    headers: dict[str, str] = {}
+    subject = ""
+    rfc_message_id = None
+    if channel == "email":
+        subject = f"Re: {case.subject} [Sak {case.reference}]"
+        rfc_message_id = make_msgid(idstring=case.reference.replace("-", "."))
+        headers["Message-ID"] = rfc_message_id
+        if in_reply_to is not None and in_reply_to.rfc_message_id:
+            headers["In-Reply-To"] = in_reply_to.rfc_message_id
+            headers["References"] = in_reply_to.rfc_message_id
+    if author is None:
+        headers["Auto-Submitted"] = "auto-replied"
+    message = Message(
+        case=case,
+        direction=Direction.OUT,
+        kind=kind,
+        channel=channel,
+        account=account,
+        address=recipient,
+        author=author,
+        rfc_message_id=rfc_message_id,
+        subject=subject,
+        text=text,
+        created_at=now(),
+    )
+    db.session.add(message)
+    db.session.flush()
+    if channel in SENDABLE_CHANNELS and recipient:
+        enqueue(
+            purpose=kind.value,
+            channel=channel,
+            account=account,
+            recipient=recipient,
+            payload={"subject": subject, "text": text, "headers": headers},
+            case=case,
+            message=message,
+        )
+    return message

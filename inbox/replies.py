@@ -1,0 +1,128 @@
+"""Answers to the citizen and internal notes: what ends a turn, and what does not."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from inbox import audit
+from inbox.clock import now
+from inbox.extensions import db
+from inbox.models import (
+    Case,
+    CaseStatus,
+    Direction,
+    Message,
+    OutKind,
+    Turn,
+    TurnOrigin,
+    User,
+)
+from inbox.outgoing import send_to_citizen
+from rules.promises import PromiseError, preliminary_due
+
+ANSWER_KINDS = (OutKind.REPLY, OutKind.PRELIMINARY)
+
+
+class ReplyError(ValueError):
+    """The answer cannot be given as asked; the message says why."""
+
+
+def reply(
+    case: Case,
+    author: User,
+    text: str,
+    *,
+    kind: OutKind = OutKind.REPLY,
+    new_date: date | None = None,
+) -> Message:
+    """Answer the citizen on the case's channel; ends the open turn.
+
+    A preliminary answer needs ``new_date``, a working day after today: it
+    keeps the promise and starts a turn due at the close of that day.
+    """
+    if kind not in ANSWER_KINDS:
+        raise ReplyError(f"an answer is a reply or a preliminary answer, not {kind}")
+    if not text.strip():
+        raise ReplyError("the answer has no text")
+    answered_at = now()
+    new_due = _preliminary_due(new_date, answered_at) if kind == OutKind.PRELIMINARY else None
+    last = _last_inbound(case)
+    message = send_to_citizen(
+        case,
+        kind=kind,
+        text=text,
+        channel=case.channel,
+        account=last.account if last is not None else "",
+        recipient=last.address if last is not None else None,
+        in_reply_to=last,
+        author=author,
+    )
+    _end_turn(case, message, kind)
+    if new_due is not None:
+        db.session.add(
+            Turn(
+                case=case,
+                channel=case.channel,
+                origin=TurnOrigin.PRELIMINARY,
+                opened_by_id=message.id,
+                received_at=answered_at,
+                target_at=new_due,
+                due_at=new_due,
+            )
+        )
+    case.status = CaseStatus.OPEN if kind == OutKind.PRELIMINARY else CaseStatus.WAITING
+    audit.record(f"message.{kind.value}", user=author, case=case, message_id=message.id)
+    db.session.flush()
+    return message
+
+
+def add_note(case: Case, author: User, text: str) -> Message:
+    """An internal note: never sent, never ends a turn."""
+    if not text.strip():
+        raise ReplyError("the note has no text")
+    note = Message(
+        case=case,
+        direction=Direction.NOTE,
+        channel=case.channel,
+        author=author,
+        text=text,
+        created_at=now(),
+    )
+    db.session.add(note)
+    db.session.flush()
+    audit.record("message.note", user=author, case=case, message_id=note.id)
+    return note
+
+
+def _preliminary_due(new_date: date | None, answered_at):
+    if new_date is None:
+        raise ReplyError("a preliminary answer needs the new date the answer will come")
+    calendar = current_app.extensions["svarfrist"].rules.calendar
+    try:
+        return preliminary_due(calendar, new_date, answered_at)
+    except PromiseError as error:
+        raise ReplyError(str(error)) from None
+
+
+def _end_turn(case: Case, message: Message, kind: OutKind) -> None:
+    turn = db.session.scalar(
+        select(Turn).where(Turn.case_id == case.id, Turn.answered_at.is_(None)).limit(1)
+    )
+    if turn is None:
+        return
+    turn.answered_at = message.created_at
+    turn.answered_by_id = message.id
+    turn.answer_kind = kind
+    turn.met = message.created_at <= turn.due_at
+
+
+def _last_inbound(case: Case) -> Message | None:
+    return db.session.scalar(
+        select(Message)
+        .where(Message.case_id == case.id, Message.direction == Direction.IN)
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(1)
+    )

@@ -1,0 +1,239 @@
+"""Intake: one case per message, threading, turns with promises, acknowledgements."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from channels.base import InboundAttachment
+from inbox.blobs import BlobStore
+from inbox.clock import frozen_at
+from inbox.extensions import db
+from inbox.intake import IntakeError, receive
+from inbox.models import (
+    Attachment,
+    Case,
+    CaseStatus,
+    Contact,
+    Direction,
+    Message,
+    OutboxMessage,
+    OutKind,
+    Turn,
+)
+from inbox.replies import reply
+from tests.factories import make_department, make_user
+from tests.inbox.intake_helpers import OSLO, email, sms
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=OSLO)
+
+
+@pytest.fixture
+def frontline(app):
+    department = make_department("innbyggjarservice", is_frontline=True)
+    make_department("byggesak")
+    return department
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock():
+    with frozen_at(NOW):
+        yield
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_new_email_opens_a_case_in_the_frontline_department_with_its_promise(frontline):
+    case = receive(email())
+    db.session.commit()
+    assert case.department == frontline
+    assert case.status == CaseStatus.NEW
+    assert case.reference == "2026-000001"
+    assert case.subject == "Spørsmål om byggesøknad"
+    assert case.contact.name == "Kari Nordmann"
+    (turn,) = case.turns
+    assert turn.received_at == datetime(2026, 11, 20, 10, 0, tzinfo=OSLO)
+    assert turn.due_at == datetime(2026, 11, 27, 15, 0, tzinfo=OSLO)
+    assert turn.answered_at is None
+
+
+def test_same_message_twice_changes_nothing(frontline):
+    message = email(external_id="<once@example.no>")
+    first = receive(message)
+    db.session.commit()
+    second = receive(message)
+    db.session.commit()
+    assert second.id == first.id
+    assert (count(Case), count(Message), count(Turn), count(OutboxMessage)) == (1, 2, 1, 1)
+
+
+def test_references_count_up_per_year_of_receipt(frontline):
+    first = receive(email(received_at=datetime(2026, 12, 31, 23, 30, tzinfo=OSLO)))
+    second = receive(email(sender="ola@example.no"))
+    third = receive(
+        email(sender="per@example.no", received_at=datetime(2027, 1, 1, 0, 30, tzinfo=OSLO))
+    )
+    db.session.commit()
+    assert [first.reference, second.reference, third.reference] == [
+        "2026-000001",
+        "2026-000002",
+        "2027-000001",
+    ]
+
+
+def test_reply_to_our_message_id_continues_the_case(frontline):
+    case = receive(email())
+    db.session.commit()
+    acknowledgement = db.session.scalar(
+        select(Message).where(Message.kind == OutKind.ACKNOWLEDGEMENT)
+    )
+    follow_up = receive(email(subject="Re: noko anna", in_reply_to=acknowledgement.rfc_message_id))
+    assert follow_up.id == case.id
+
+
+def test_reference_token_in_the_subject_continues_the_case(frontline):
+    case = receive(email())
+    other = receive(email(sender="ola@example.no", subject=f"Svar [sak {case.reference}]"))
+    assert other.id == case.id
+
+
+def test_a_new_email_from_the_same_citizen_without_threading_is_a_new_case(frontline):
+    first = receive(email())
+    second = receive(email(subject="Eit heilt anna spørsmål"))
+    assert second.id != first.id
+    assert second.contact_id == first.contact_id
+
+
+def test_sms_from_the_same_number_joins_the_open_case_within_the_window(frontline):
+    first = receive(sms(sender="+47 912 34 567"))
+    second = receive(sms(sender="91234567", received_at=NOW + timedelta(days=3)))
+    later = receive(sms(sender="91234567", received_at=NOW + timedelta(days=30)))
+    db.session.commit()
+    assert second.id == first.id
+    assert later.id != first.id
+    assert count(Contact) == 1
+    assert first.contact.identities[0].value == "+4791234567"
+
+
+def test_sms_after_the_case_is_closed_opens_a_new_case(frontline):
+    first = receive(sms())
+    first.status = CaseStatus.CLOSED
+    second = receive(sms(received_at=NOW + timedelta(hours=1)))
+    assert second.id != first.id
+
+
+def test_follow_up_while_unanswered_joins_the_current_turn(frontline):
+    case = receive(email())
+    receive(email(subject=f"Tillegg [Sak {case.reference}]"))
+    db.session.commit()
+    assert len(case.turns) == 1
+    assert count(OutboxMessage) == 1  # one acknowledgement per turn
+
+
+def test_message_after_an_answer_starts_a_new_turn(frontline):
+    case = receive(email())
+    officer = make_user(frontline)
+    reply(case, officer, "Svar: søknaden vert handsama i veke 49.")
+    db.session.commit()
+    assert case.status == CaseStatus.WAITING
+    receive(
+        email(
+            subject=f"Re: [Sak {case.reference}]",
+            received_at=datetime(2026, 11, 25, 9, 30, tzinfo=OSLO),
+        )
+    )
+    db.session.commit()
+    first, second = case.turns
+    assert first.met is True and first.answer_kind == OutKind.REPLY
+    assert second.answered_at is None
+    assert second.due_at == datetime(2026, 12, 2, 15, 0, tzinfo=OSLO)
+    assert case.status == CaseStatus.OPEN
+
+
+def test_acknowledgement_is_queued_in_the_case_language_with_the_due_date(frontline):
+    case = receive(email())
+    db.session.commit()
+    row = db.session.scalar(select(OutboxMessage))
+    assert row.case_id == case.id
+    assert row.purpose == "acknowledgement"
+    assert row.recipient == "kari.nordmann@example.no"
+    assert f"[Sak {case.reference}]" in row.payload["subject"]
+    assert "fredag 27. november 2026 kl. 15:00" in row.payload["text"]
+    assert row.payload["headers"]["Auto-Submitted"] == "auto-replied"
+    assert row.payload["headers"]["In-Reply-To"] == case.messages[0].rfc_message_id
+    acknowledgement = row.message
+    assert acknowledgement.direction == Direction.OUT
+    assert acknowledgement.kind == OutKind.ACKNOWLEDGEMENT
+    assert case.turns[0].answered_at is None  # an acknowledgement is not an answer
+
+
+def test_facebook_messages_get_no_acknowledgement_by_default(frontline):
+    receive(sms(channel="facebook"))
+    db.session.commit()
+    assert count(OutboxMessage) == 0
+
+
+def test_callback_request_is_acknowledged_by_sms_with_target_and_due(frontline):
+    receive(sms(channel="callback", received_at=datetime(2026, 11, 24, 11, 0, tzinfo=OSLO)))
+    db.session.commit()
+    row = db.session.scalar(select(OutboxMessage))
+    assert row.channel == "sms"
+    assert "tysdag 24. november 2026 kl. 15:00" in row.payload["text"]
+    assert "onsdag 25. november 2026 kl. 15:00" in row.payload["text"]
+
+
+def test_rolled_back_intake_leaves_no_case_message_or_outbox_row(frontline):
+    db.session.commit()
+    receive(email())
+    db.session.rollback()
+    assert (count(Case), count(Message), count(OutboxMessage)) == (0, 0, 0)
+
+
+def test_html_is_sanitized_before_it_is_stored(frontline):
+    hostile = '<p onclick="steal()">Hei<script>alert(1)</script><a href="javascript:x">x</a></p>'
+    case = receive(email(html=hostile))
+    stored = case.messages[0].html
+    assert "<script" not in stored and "onclick" not in stored and "javascript:" not in stored
+    assert "Hei" in stored
+
+
+def test_attachments_and_raw_source_are_stored_once_by_sha256(app, frontline):
+    content = b"%PDF-1.4 teikning"
+    attachment = InboundAttachment("teikning.pdf", "application/pdf", content)
+    first = receive(email(attachments=(attachment,), raw=b"raw one"))
+    receive(email(sender="ola@example.no", attachments=(attachment,), raw=b"raw two"))
+    db.session.commit()
+    digest = hashlib.sha256(content).hexdigest()
+    assert db.session.scalars(select(Attachment.sha256)).all() == [digest, digest]
+    blobs = BlobStore(app.extensions["svarfrist"].data_dir / "blobs")
+    assert blobs.get(digest) == content
+    assert blobs.get(first.messages[0].raw_sha256) == b"raw one"
+    assert len(list(blobs.root.rglob("*"))) == 3 * 3  # 3 files, each under two folder levels
+
+
+def test_unreadable_message_flags_the_case_and_keeps_the_raw_source(frontline):
+    broken = email(subject="", text="")
+    broken = type(broken)(**{**broken.__dict__, "is_unreadable": True, "raw": b"\xff\xfe garbage"})
+    case = receive(broken)
+    db.session.commit()
+    assert case.is_unreadable
+    assert case.messages[0].raw_sha256 is not None
+    assert count(OutboxMessage) == 0
+
+
+def test_without_a_frontline_department_intake_refuses_with_a_clear_error(app):
+    make_department("byggesak")
+    with pytest.raises(IntakeError, match="no department marked as frontline"):
+        receive(email())
+
+
+def test_unknown_channel_is_refused(frontline):
+    message = sms()
+    message = type(message)(**{**message.__dict__, "channel": "fax"})
+    with pytest.raises(IntakeError, match="no promise is configured for channel 'fax'"):
+        receive(message)
