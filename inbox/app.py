@@ -90,8 +90,10 @@ def _select_language() -> str:
 def _register_commands(app: Flask) -> None:
     """Commands that need the app and its database, on ``svarfrist`` and ``app.test_cli_runner``."""
     from inbox.commands.cases import cases_group
+    from inbox.commands.serve import serve_command
 
     app.cli.add_command(cases_group)
+    app.cli.add_command(serve_command)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -281,9 +281,9 @@ class Calendar:
         """Opening time between two instants; negative when ``end`` is before ``start``."""
         require_aware(start, "start")
         require_aware(end, "end")
-        if end < start:
-            return -self.working_time_between(end, start)
         begin, finish = start.timestamp(), end.timestamp()
+        if finish < begin:
+            return -self.working_time_between(end, start)
         seconds = 0.0
         on = self.local_date(start)
         last = self.local_date(end)

@@ -165,8 +165,9 @@ def _calendar(
                 f'such as "NO", got {country!r}',
             )
         )
+    weekly_problems = len(problems)
     weekly = _weekly(table.get("opening_hours"), "calendar.opening_hours", problems)
-    if weekly is not None and not weekly:
+    if weekly == {} and len(problems) == weekly_problems:
         problems.append(Problem("calendar.opening_hours", "at least one weekday must be open"))
     recurring, dated = _special_days(table.get("special_days", {}), problems)
     periods = _periods(table.get("periods", []), problems)

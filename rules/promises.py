@@ -9,7 +9,7 @@ that :meth:`Rule.to_config` returns and :func:`parse_rule` reads.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from rules.calendar import Calendar, CalendarError, parse_clock, require_aware
@@ -93,7 +93,9 @@ class Hours:
 
     def deadline(self, calendar: Calendar, received_at: datetime) -> datetime:
         require_aware(received_at, "received time")
-        return calendar.localize(received_at + timedelta(hours=self.hours))
+        # In UTC: aware arithmetic in a local zone adds wall-clock time, not elapsed time.
+        elapsed = received_at.astimezone(UTC) + timedelta(hours=self.hours)
+        return calendar.localize(elapsed)
 
     def to_config(self) -> dict[str, Any]:
         return {"hours": self.hours}
@@ -171,7 +173,8 @@ class ChannelPromise:
         require_aware(received_at, "received time")
         due_at = self.due.deadline(calendar, received_at)
         target_at = due_at if self.target is None else self.target.deadline(calendar, received_at)
-        return Promise(calendar.localize(received_at), min(target_at, due_at), due_at)
+        target_at = min(target_at, due_at, key=datetime.timestamp)
+        return Promise(calendar.localize(received_at), target_at, due_at)
 
     def to_config(self) -> dict[str, Any]:
         shape: dict[str, Any] = {"due": self.due.to_config()}

@@ -1,0 +1,50 @@
+"""`svarfrist serve`: the production web server (gunicorn), behind a TLS-terminating proxy."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from gunicorn.app.base import BaseApplication
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+
+class _Server(BaseApplication):
+    def __init__(self, application, options: dict) -> None:
+        self.application = application
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return self.application
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--proxies",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0, 5),
+    help="Reverse proxies in front whose X-Forwarded-* headers are trusted.",
+)
+def serve_command(host: str, port: int, workers: int, proxies: int) -> None:
+    """Serve Svarfrist with gunicorn (session cookies are Secure: put TLS in front)."""
+    application = current_app._get_current_object()
+    if proxies:
+        application.wsgi_app = ProxyFix(
+            application.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "accesslog": "-",
+        "timeout": 60,
+        "preload_app": False,
+    }
+    _Server(application, options).run()
