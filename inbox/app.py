@@ -90,10 +90,11 @@ def _select_language() -> str:
 def _register_commands(app: Flask) -> None:
     """Commands that need the app and its database, on ``svarfrist`` and ``app.test_cli_runner``."""
     from inbox.commands.cases import cases_group
+    from inbox.commands.dispatch import dispatch_command
     from inbox.commands.serve import serve_command
 
-    app.cli.add_command(cases_group)
-    app.cli.add_command(serve_command)
+    for command in (cases_group, dispatch_command, serve_command):
+        app.cli.add_command(command)
 
 
 def _register_blueprints(app: Flask) -> None:
