@@ -38,10 +38,10 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po |
 
 # For developers after changing UI text: re-extract and merge into every catalog.
 update-catalogs: $(INSTALLED)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l --no-location --sort-output \
 		--project svarfrist --copyright-holder "Svarfrist contributors" \
 		-o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location --width 100
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --width 100
 
 $(INSTALLED): setup.cfg pyproject.toml | system-packages
 	$(PYTHON) -m venv $(VENV)

@@ -13,7 +13,7 @@ list, the case page, the API and exports can never disagree.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, exists, false, or_, select, true
 
 from inbox.extensions import db
 from inbox.models import Case, Handover, HandoverStatus, Role, User
@@ -64,7 +64,8 @@ def may_change(user: User, case: Case) -> bool:
 
 
 def _holds(condition: ColumnElement[bool], case: Case) -> bool:
-    return bool(db.session.scalar(select(exists().where(and_(Case.id == case.id, condition)))))
+    query = select(Case.id).where(Case.id == case.id, condition).limit(1)
+    return db.session.scalar(query) is not None
 
 
 def _is_frontline(user: User) -> bool:

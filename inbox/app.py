@@ -92,10 +92,13 @@ def _register_commands(app: Flask) -> None:
     from inbox.commands.cases import cases_group
     from inbox.commands.dispatch import dispatch_command
     from inbox.commands.serve import serve_command
+    from inbox.commands.users import users_group
 
-    for command in (cases_group, dispatch_command, serve_command):
+    for command in (cases_group, dispatch_command, serve_command, users_group):
         app.cli.add_command(command)
 
 
 def _register_blueprints(app: Flask) -> None:
-    """Blueprints are added here as features arrive."""
+    from inbox.web import init_web
+
+    init_web(app)

@@ -13,8 +13,12 @@ from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
+from inbox import users
 from inbox.app import create_app
 from inbox.config import load_settings
 from inbox.extensions import db
@@ -37,6 +41,15 @@ def pytest_terminal_summary(terminalreporter) -> None:
             yellow=True,
             bold=True,
         )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _quick_password_hashing():
+    """Cheap argon2 parameters: the suite hashes hundreds of passwords, production a few."""
+    previous = users._hasher
+    users._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    users._hasher = previous
 
 
 @pytest.fixture(scope="session", params=DATABASES)
@@ -103,6 +116,23 @@ def _empty_all_tables() -> None:
                 connection.execute(table.delete())
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, as in production.
+
+    The ``app`` fixture keeps an app context open for the test's own database
+    work; without this, requests would share its ``g`` (and Flask-WTF's cached
+    CSRF token) and its database session.
+    """
+
+    def open(self, *args, **kwargs):
+        outer = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(outer)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = FreshContextClient
     return app.test_client()

@@ -1,0 +1,82 @@
+"""`svarfrist users ...`: staff accounts and API tokens."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from inbox import audit
+from inbox.extensions import db
+from inbox.i18n import LANGUAGES
+from inbox.models import Department, Role, User
+from inbox.users import UserError, create_api_token, create_user, normalise_email
+
+users_group = AppGroup("users", help="Staff accounts and API tokens.")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+@users_group.command("add")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice([role.value for role in Role]), default="staff")
+@click.option(
+    "--department", "slugs", multiple=True, metavar="SLUG", help="Repeat for several departments."
+)
+@click.option("--language", type=click.Choice(LANGUAGES), default="nn", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def add_command(
+    email: str, name: str, role: str, slugs: tuple[str, ...], language: str, password_stdin: bool
+) -> None:
+    """Add a user; the password comes from a hidden prompt or --password-stdin."""
+    departments = list(db.session.scalars(select(Department).where(Department.slug.in_(slugs))))
+    unknown = sorted(set(slugs) - {department.slug for department in departments})
+    if unknown:
+        known = ", ".join(db.session.scalars(select(Department.slug).order_by(Department.slug)))
+        _fail(f"unknown department {', '.join(unknown)}; known departments: {known or 'none'}")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(
+            email=email,
+            name=name,
+            password=password,
+            role=Role(role),
+            departments=departments,
+            language=language,
+        )
+    except UserError as error:
+        _fail(str(error))
+    audit.record("user.create", user_id_created=user.id, role=role)
+    db.session.commit()
+    click.echo(f"added {user.email} ({role}; {', '.join(slugs) or 'no department'})")
+
+
+@users_group.command("token")
+@click.option("--email", required=True)
+def token_command(email: str) -> None:
+    """Print a new API token for a user (shown once; only its hash is stored)."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        _fail(f"no user with e-mail {email}")
+    token = create_api_token(user)
+    audit.record("user.token_create", user=user)
+    db.session.commit()
+    click.echo(token)
+
+
+@users_group.command("list")
+def list_command() -> None:
+    """List users with role and departments."""
+    for user in db.session.scalars(select(User).order_by(User.email)):
+        departments = ", ".join(sorted(d.slug for d in user.departments)) or "-"
+        state = "" if user.is_enabled else " (disabled)"
+        click.echo(f"{user.email}\t{user.role.value}\t{departments}\t{user.name}{state}")

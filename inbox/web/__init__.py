@@ -1,0 +1,49 @@
+"""The web pages: blueprints, login handling, security headers and error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+from inbox.extensions import db, login_manager
+from inbox.models import User
+from inbox.web import auth, cases
+from inbox.web.forms import PostForm
+from inbox.web.labels import template_globals
+
+# No inline scripts or styles, nothing from other hosts.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def init_web(app: Flask) -> None:
+    app.register_blueprint(auth.blueprint)
+    app.register_blueprint(cases.blueprint)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Log in to see this page.")
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(_load_user)
+    app.after_request(_security_headers)
+    app.register_error_handler(HTTPException, _error_page)
+    app.context_processor(lambda: {"logout_form": PostForm(), **template_globals()})
+
+
+def _load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.endpoint != "static":
+        response.headers.setdefault("Cache-Control", "no-store")  # pages hold personal data
+    return response
+
+
+def _error_page(error: HTTPException):
+    return render_template("errors/error.html", error=error), error.code or 500

@@ -1,0 +1,128 @@
+"""`svarfrist users add | token | list`."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from inbox.extensions import db
+from inbox.models import ApiToken, Role, User
+from inbox.users import authenticate, user_for_token
+from tests.factories import make_department
+
+
+def run(app, *args: str, input: str | None = None):
+    return app.test_cli_runner().invoke(args=["users", *args], input=input)
+
+
+def test_add_creates_a_user_in_departments_with_a_password_from_stdin(app):
+    make_department("byggesak")
+    make_department("skule")
+    db.session.commit()
+    result = run(
+        app,
+        "add",
+        "--email",
+        "Siri@Alver.kommune.no",
+        "--name",
+        "Siri Haukeland",
+        "--role",
+        "leader",
+        "--department",
+        "byggesak",
+        "--department",
+        "skule",
+        "--password-stdin",
+        input="eit langt passord\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "added siri@alver.kommune.no (leader; byggesak, skule)" in result.output
+    user = authenticate("siri@alver.kommune.no", "eit langt passord")
+    assert user.role == Role.LEADER
+    assert sorted(d.slug for d in user.departments) == ["byggesak", "skule"]
+
+
+def test_add_with_an_unknown_department_names_it_and_lists_the_known_ones(app):
+    make_department("byggesak")
+    db.session.commit()
+    result = run(
+        app,
+        "add",
+        "--email",
+        "a@alver.no",
+        "--name",
+        "A",
+        "--department",
+        "bygg",
+        "--password-stdin",
+        input="eit langt passord\n",
+    )
+    assert result.exit_code == 1
+    assert "unknown department bygg; known departments: byggesak" in result.output
+    assert db.session.scalar(select(User)) is None
+
+
+def test_add_refuses_a_duplicate_and_a_short_password(app):
+    args = ["add", "--email", "a@alver.no", "--name", "A", "--password-stdin"]
+    assert run(app, *args, input="eit langt passord\n").exit_code == 0
+    duplicate = run(app, *args, input="eit langt passord\n")
+    assert duplicate.exit_code == 1 and "already exists" in duplicate.output
+    short = run(app, "add", "--email", "b@alver.no", "--name", "B", "--password-stdin", input="x\n")
+    assert short.exit_code == 1 and "at least 10 characters" in short.output
+
+
+def test_add_prompts_for_the_password_twice(app):
+    result = run(
+        app,
+        "add",
+        "--email",
+        "c@alver.no",
+        "--name",
+        "C",
+        input="eit langt passord\neit langt passord\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert authenticate("c@alver.no", "eit langt passord") is not None
+
+
+def test_token_prints_a_token_that_is_stored_only_as_a_hash(app):
+    run(
+        app,
+        "add",
+        "--email",
+        "d@alver.no",
+        "--name",
+        "D",
+        "--password-stdin",
+        input="eit langt passord\n",
+    )
+    result = run(app, "token", "--email", "d@alver.no")
+    token = result.output.strip()
+    assert result.exit_code == 0 and token.startswith("svf_")
+    stored = db.session.scalar(select(ApiToken.token_hash))
+    assert token not in stored
+    assert user_for_token(token).email == "d@alver.no"
+    assert user_for_token(token + "x") is None
+
+
+def test_token_for_an_unknown_user_fails(app):
+    result = run(app, "token", "--email", "nobody@alver.no")
+    assert result.exit_code == 1 and "no user with e-mail nobody@alver.no" in result.output
+
+
+def test_list_shows_users_with_role_and_departments(app):
+    make_department("byggesak")
+    db.session.commit()
+    run(
+        app,
+        "add",
+        "--email",
+        "e@alver.no",
+        "--name",
+        "Eli",
+        "--department",
+        "byggesak",
+        "--password-stdin",
+        input="eit langt passord\n",
+    )
+    result = run(app, "list")
+    assert result.output.strip() == "e@alver.no\tstaff\tbyggesak\tEli"

@@ -1,0 +1,130 @@
+"""Logging in and out: passwords, throttling, CSRF, redirects, headers, languages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from inbox.clock import frozen_at, now
+from inbox.extensions import db
+from inbox.models import AuditEvent
+from tests.factories import make_department, make_user
+from tests.inbox.web_helpers import csrf_token, log_in
+
+
+@pytest.fixture
+def kari(app):
+    user = make_user(make_department("innbyggjarservice", is_frontline=True), email="kari@alver.no")
+    db.session.commit()
+    return user
+
+
+def test_the_inbox_needs_a_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_login_with_the_right_password_opens_the_inbox(client, kari):
+    response = log_in(client, "KARI@alver.no")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Saker" in page.get_data(as_text=True)
+    actions = db.session.scalars(select(AuditEvent.action)).all()
+    assert "user.login" in actions
+
+
+def test_wrong_password_is_refused_without_saying_which_part_was_wrong(client, kari):
+    response = log_in(client, "kari@alver.no", "wrong password!")
+    assert response.status_code == 401
+    assert "Feil e-postadresse eller passord." in response.get_data(as_text=True)
+    unknown = log_in(client, "nobody@alver.no", "wrong password!")
+    assert unknown.status_code == 401
+    assert client.get("/").status_code == 302
+
+
+def test_login_is_throttled_per_account_even_with_the_right_password(client, kari):
+    for _ in range(5):
+        assert log_in(client, "kari@alver.no", "guess guess").status_code == 401
+    response = log_in(client, "kari@alver.no")
+    assert response.status_code == 429
+    assert "For mange mislukka forsøk" in response.get_data(as_text=True)
+    with frozen_at(now() + timedelta(minutes=16)):
+        assert log_in(client, "kari@alver.no").status_code == 302
+
+
+def test_login_is_throttled_per_address(client, kari):
+    for number in range(20):
+        log_in(client, f"person{number}@alver.no", "guess guess")
+    assert log_in(client, "kari@alver.no").status_code == 429
+
+
+def test_a_post_without_csrf_token_is_refused(client, kari):
+    response = client.post("/login", data={"email": "kari@alver.no", "password": "x"})
+    assert response.status_code == 400
+    log_in(client, "kari@alver.no")
+    assert client.post("/logout").status_code == 400
+    assert client.get("/").status_code == 200  # still logged in
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/?channel=email", "/?channel=email"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_login_redirects_only_to_local_paths(client, kari, target, expected):
+    response = log_in(client, "kari@alver.no", next=target)
+    assert response.headers["Location"] == expected
+
+
+def test_logout_ends_the_session(client, kari):
+    log_in(client, "kari@alver.no")
+    token = csrf_token(client, "/")
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_login_gives_a_new_session(client, kari):
+    client.get("/login")
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    log_in(client, "kari@alver.no")
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["_user_id"] == str(kari.id)
+
+
+def test_every_page_has_security_headers(client):
+    response = client.get("/login")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("nn", "Passord"), ("nb", "Bytt språk"), ("en", "Password")]
+)
+def test_language_can_be_chosen_before_login(client, language, text):
+    token = csrf_token(client)
+    client.post("/language", data={"language": language, "csrf_token": token})
+    page = client.get("/login").get_data(as_text=True)
+    assert f'<html lang="{language}">' in page
+    assert text in page
+
+
+def test_the_users_language_is_used_after_login(client, app):
+    make_user(make_department("byggesak"), email="ola@alver.no", language="en")
+    db.session.commit()
+    log_in(client, "ola@alver.no")
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in page and "Cases" in page
