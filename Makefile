@@ -15,7 +15,7 @@ run: $(INSTALLED) translations
 	$(BIN)/svarfrist config check
 	$(BIN)/svarfrist db upgrade
 	$(BIN)/svarfrist demo --if-empty
-	SVARFRIST_PLAIN_HTTP=1 $(BIN)/svarfrist run --host 127.0.0.1 --port 5000
+	SVARFRIST_PLAIN_HTTP=1 $(BIN)/svarfrist serve --host 127.0.0.1 --port 5000 --proxies 0
 
 test: $(INSTALLED) translations
 	$(BIN)/pytest -n auto

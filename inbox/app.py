@@ -90,11 +90,12 @@ def _select_language() -> str:
 def _register_commands(app: Flask) -> None:
     """Commands that need the app and its database, on ``svarfrist`` and ``app.test_cli_runner``."""
     from inbox.commands.cases import cases_group
+    from inbox.commands.demo import demo_command
     from inbox.commands.dispatch import dispatch_command
     from inbox.commands.serve import serve_command
     from inbox.commands.users import users_group
 
-    for command in (cases_group, dispatch_command, serve_command, users_group):
+    for command in (cases_group, demo_command, dispatch_command, serve_command, users_group):
         app.cli.add_command(command)
 
 

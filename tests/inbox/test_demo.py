@@ -1,0 +1,91 @@
+"""`svarfrist demo`: a believable municipality, through the real services."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from inbox.extensions import db
+from inbox.models import (
+    Case,
+    Department,
+    Handover,
+    HandoverStatus,
+    OutboxMessage,
+    OutboxStatus,
+    Role,
+    Turn,
+    User,
+)
+from inbox.users import authenticate
+
+NOW = "2026-11-24T12:00:00+01:00"
+
+
+def load(app, *args: str) -> str:
+    result = app.test_cli_runner().invoke(args=["demo", "--now", NOW, *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def count(model, *conditions) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*conditions))
+
+
+def test_the_full_demo_has_departments_staff_channels_and_pressing_cases(app):
+    output = load(app)
+    departments = db.session.scalars(select(Department)).all()
+    assert {d.slug for d in departments} == {
+        "innbyggjarservice",
+        "byggesak",
+        "barnehage",
+        "skule",
+        "helse-og-omsorg",
+        "vatn-og-avlop",
+        "eigedomsskatt",
+    }
+    assert all(d.leader is not None and d.leader.role == Role.LEADER for d in departments)
+    assert [d.slug for d in departments if d.is_frontline] == ["innbyggjarservice"]
+    assert 290 <= count(Case) <= 330
+    channels = set(db.session.scalars(select(Case.channel).distinct()))
+    assert channels == {"email", "sms", "facebook", "callback", "letter", "phone"}
+    summary = re.search(r"\((\d+) overdue, (\d+) due today\), (\d+) handovers", output)
+    overdue, due_today, pending = (int(n) for n in summary.groups())
+    assert overdue > 0 and due_today > 0 and pending > 0
+    assert count(Handover, Handover.status == HandoverStatus.PENDING) == pending
+    assert set(db.session.scalars(select(Case.language).distinct())) == {"nn", "nb"}
+    assert count(Turn, Turn.met.is_(False)) > 0, "some answers came late"
+    assert count(Turn, Turn.due_at < Turn.received_at) == 0
+    assert count(OutboxMessage, OutboxMessage.status != OutboxStatus.SENT) == 0, (
+        "the demo's history must never be sent to anyone"
+    )
+
+
+def test_the_printed_logins_work(app):
+    output = load(app, "--cases", "10")
+    password = re.search(r"Password for every demo login: (\S+)", output)[1]
+    emails = re.findall(r"(\S+@alver\.kommune\.no)", output)
+    assert len(emails) == count(User)
+    assert authenticate(emails[0], password) is not None
+    assert "Never use them in production" in output
+
+
+def test_if_empty_leaves_a_database_with_users_alone(app):
+    load(app, "--cases", "5")
+    cases = count(Case)
+    assert "already has users" in load(app, "--if-empty")
+    assert count(Case) == cases
+
+
+def test_loading_twice_without_if_empty_is_refused(app):
+    load(app, "--cases", "5")
+    result = app.test_cli_runner().invoke(args=["demo", "--now", NOW])
+    assert result.exit_code == 1
+    assert "already has users" in result.output
+
+
+def test_cases_have_varied_texts(app):
+    load(app, "--cases", "40")
+    subjects = db.session.scalars(select(Case.subject)).all()
+    assert len(set(subjects)) > 10
