@@ -10,7 +10,7 @@ COMPILED := $(CATALOGS:.po=.mo)
 
 .PHONY: run test lint format bench translations update-catalogs system-packages clean
 
-# Local use over plain HTTP on the loopback interface; production runs `svarfrist serve` behind TLS.
+# Local use: plain HTTP on the loopback interface. Production runs `svarfrist serve` behind TLS.
 run: $(INSTALLED) translations
 	$(BIN)/svarfrist config check
 	$(BIN)/svarfrist db upgrade
