@@ -21,20 +21,14 @@ from inbox.models import Case, Handover, HandoverStatus, Role, User
 
 def case_visibility(user: User) -> ColumnElement[bool]:
     """A SQL condition on :class:`Case` that is true for the cases ``user`` may see."""
-    if user.role == Role.ADMIN:
-        return true()
-    departments = user.department_ids
-    if not departments:
-        return false()
+    if user.role == Role.ADMIN or not user.department_ids:
+        return case_changeable(user)
     offered = exists().where(
         Handover.case_id == Case.id,
         Handover.status == HandoverStatus.PENDING,
-        Handover.to_department_id.in_(departments),
+        Handover.to_department_id.in_(user.department_ids),
     )
-    conditions = [Case.department_id.in_(departments), offered]
-    if _is_frontline(user):
-        conditions.append(~_handed_over())
-    return or_(*conditions)
+    return or_(case_changeable(user), offered)
 
 
 def case_changeable(user: User) -> ColumnElement[bool]:

@@ -36,10 +36,10 @@ from inbox.models import (
     Department,
     Direction,
     Message,
-    Turn,
     TurnOrigin,
 )
 from inbox.references import next_reference
+from inbox.turns import open_turn, start_turn
 
 log = logging.getLogger(__name__)
 REFERENCE_TOKEN = re.compile(r"\[\s*sak\s+(\d{4}-\d{6})\s*\]", re.IGNORECASE)
@@ -102,20 +102,16 @@ def _take_in(inbound: InboundMessage, settings: Settings) -> Case:
         case = _open_case(inbound, contact, settings)
     message = _store_message(case, inbound, BlobStore(settings.data_dir / "blobs"))
     _reopen(case, inbound)
-    turn = _open_turn(case)
-    if turn is None:
+    if open_turn(case) is None:
         promise = rules.promises[inbound.channel].promise(rules.calendar, inbound.received_at)
-        turn = Turn(
-            case=case,
-            channel=inbound.channel,
+        turn = start_turn(
+            case,
             origin=TurnOrigin.CITIZEN,
-            opened_by_id=message.id,
+            opened_by=message,
             received_at=inbound.received_at,
             target_at=promise.target_at,
             due_at=promise.due_at,
         )
-        db.session.add(turn)
-        db.session.flush()
         if rules.promises[inbound.channel].acknowledge and not inbound.is_unreadable:
             queue_acknowledgement(case, turn, message, settings)
     audit.record(
@@ -292,9 +288,3 @@ def _reopen(case: Case, inbound: InboundMessage) -> None:
         case.closed_at = None
     if inbound.received_at > case.last_message_at:
         case.last_message_at = inbound.received_at
-
-
-def _open_turn(case: Case) -> Turn | None:
-    return db.session.scalar(
-        select(Turn).where(Turn.case_id == case.id, Turn.answered_at.is_(None)).limit(1)
-    )

@@ -16,11 +16,11 @@ from inbox.models import (
     Direction,
     Message,
     OutKind,
-    Turn,
     TurnOrigin,
     User,
 )
 from inbox.outgoing import send_to_citizen
+from inbox.turns import open_turn, start_turn
 from rules.promises import PromiseError, preliminary_due
 
 ANSWER_KINDS = (OutKind.REPLY, OutKind.PRELIMINARY)
@@ -62,16 +62,13 @@ def reply(
     )
     _end_turn(case, message, kind)
     if new_due is not None:
-        db.session.add(
-            Turn(
-                case=case,
-                channel=case.channel,
-                origin=TurnOrigin.PRELIMINARY,
-                opened_by_id=message.id,
-                received_at=answered_at,
-                target_at=new_due,
-                due_at=new_due,
-            )
+        start_turn(
+            case,
+            origin=TurnOrigin.PRELIMINARY,
+            opened_by=message,
+            received_at=answered_at,
+            target_at=new_due,
+            due_at=new_due,
         )
     case.status = CaseStatus.OPEN if kind == OutKind.PRELIMINARY else CaseStatus.WAITING
     audit.record(f"message.{kind.value}", user=author, case=case, message_id=message.id)
@@ -108,9 +105,7 @@ def _preliminary_due(new_date: date | None, answered_at):
 
 
 def _end_turn(case: Case, message: Message, kind: OutKind) -> None:
-    turn = db.session.scalar(
-        select(Turn).where(Turn.case_id == case.id, Turn.answered_at.is_(None)).limit(1)
-    )
+    turn = open_turn(case)
     if turn is None:
         return
     turn.answered_at = message.created_at

@@ -1,0 +1,39 @@
+"""Turns: one reply promise each, from a citizen's message to the first public answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from inbox.extensions import db
+from inbox.models import Case, Message, Turn, TurnOrigin
+
+
+def open_turn(case: Case) -> Turn | None:
+    """The case's unanswered turn; there is at most one."""
+    query = select(Turn).where(Turn.case_id == case.id, Turn.answered_at.is_(None)).limit(1)
+    return db.session.scalar(query)
+
+
+def start_turn(
+    case: Case,
+    *,
+    origin: TurnOrigin,
+    opened_by: Message,
+    received_at: datetime,
+    target_at: datetime,
+    due_at: datetime,
+) -> Turn:
+    turn = Turn(
+        case=case,
+        channel=opened_by.channel,
+        origin=origin,
+        opened_by_id=opened_by.id,
+        received_at=received_at,
+        target_at=target_at,
+        due_at=due_at,
+    )
+    db.session.add(turn)
+    db.session.flush()
+    return turn
