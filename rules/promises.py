@@ -170,11 +170,14 @@ class ChannelPromise:
 
         A target rule that would land after the due time is capped at the due time.
         """
-        require_aware(received_at, "received time")
+        received_at = calendar.localize(received_at)
         due_at = self.due.deadline(calendar, received_at)
-        target_at = due_at if self.target is None else self.target.deadline(calendar, received_at)
-        target_at = min(target_at, due_at, key=datetime.timestamp)
-        return Promise(calendar.localize(received_at), target_at, due_at)
+        if self.target is None:
+            return Promise(received_at, due_at, due_at)
+        target_at = self.target.deadline(calendar, received_at)
+        if target_at.timestamp() > due_at.timestamp():
+            target_at = due_at
+        return Promise(received_at, target_at, due_at)
 
     def to_config(self) -> dict[str, Any]:
         shape: dict[str, Any] = {"due": self.due.to_config()}
