@@ -253,6 +253,13 @@ class Calendar:
             self._later[(after, count)] = found
         return found
 
+    def working_days_after(self, after: date, count: int) -> list[Day]:
+        """The next ``count`` working days after ``after`` (for picking a new date)."""
+        days: list[Day] = []
+        while len(days) < count:
+            days.append(self.next_working_day(days[-1].date if days else after))
+        return days
+
     def add_working_hours(self, start: datetime, hours: float) -> datetime:
         """The instant when ``hours`` of opening time have passed since ``start``.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField
+from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -28,3 +28,37 @@ class LanguageForm(FlaskForm):
 
 class PostForm(FlaskForm):
     """A form that only carries the CSRF token (logout)."""
+
+
+class ReplyForm(FlaskForm):
+    text = TextAreaField(
+        _l("Answer to the citizen"), validators=[DataRequired(), Length(max=20000)]
+    )
+    kind = RadioField(
+        _l("Kind of answer"),
+        choices=[
+            SelectChoice("reply", _l("Answer")),
+            SelectChoice("preliminary", _l("Preliminary answer with a new date")),
+        ],
+        default="reply",
+    )
+    #: Only working days after today are offered (filled in by the view).
+    new_date = SelectField(_l("New date for the answer"), choices=[], validate_choice=False)
+    #: When the page was loaded, to notice answers given meanwhile.
+    loaded_at = HiddenField()
+    confirm = HiddenField()
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=20000)])
+
+
+class AssignForm(FlaskForm):
+    assignee = SelectField(_l("Assigned to"), coerce=int, choices=[], validate_choice=False)
+
+
+class CaseLanguageForm(FlaskForm):
+    language = SelectField(
+        _l("Language towards the citizen"),
+        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+    )

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+import nh3
 from flask import current_app
-from flask_babel import get_locale
+from flask_babel import format_date, format_time, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
-from inbox.models import CaseStatus
+from inbox.clock import now
+from inbox.models import CaseStatus, Direction, OutKind
 from inbox.promise_text import CHANNEL_NAMES
+from inbox.timeleft import Urgency, time_left
 
 STATUS_NAMES = {
     CaseStatus.NEW: _l("New"),
@@ -36,6 +42,48 @@ ERROR_TEXTS = {
 }
 
 
+MESSAGE_LABELS = {
+    (Direction.IN, None): _l("From the citizen"),
+    (Direction.NOTE, None): _l("Internal note"),
+    (Direction.OUT, OutKind.REPLY): _l("Answer"),
+    (Direction.OUT, OutKind.PRELIMINARY): _l("Preliminary answer"),
+    (Direction.OUT, OutKind.ACKNOWLEDGEMENT): _l("Automatic acknowledgement"),
+    (Direction.OUT, OutKind.NOTICE): _l("Notice to the citizen"),
+}
+
+
+def message_label(direction: Direction, kind: OutKind | None) -> str:
+    return str(MESSAGE_LABELS.get((direction, kind), _l("Message")))
+
+
+def time_left_text(due_at: datetime) -> tuple[str, str]:
+    """Text and urgency class for a due time: "2 t att", "forfall i dag", "3 dagar over"."""
+    calendar = current_app.extensions["svarfrist"].rules.calendar
+    left = time_left(calendar, now(), due_at)
+    if left.urgency == Urgency.OVERDUE:
+        if left.days_over == 0:
+            return _("Overdue"), left.urgency.value
+        text = ngettext(
+            "%(num)d working day overdue", "%(num)d working days overdue", left.days_over
+        )
+        return text, left.urgency.value
+    if left.urgency == Urgency.TODAY:
+        return _("Due today, %(hours)d h left", hours=left.hours), left.urgency.value
+    return ngettext("%(num)d h left", "%(num)d h left", left.hours), left.urgency.value
+
+
+def long_datetime(moment: datetime) -> str:
+    """Date and time as a letter writes them, in the municipality's time zone."""
+    return _(
+        "%(date)s at %(time)s", date=format_date(moment, "full"), time=format_time(moment, "short")
+    )
+
+
+def sanitized(html: str | None) -> Markup:
+    """HTML from outside, cleaned again on the way out (it was cleaned when stored)."""
+    return Markup(nh3.clean(html or ""))
+
+
 def channel_name(channel: str) -> str:
     return _(CHANNEL_NAMES[channel]) if channel in CHANNEL_NAMES else channel
 
@@ -60,4 +108,8 @@ def template_globals() -> dict:
         "status_name": status_name,
         "error_title": error_title,
         "error_text": error_text,
+        "message_label": message_label,
+        "time_left_text": time_left_text,
+        "sanitized": sanitized,
+        "long_datetime": long_datetime,
     }

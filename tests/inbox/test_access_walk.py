@@ -9,17 +9,20 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from sqlalchemy import select
 
+from channels.base import InboundAttachment
 from inbox.access import may_see
 from inbox.clock import frozen_at
 from inbox.extensions import db
 from inbox.intake import receive
-from inbox.models import Case, Role
+from inbox.models import AuditEvent, Case, Role
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import OSLO, email, sms
-from tests.inbox.web_helpers import log_in
+from tests.inbox.web_helpers import csrf_token, log_in
 
 PUBLIC = {"auth.login", "auth.language", "auth.logout"}
+SESSION_ENDPOINTS = {"auth.login", "auth.logout"}
 ROLES = ["anonymous", "frontline", "byggesak", "byggesak_leader", "skule", "admin", "nobody"]
 
 
@@ -29,7 +32,12 @@ def town(app):
     byggesak = make_department("byggesak")
     skule = make_department("skule")
     with frozen_at(datetime(2026, 11, 25, 10, 0, tzinfo=OSLO)):
-        cases = [receive(email()), receive(sms()), receive(email(sender="ola@example.no"))]
+        attachment = InboundAttachment("kart.pdf", "application/pdf", b"%PDF-1.4 kart")
+        cases = [
+            receive(email(attachments=(attachment,))),
+            receive(sms()),
+            receive(email(sender="ola@example.no", attachments=(attachment,))),
+        ]
     cases[2].department = byggesak
     users = {
         "frontline": make_user(frontline, email="frontline@alver.no"),
@@ -47,13 +55,21 @@ def urls(app, cases: list[Case]):
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
-        if rule.arguments - {"reference"}:
-            raise AssertionError(f"teach the walk how to fill {rule.rule}")
-        references = [case.reference for case in cases] if rule.arguments else [None]
-        for reference in references:
-            path = rule.rule.replace("<reference>", reference) if reference else rule.rule
+        for path in _fill(rule, cases):
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 yield rule.endpoint, method, path
+
+
+def _fill(rule, cases: list[Case]) -> list[str]:
+    if not rule.arguments:
+        return [rule.rule]
+    if rule.arguments == {"reference"}:
+        return [rule.rule.replace("<reference>", case.reference) for case in cases]
+    if rule.arguments == {"attachment_id"}:
+        ids = [a.id for case in cases for m in case.messages for a in m.attachments]
+        assert ids, "the walk needs attachments"
+        return [rule.rule.replace("<int:attachment_id>", str(i)) for i in ids]
+    raise AssertionError(f"teach the walk how to fill {rule.rule}")
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -63,18 +79,31 @@ def test_no_route_shows_a_case_the_user_may_not_see(app, client, town, role):
     if user is not None:
         assert log_in(client, user.email).status_code == 302
     hidden = [case.reference for case in cases if user is None or not may_see(user, case)]
+    token = csrf_token(client, "/login" if user is None else "/")
     walked = 0
     for endpoint, method, path in urls(app, cases):
-        response = client.open(path, method=method)
+        if endpoint in SESSION_ENDPOINTS and method == "POST":
+            continue  # logging in or out mid-walk would change who is walking
+        response = client.open(path, method=method, data={"csrf_token": token})
         walked += 1
         assert response.status_code < 500, (method, path)
+        if response.status_code >= 300 and response.status_code < 400:
+            assert not any(ref in response.headers["Location"].split("?")[0] for ref in hidden)
+            continue  # a redirect only echoes the address that was asked for
         body = response.get_data(as_text=True)
         for reference in hidden:
             assert reference not in body, (role, method, path, reference)
         if user is None and endpoint not in PUBLIC:
             assert response.status_code in (302, 401), (method, path)
             assert "/login" in response.headers.get("Location", "/login")
-    assert walked >= 4
+    assert walked >= 10
+    if user is not None:
+        hidden_ids = [case.id for case in cases if case.reference in hidden]
+        db.session.rollback()  # end the read snapshot: see what the requests committed
+        touched = select(AuditEvent.action).where(
+            AuditEvent.user_id == user.id, AuditEvent.case_id.in_(hidden_ids)
+        )
+        assert db.session.scalars(touched).all() == [], "a hidden case was read or changed"
 
 
 def test_visibility_rules_for_each_role(town):

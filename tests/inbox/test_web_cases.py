@@ -63,7 +63,7 @@ def test_frontline_sees_its_open_cases_soonest_due_first(client, town):
     assert page.index(old) < page.index(fresh)
     assert town["moved"].reference not in page  # handed over to byggesak
     assert town["closed"].reference not in page
-    assert "Over fristen" in page  # the old e-mail was due 23 November
+    assert "2 arbeidsdagar over fristen" in page  # the old e-mail was due 23 November
     assert "SMS" in page and "e-post" in page
 
 

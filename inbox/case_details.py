@@ -1,0 +1,100 @@
+"""Everything the case page shows about one case, gathered in a few queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from inbox.access import visible_cases
+from inbox.extensions import db
+from inbox.models import (
+    AuditEvent,
+    Case,
+    Direction,
+    Handover,
+    Message,
+    Turn,
+    User,
+)
+from inbox.turns import open_turn
+
+#: Someone who viewed the case this recently is shown as "also has it open".
+PRESENCE_WINDOW = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class CaseDetails:
+    case: Case
+    messages: list[Message]
+    turns: list[Turn]
+    current_turn: Turn | None
+    handovers: list[Handover]
+    events: list[AuditEvent]
+    members: list[User]
+    others_viewing: list[User]
+
+
+def find_case(user: User, reference: str) -> Case | None:
+    """The case with this reference, if ``user`` may see it."""
+    return db.session.scalar(visible_cases(user).where(Case.reference == reference))
+
+
+def case_details(case: Case, viewer: User, now: datetime) -> CaseDetails:
+    messages = db.session.scalars(
+        select(Message)
+        .where(Message.case_id == case.id)
+        .order_by(Message.created_at, Message.id)
+        .options(selectinload(Message.attachments), selectinload(Message.author))
+    ).all()
+    turns = db.session.scalars(
+        select(Turn).where(Turn.case_id == case.id).order_by(Turn.received_at, Turn.id)
+    ).all()
+    handovers = db.session.scalars(
+        select(Handover).where(Handover.case_id == case.id).order_by(Handover.proposed_at)
+    ).all()
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.case_id == case.id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(100)
+        .options(selectinload(AuditEvent.user))
+    ).all()
+    viewing = db.session.scalars(
+        select(User)
+        .join(AuditEvent, AuditEvent.user_id == User.id)
+        .where(
+            AuditEvent.case_id == case.id,
+            AuditEvent.action == "case.view",
+            AuditEvent.at >= now - PRESENCE_WINDOW,
+            User.id != viewer.id,
+        )
+        .distinct()
+    ).all()
+    return CaseDetails(
+        case=case,
+        messages=list(messages),
+        turns=list(turns),
+        current_turn=open_turn(case),
+        handovers=list(handovers),
+        events=list(events),
+        members=sorted(case.department.members, key=lambda member: member.name),
+        others_viewing=list(viewing),
+    )
+
+
+def answers_since(case: Case, since: datetime, viewer: User) -> list[Message]:
+    """Public answers others gave on the case after ``since`` (the page's load time)."""
+    return list(
+        db.session.scalars(
+            select(Message).where(
+                Message.case_id == case.id,
+                Message.direction == Direction.OUT,
+                Message.author_id.is_not(None),
+                Message.author_id != viewer.id,
+                Message.created_at > since,
+            )
+        )
+    )

@@ -1,0 +1,236 @@
+"""The case page: the conversation, the promise, and the work on the case."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from inbox import audit, casework
+from inbox.access import may_change, may_see
+from inbox.blobs import BlobStore
+from inbox.case_details import answers_since, case_details, find_case
+from inbox.clock import now
+from inbox.extensions import db
+from inbox.models import Attachment, Case, OutKind
+from inbox.replies import ReplyError, add_note, reply
+from inbox.web.forms import AssignForm, CaseLanguageForm, NoteForm, PostForm, ReplyForm
+
+blueprint = Blueprint("case", __name__, url_prefix="/cases")
+NEW_DATE_CHOICES = 20
+
+
+def _settings():
+    return current_app.extensions["svarfrist"]
+
+
+def _visible(reference: str) -> Case:
+    """The case, or 404 for a case that does not exist or that the user may not see."""
+    case = find_case(current_user, reference)
+    if case is None:
+        abort(404)
+    return case
+
+
+def _changeable(reference: str) -> Case:
+    case = _visible(reference)
+    if not may_change(current_user, case):
+        abort(403)
+    return case
+
+
+def _reply_form(**values) -> ReplyForm:
+    form = ReplyForm(**values)
+    calendar = _settings().rules.calendar
+    days = calendar.working_days_after(calendar.local_date(now()), NEW_DATE_CHOICES)
+    form.new_date.choices = [(day.date.isoformat(), format_date(day.date, "full")) for day in days]
+    return form
+
+
+def _assign_form(case: Case, members) -> AssignForm:
+    form = AssignForm(assignee=case.assignee_id or 0)
+    form.assignee.choices = [(0, _("Nobody"))] + [(m.id, m.name) for m in members]
+    return form
+
+
+@blueprint.route("/<reference>")
+@login_required
+def show(reference: str):
+    case = _visible(reference)
+    moment = now()
+    details = case_details(case, current_user, moment)
+    audit.record("case.view", user=current_user, case=case, ip=request.remote_addr)
+    db.session.commit()
+    return render_template(
+        "cases/show.html",
+        details=details,
+        can_change=may_change(current_user, case),
+        reply_form=_reply_form(loaded_at=moment.isoformat()),
+        note_form=NoteForm(),
+        assign_form=_assign_form(case, details.members),
+        language_form=CaseLanguageForm(language=case.language),
+        action_form=PostForm(),
+    )
+
+
+@blueprint.route("/<reference>/reply", methods=["POST"])
+@login_required
+def answer(reference: str):
+    case = _changeable(reference)
+    form = _reply_form()
+    if not form.validate_on_submit():
+        flash(_("Write the answer before sending it."), "error")
+        return redirect(url_for(".show", reference=reference))
+    others = _answers_since_load(case, form.loaded_at.data)
+    if others and form.confirm.data != "yes":
+        names = ", ".join(sorted({message.author.name for message in others}))
+        flash(
+            _(
+                "%(names)s answered the citizen after you opened the case. Read the answer, "
+                "then send yours again if it is still needed.",
+                names=names,
+            ),
+            "warning",
+        )
+        return redirect(url_for(".show", reference=reference))
+    kind = OutKind.PRELIMINARY if form.kind.data == "preliminary" else OutKind.REPLY
+    try:
+        new_date = date.fromisoformat(form.new_date.data) if kind == OutKind.PRELIMINARY else None
+        reply(case, current_user, form.text.data, kind=kind, new_date=new_date)
+    except (ValueError, ReplyError) as error:
+        db.session.rollback()
+        flash(_("The answer was not sent: %(reason)s", reason=str(error)), "error")
+        return redirect(url_for(".show", reference=reference))
+    db.session.commit()
+    flash(_("The answer is on its way to the citizen."), "success")
+    return redirect(url_for(".show", reference=reference))
+
+
+def _answers_since_load(case: Case, loaded_at: str | None):
+    try:
+        since = datetime.fromisoformat(loaded_at) if loaded_at else None
+    except ValueError:
+        since = None
+    return answers_since(case, since, current_user) if since and since.tzinfo else []
+
+
+@blueprint.route("/<reference>/note", methods=["POST"])
+@login_required
+def note(reference: str):
+    case = _changeable(reference)
+    form = NoteForm()
+    if form.validate_on_submit():
+        add_note(case, current_user, form.text.data)
+        db.session.commit()
+        flash(_("The note is saved."), "success")
+    else:
+        flash(_("Write the note before saving it."), "error")
+    return redirect(url_for(".show", reference=reference))
+
+
+@blueprint.route("/<reference>/assign", methods=["POST"])
+@login_required
+def assign(reference: str):
+    case = _changeable(reference)
+    form = AssignForm()
+    if form.validate_on_submit():
+        members = {member.id: member for member in case.department.members}
+        chosen = members.get(form.assignee.data)
+        if form.assignee.data and chosen is None:
+            abort(400)
+        casework.assign(case, chosen, current_user)
+        db.session.commit()
+        flash(_("The case is assigned."), "success")
+    return redirect(url_for(".show", reference=reference))
+
+
+def _simple_action(reference: str, action, done: str):
+    case = _changeable(reference)
+    if PostForm().validate_on_submit():
+        try:
+            action(case)
+        except casework.CaseworkError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(done, "success")
+    return redirect(url_for(".show", reference=reference))
+
+
+@blueprint.route("/<reference>/claim", methods=["POST"])
+@login_required
+def claim(reference: str):
+    return _simple_action(
+        reference,
+        lambda case: casework.assign(case, current_user, current_user),
+        _("The case is yours."),
+    )
+
+
+@blueprint.route("/<reference>/close", methods=["POST"])
+@login_required
+def close(reference: str):
+    return _simple_action(
+        reference, lambda case: casework.close(case, current_user), _("The case is closed.")
+    )
+
+
+@blueprint.route("/<reference>/reopen", methods=["POST"])
+@login_required
+def reopen(reference: str):
+    return _simple_action(
+        reference, lambda case: casework.reopen(case, current_user), _("The case is open again.")
+    )
+
+
+@blueprint.route("/<reference>/language", methods=["POST"])
+@login_required
+def language(reference: str):
+    case = _changeable(reference)
+    form = CaseLanguageForm()
+    if form.validate_on_submit():
+        casework.set_language(case, form.language.data, current_user)
+        db.session.commit()
+        flash(_("The language towards the citizen is changed."), "success")
+    return redirect(url_for(".show", reference=reference))
+
+
+attachments = Blueprint("attachments", __name__)
+
+
+@attachments.route("/attachments/<int:attachment_id>")
+@login_required
+def download(attachment_id: int):
+    """Always a download, never shown inline: files from outside are not trusted."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or not may_see(current_user, attachment.message.case):
+        abort(404)
+    audit.record(
+        "attachment.download",
+        user=current_user,
+        case=attachment.message.case,
+        attachment_id=attachment.id,
+    )
+    db.session.commit()
+    path = BlobStore(_settings().data_dir / "blobs").path(attachment.sha256)
+    return send_file(
+        path,
+        mimetype="application/octet-stream",
+        as_attachment=True,
+        download_name=attachment.filename,
+        max_age=0,
+    )

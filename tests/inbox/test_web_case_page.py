@@ -1,0 +1,228 @@
+"""The case page: conversation, promise, and the work done on a case."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from channels.base import InboundAttachment
+from inbox.clock import frozen_at
+from inbox.extensions import db
+from inbox.handovers import propose
+from inbox.intake import receive
+from inbox.models import AuditEvent, CaseStatus, Direction, Message, OutboxMessage, OutKind, Turn
+from inbox.replies import reply
+from tests.factories import make_department, make_user
+from tests.inbox.intake_helpers import OSLO, email
+from tests.inbox.web_helpers import csrf_token, log_in
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=OSLO)  # a Tuesday
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with frozen_at(NOW):
+        yield
+
+
+@pytest.fixture
+def setting(app):
+    frontline = make_department("innbyggjarservice", is_frontline=True, name="Innbyggjarservice")
+    byggesak = make_department("byggesak", name="Byggesak")
+    kari = make_user(frontline, email="kari@alver.no", name="Kari Haugland")
+    ingrid = make_user(frontline, email="ingrid@alver.no", name="Ingrid Fosse")
+    eirik = make_user(byggesak, email="eirik@alver.no", name="Eirik Seim")
+    case = receive(
+        email(
+            received_at=datetime(2026, 11, 23, 11, 0, tzinfo=OSLO),
+            html='<p>Sjå <b>teikninga</b><script>alert("x")</script></p>',
+            attachments=(InboundAttachment("teikning.pdf", "application/pdf", b"%PDF-1.4"),),
+        )
+    )
+    db.session.commit()
+    return {"case": case, "kari": kari, "ingrid": ingrid, "eirik": eirik, "byggesak": byggesak}
+
+
+def page(client, reference: str) -> str:
+    response = client.get(f"/cases/{reference}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def post(client, path: str, **data):
+    token = csrf_token(client, "/")
+    return client.post(path, data={"csrf_token": token, **data})
+
+
+def test_the_case_page_shows_conversation_promise_and_history(client, setting):
+    case = setting["case"]
+    log_in(client, "kari@alver.no")
+    body = page(client, case.reference)
+    assert "Hei! Når kan eg vente svar på byggesøknaden min?" in body
+    assert "Automatisk kvittering" in body
+    assert "29 t att" in body  # Tue 10:00 to Mon 30 Nov 15:00 in opening hours
+    assert "<b>teikninga</b>" in body and "alert(" not in body
+    assert "download>teikning.pdf</a>" in body
+    db.session.rollback()  # end the read snapshot: see what the request committed
+    view = select(AuditEvent).where(AuditEvent.action == "case.view")
+    assert db.session.scalar(view).user_id == setting["kari"].id
+
+
+def test_a_case_outside_ones_departments_is_not_found(client, setting):
+    log_in(client, "eirik@alver.no")
+    assert client.get(f"/cases/{setting['case'].reference}").status_code == 404
+    assert client.get("/cases/2026-999999").status_code == 404
+    answer = post(client, f"/cases/{setting['case'].reference}/reply", text="x", kind="reply")
+    assert answer.status_code == 404
+
+
+def test_an_offered_case_can_be_read_but_not_worked_on(client, setting):
+    case = setting["case"]
+    propose(case, setting["byggesak"], setting["kari"], "Gjeld byggesak")
+    db.session.commit()
+    log_in(client, "eirik@alver.no")
+    assert "Svar til innbyggjaren" not in page(client, case.reference)
+    assert post(client, f"/cases/{case.reference}/note", text="Hei").status_code == 403
+
+
+def test_an_answer_ends_the_turn_and_goes_to_the_outbox(client, setting):
+    case = setting["case"]
+    log_in(client, "kari@alver.no")
+    response = post(
+        client,
+        f"/cases/{case.reference}/reply",
+        text="Søknaden er komplett.",
+        kind="reply",
+        loaded_at=NOW.isoformat(),
+    )
+    assert response.status_code == 302
+    db.session.rollback()  # end the read snapshot: see what the request committed
+    (turn,) = case.turns
+    assert turn.answered_at == NOW and turn.met is True and turn.answer_kind == OutKind.REPLY
+    assert case.status == CaseStatus.WAITING
+    rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == "reply")).all()
+    assert [row.payload["text"] for row in rows] == ["Søknaden er komplett."]
+    assert "Svaret er på veg til innbyggjaren." in page(client, case.reference)
+
+
+def test_a_preliminary_answer_sets_a_new_promised_date(client, setting):
+    case = setting["case"]
+    log_in(client, "kari@alver.no")
+    body = page(client, case.reference)
+    offered = re.findall(r'<option value="(\d{4}-\d{2}-\d{2})"', body)
+    assert offered[0] == "2026-11-25" and "2026-11-28" not in offered  # no Saturday
+    post(
+        client,
+        f"/cases/{case.reference}/reply",
+        text="Vi treng meir tid.",
+        kind="preliminary",
+        new_date="2026-12-04",
+        loaded_at=NOW.isoformat(),
+    )
+    db.session.rollback()  # end the read snapshot: see what the request committed
+    first, second = case.turns
+    assert first.answer_kind == OutKind.PRELIMINARY and first.met is True
+    assert second.due_at == datetime(2026, 12, 4, 15, 0, tzinfo=OSLO)
+    assert second.answered_at is None
+
+
+def test_a_preliminary_answer_on_a_closed_day_is_refused(client, setting):
+    case = setting["case"]
+    log_in(client, "kari@alver.no")
+    response = post(
+        client,
+        f"/cases/{case.reference}/reply",
+        text="Vi treng meir tid.",
+        kind="preliminary",
+        new_date="2026-12-26",
+        loaded_at=NOW.isoformat(),
+    )
+    assert response.status_code == 302
+    db.session.rollback()  # end the read snapshot: see what the request committed
+    assert len(case.turns) == 1 and case.turns[0].answered_at is None
+    assert "Svaret vart ikkje sendt" in page(client, case.reference)
+
+
+def test_an_answer_given_meanwhile_by_someone_else_is_shown_before_sending(client, setting):
+    case = setting["case"]
+    log_in(client, "kari@alver.no")
+    loaded = NOW - timedelta(minutes=5)
+    with frozen_at(NOW - timedelta(minutes=2)):
+        reply(case, setting["ingrid"], "Svar frå Ingrid.")
+    db.session.commit()
+    post(
+        client,
+        f"/cases/{case.reference}/reply",
+        text="Svar frå Kari.",
+        kind="reply",
+        loaded_at=loaded.isoformat(),
+    )
+    db.session.rollback()  # end the read snapshot: see what the request committed
+    outgoing = select(Message.text).where(
+        Message.direction == Direction.OUT, Message.author_id.is_not(None)
+    )
+    assert db.session.scalars(outgoing).all() == ["Svar frå Ingrid."]
+    assert "Ingrid Fosse har svart innbyggjaren" in page(client, case.reference)
+
+
+def test_a_note_does_not_end_the_turn(client, setting):
+    case = setting["case"]
+    log_in(client, "kari@alver.no")
+    post(client, f"/cases/{case.reference}/note", text="Ringde byggesak.")
+    db.session.rollback()  # end the read snapshot: see what the request committed
+    assert case.turns[0].answered_at is None
+    assert "Ringde byggesak." in page(client, case.reference)
+
+
+def test_claim_assign_close_reopen_and_language(client, setting):
+    case = setting["case"]
+    reference = case.reference
+    log_in(client, "kari@alver.no")
+    post(client, f"/cases/{reference}/claim")
+    db.session.rollback()  # end the read snapshot: see what the request committed
+    assert case.assignee_id == setting["kari"].id
+    post(client, f"/cases/{reference}/assign", assignee=str(setting["ingrid"].id))
+    db.session.rollback()  # end the read snapshot: see what the request committed
+    assert case.assignee_id == setting["ingrid"].id
+    assert (
+        post(client, f"/cases/{reference}/assign", assignee=str(setting["eirik"].id)).status_code
+        == 400
+    )
+    post(client, f"/cases/{reference}/close")
+    db.session.rollback()  # end the read snapshot: see what the request committed
+    assert case.status == CaseStatus.CLOSED
+    post(client, f"/cases/{reference}/reopen")
+    post(client, f"/cases/{reference}/language", language="nb")
+    db.session.rollback()  # end the read snapshot: see what the request committed
+    assert case.status == CaseStatus.OPEN and case.language == "nb"
+    actions = set(
+        db.session.scalars(select(AuditEvent.action).where(AuditEvent.case_id == case.id))
+    )
+    assert {"case.assign", "case.close", "case.reopen", "case.language"} <= actions
+
+
+def test_attachments_are_always_downloaded_never_shown(client, setting):
+    attachment = setting["case"].messages[0].attachments[0]
+    log_in(client, "kari@alver.no")
+    response = client.get(f"/attachments/{attachment.id}")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/octet-stream"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.data == b"%PDF-1.4"
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    log_in(client, "eirik@alver.no")
+    assert client.get(f"/attachments/{attachment.id}").status_code == 404
+
+
+def test_the_queue_links_to_the_case_and_says_how_much_time_is_left(client, setting):
+    log_in(client, "kari@alver.no")
+    body = client.get("/").get_data(as_text=True)
+    assert f'href="/cases/{setting["case"].reference}"' in body
+    assert "29 t att" in body
+
+
+def test_turn_rows_exist_for_every_answered_and_open_promise(setting):
+    assert db.session.scalar(select(Turn).where(Turn.case_id == setting["case"].id)) is not None
