@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from inbox.extensions import db, login_manager
 from inbox.models import User
-from inbox.web import auth, case_page, cases
+from inbox.web import auth, case_page, cases, register_page
 from inbox.web.forms import PostForm
 from inbox.web.labels import template_globals
 
@@ -24,6 +24,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(cases.blueprint)
     app.register_blueprint(case_page.blueprint)
     app.register_blueprint(case_page.attachments)
+    app.register_blueprint(register_page.blueprint)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Log in to see this page.")
     login_manager.session_protection = "strong"

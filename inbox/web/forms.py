@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, TextAreaField
+from wtforms import (
+    DateTimeLocalField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 from inbox.i18n import LANGUAGES
 
@@ -62,3 +72,28 @@ class CaseLanguageForm(FlaskForm):
         _l("Language towards the citizen"),
         choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
     )
+
+
+class RegisterForm(FlaskForm):
+    channel = RadioField(
+        _l("How did it come in?"),
+        choices=[
+            SelectChoice("letter", _l("Letter")),
+            SelectChoice("phone", _l("Phone call")),
+            SelectChoice("in_person", _l("Visit")),
+        ],
+        default="phone",
+    )
+    received = DateTimeLocalField(
+        _l("Received"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+    )
+    name = StringField(_l("Citizen's name"), validators=[Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=320)])
+    phone = TelField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=300)])
+    text = TextAreaField(_l("What is it about?"), validators=[DataRequired(), Length(max=20000)])
+    language = SelectField(
+        _l("Language towards the citizen"),
+        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+    )
+    department = SelectField(_l("Department"), coerce=int, choices=[], validate_choice=False)
