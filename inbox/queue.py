@@ -1,19 +1,48 @@
-"""The queue: the cases a user may see, ordered by when their answer is due."""
+"""The queue: the cases a user may see, filtered, ordered by when their answer is due.
+
+Pages are cut with keyset pagination on (has no due time, due time, id), so a
+deep page costs the same as the first.
+"""
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import and_
+from sqlalchemy import Select, and_, exists, false, or_, true
 from sqlalchemy.orm import aliased, joinedload
 
 from inbox.access import visible_cases
 from inbox.clock import now
 from inbox.extensions import db
-from inbox.models import Case, CaseStatus, Turn, User
+from inbox.models import Case, CaseStatus, Handover, HandoverStatus, Turn, User
+from rules.calendar import Calendar
 
-DEFAULT_LIMIT = 200
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+STATUSES = tuple(status.value for status in CaseStatus)
+DUE_FILTERS = ("today", "overdue")
+ASSIGNEE_FILTERS = ("me", "none")
+HANDOVER_FILTERS = ("pending", "offered")
+
+
+class QueueError(ValueError):
+    """A filter or cursor is not valid; the message names it."""
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What to show; ``None`` means no restriction (status: every open status)."""
+
+    mine_only: bool = False
+    channel: str | None = None
+    status: str | None = None
+    due: str | None = None
+    assignee: str | None = None
+    handover: str | None = None
+    department: str | None = None
 
 
 @dataclass(frozen=True)
@@ -23,25 +52,121 @@ class QueueRow:
     target_at: datetime | None
     due_at: datetime | None
 
-    @property
-    def is_overdue(self) -> bool:
-        return self.due_at is not None and self.due_at < now()
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    #: Opaque cursor for the next page, or ``None`` on the last page.
+    next_cursor: str | None
 
 
-def queue_for(user: User, *, limit: int = DEFAULT_LIMIT) -> list[QueueRow]:
-    """Open cases ``user`` may see: the soonest due first, then those with nothing due."""
+def queue_page(
+    user: User,
+    calendar: Calendar,
+    filters: QueueFilter = QueueFilter(),
+    *,
+    limit: int = DEFAULT_LIMIT,
+    after: str | None = None,
+) -> QueuePage:
+    """One page of the queue: the soonest due first, then cases with nothing due."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise QueueError(f"limit must be between 1 and {MAX_LIMIT}, got {limit}")
     open_turn = aliased(Turn)
+    no_due = open_turn.due_at.is_(None)
     query = (
         visible_cases(user)
         .outerjoin(open_turn, and_(open_turn.case_id == Case.id, open_turn.answered_at.is_(None)))
         .add_columns(open_turn.target_at, open_turn.due_at)
-        .where(Case.status != CaseStatus.CLOSED)
-        .order_by(
-            open_turn.due_at.is_(None), open_turn.due_at, Case.last_message_at.desc(), Case.id
-        )
-        .limit(limit)
+    )
+    query = _filtered(query, user, calendar, filters, open_turn)
+    if after:
+        query = query.where(_after(_decode(after), open_turn, no_due))
+    query = (
+        query.order_by(no_due, open_turn.due_at, Case.id)
+        .limit(limit + 1)
         .options(joinedload(Case.contact), joinedload(Case.department), joinedload(Case.assignee))
     )
-    return [
+    rows = [
         QueueRow(case, target_at, due_at) for case, target_at, due_at in db.session.execute(query)
     ]
+    next_cursor = _encode(rows[limit - 1]) if len(rows) > limit else None
+    return QueuePage(rows[:limit], next_cursor)
+
+
+def _filtered(query: Select, user: User, calendar: Calendar, filters: QueueFilter, turn) -> Select:
+    if filters.status is None:
+        query = query.where(Case.status != CaseStatus.CLOSED)
+    elif filters.status in STATUSES:
+        query = query.where(Case.status == CaseStatus(filters.status))
+    else:
+        raise QueueError(f"status must be one of {', '.join(STATUSES)}, got {filters.status!r}")
+    if filters.mine_only:
+        ids = user.department_ids
+        query = query.where(Case.department_id.in_(ids) if ids else false())
+    if filters.channel:
+        query = query.where(Case.channel == filters.channel)
+    if filters.department:
+        query = query.where(Case.department.has(slug=filters.department))
+    query = query.where(_due_condition(filters.due, calendar, turn))
+    query = query.where(_assignee_condition(filters.assignee, user))
+    return query.where(_handover_condition(filters.handover, user))
+
+
+def _due_condition(due: str | None, calendar: Calendar, turn):
+    moment = now()
+    if due is None:
+        return true()
+    if due == "overdue":
+        return turn.due_at < moment
+    if due == "today":
+        today = calendar.local_date(moment)
+        start = datetime.combine(today, datetime.min.time(), tzinfo=calendar.zone)
+        return and_(turn.due_at >= moment, turn.due_at < start + timedelta(days=1))
+    raise QueueError(f"due must be one of {', '.join(DUE_FILTERS)}, got {due!r}")
+
+
+def _assignee_condition(assignee: str | None, user: User):
+    if assignee is None:
+        return true()
+    if assignee == "me":
+        return Case.assignee_id == user.id
+    if assignee == "none":
+        return Case.assignee_id.is_(None)
+    raise QueueError(f"assignee must be one of {', '.join(ASSIGNEE_FILTERS)}, got {assignee!r}")
+
+
+def _handover_condition(handover: str | None, user: User):
+    if handover is None:
+        return true()
+    pending = and_(Handover.case_id == Case.id, Handover.status == HandoverStatus.PENDING)
+    if handover == "pending":
+        return exists().where(pending)
+    if handover == "offered":
+        ids = user.department_ids
+        return exists().where(pending, Handover.to_department_id.in_(ids)) if ids else false()
+    raise QueueError(f"handover must be one of {', '.join(HANDOVER_FILTERS)}, got {handover!r}")
+
+
+def _encode(row: QueueRow) -> str:
+    key = [row.due_at.isoformat() if row.due_at else None, row.case.id]
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> tuple[datetime | None, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        due, case_id = json.loads(base64.urlsafe_b64decode(padded))
+        return (datetime.fromisoformat(due) if due else None), int(case_id)
+    except (ValueError, TypeError) as error:
+        raise QueueError(f"after: not a cursor from this queue ({error})") from None
+
+
+def _after(key: tuple[datetime | None, int], turn, no_due):
+    due, case_id = key
+    if due is None:
+        return and_(no_due, Case.id > case_id)
+    return or_(
+        no_due,
+        turn.due_at > due,
+        and_(turn.due_at == due, Case.id > case_id),
+    )

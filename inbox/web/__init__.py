@@ -6,6 +6,8 @@ from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from inbox.api import views as api_views
+from inbox.api.problems import from_http_exception
 from inbox.extensions import db, login_manager
 from inbox.models import User
 from inbox.web import auth, case_page, cases, register_page
@@ -25,6 +27,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(case_page.blueprint)
     app.register_blueprint(case_page.attachments)
     app.register_blueprint(register_page.blueprint)
+    app.register_blueprint(api_views.blueprint)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Log in to see this page.")
     login_manager.session_protection = "strong"
@@ -49,4 +52,6 @@ def _security_headers(response):
 
 
 def _error_page(error: HTTPException):
+    if request.path.startswith(api_views.blueprint.url_prefix):
+        return from_http_exception(error)  # e.g. an unknown /api/v1 path
     return render_template("errors/error.html", error=error), error.code or 500

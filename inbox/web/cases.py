@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user, login_required
 
-from inbox.queue import queue_for
+from inbox.queue import MAX_LIMIT, queue_page
 
 blueprint = Blueprint("cases", __name__)
 
@@ -13,4 +13,6 @@ blueprint = Blueprint("cases", __name__)
 @blueprint.route("/")
 @login_required
 def index():
-    return render_template("cases/list.html", rows=queue_for(current_user))
+    calendar = current_app.extensions["svarfrist"].rules.calendar
+    page = queue_page(current_user, calendar, limit=MAX_LIMIT)
+    return render_template("cases/list.html", rows=page.rows)

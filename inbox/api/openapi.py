@@ -1,0 +1,293 @@
+"""The OpenAPI 3.1 document for /api/v1 (tests check real responses against it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+STRING = {"type": "string"}
+NULLABLE_STRING = {"type": ["string", "null"]}
+TIME = {"type": "string", "format": "date-time"}
+NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+
+
+def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+    }
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+SCHEMAS: dict[str, Any] = {
+    "Problem": _object(
+        {
+            "type": STRING,
+            "title": STRING,
+            "status": {"type": "integer"},
+            "detail": STRING,
+            "instance": STRING,
+        },
+        required=["type", "title", "status"],
+    ),
+    "CaseSummary": _object(
+        {
+            "reference": {"type": "string", "pattern": r"^\d{4}-\d{6}$"},
+            "channel": STRING,
+            "subject": STRING,
+            "status": {"enum": ["new", "open", "waiting", "closed"]},
+            "department": STRING,
+            "assignee": NULLABLE_STRING,
+            "citizen": NULLABLE_STRING,
+            "language": STRING,
+            "created_at": TIME,
+            "last_message_at": TIME,
+            "target_at": NULLABLE_TIME,
+            "due_at": NULLABLE_TIME,
+        }
+    ),
+    "CaseList": _object(
+        {"items": {"type": "array", "items": _ref("CaseSummary")}, "next": NULLABLE_STRING}
+    ),
+    "Attachment": _object(
+        {"filename": STRING, "content_type": STRING, "size": {"type": "integer"}, "sha256": STRING}
+    ),
+    "Message": _object(
+        {
+            "direction": {"enum": ["in", "out", "note"]},
+            "kind": {"enum": ["reply", "preliminary", "acknowledgement", "notice", None]},
+            "channel": STRING,
+            "account": STRING,
+            "external_id": NULLABLE_STRING,
+            "address": NULLABLE_STRING,
+            "created_at": TIME,
+            "subject": STRING,
+            "text": STRING,
+            "html": NULLABLE_STRING,
+            "raw_sha256": NULLABLE_STRING,
+            "attachments": {"type": "array", "items": _ref("Attachment")},
+        }
+    ),
+    "Turn": _object(
+        {
+            "channel": STRING,
+            "origin": {"enum": ["citizen", "preliminary"]},
+            "received_at": TIME,
+            "target_at": TIME,
+            "due_at": TIME,
+            "answered_at": NULLABLE_TIME,
+            "answer_kind": {"enum": ["reply", "preliminary", None]},
+            "met": {"type": ["boolean", "null"]},
+        }
+    ),
+    "Handover": _object(
+        {
+            "from": STRING,
+            "to": STRING,
+            "status": {"enum": ["pending", "accepted", "declined", "withdrawn"]},
+            "proposed_at": TIME,
+            "decided_at": NULLABLE_TIME,
+            "note": STRING,
+            "reason": NULLABLE_STRING,
+        }
+    ),
+    "CaseDetail": _object(
+        {
+            "reference": STRING,
+            "channel": STRING,
+            "subject": STRING,
+            "status": {"enum": ["new", "open", "waiting", "closed"]},
+            "department": STRING,
+            "assignee": NULLABLE_STRING,
+            "language": STRING,
+            "is_unreadable": {"type": "boolean"},
+            "created_at": TIME,
+            "closed_at": NULLABLE_TIME,
+            "contact": _object(
+                {
+                    "name": NULLABLE_STRING,
+                    "language": NULLABLE_STRING,
+                    "identities": {
+                        "type": "array",
+                        "items": _object({"kind": STRING, "value": STRING}),
+                    },
+                }
+            ),
+            "messages": {"type": "array", "items": _ref("Message")},
+            "turns": {"type": "array", "items": _ref("Turn")},
+            "handovers": {"type": "array", "items": _ref("Handover")},
+            "target_at": NULLABLE_TIME,
+            "due_at": NULLABLE_TIME,
+        }
+    ),
+    "SentMessage": _object(
+        {
+            "direction": {"enum": ["out", "note"]},
+            "kind": {"enum": ["reply", "preliminary", None]},
+            "channel": STRING,
+            "created_at": TIME,
+            "text": STRING,
+        }
+    ),
+    "ReplyRequest": _object(
+        {
+            "text": {"type": "string", "minLength": 1},
+            "preliminary": {"type": "boolean", "default": False},
+            "new_due": {
+                "type": "string",
+                "format": "date",
+                "description": "with preliminary: a working day after today",
+            },
+        },
+        required=["text"],
+    ),
+    "NoteRequest": _object({"text": {"type": "string", "minLength": 1}}),
+    "AssignRequest": _object(
+        {"assignee": {"type": ["string", "null"], "description": "a user's e-mail, or null"}}
+    ),
+}
+
+
+def _problems(*codes: int) -> dict[str, Any]:
+    content = {"application/problem+json": {"schema": _ref("Problem")}}
+    return {str(code): {"description": "problem", "content": content} for code in codes}
+
+
+def _json(schema: str, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+
+
+def _body(schema: str) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": _ref(schema)}}}
+
+
+REFERENCE = {
+    "name": "reference",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": r"^\d{4}-\d{6}$"},
+}
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Svarfrist API",
+            "version": "1",
+            "description": "Cases, answers and notes. Authenticate with "
+            "`Authorization: Bearer <token>` from `svarfrist users token`. "
+            "Errors are RFC 9457 problem details.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": SCHEMAS,
+        },
+        "paths": {
+            "/cases": {
+                "get": {
+                    "summary": "The queue: cases you may see, soonest due first",
+                    "parameters": [
+                        _query("scope", {"enum": ["all", "mine"]}, "mine: your departments"),
+                        _query("channel", STRING, "only this channel"),
+                        _query("status", {"enum": ["new", "open", "waiting", "closed"]}, ""),
+                        _query("due", {"enum": ["today", "overdue"]}, ""),
+                        _query("assignee", {"enum": ["me", "none"]}, ""),
+                        _query("handover", {"enum": ["pending", "offered"]}, ""),
+                        _query("department", STRING, "a department's slug"),
+                        _query("limit", {"type": "integer", "minimum": 1, "maximum": 200}, ""),
+                        _query("after", STRING, "the `next` cursor of the previous page"),
+                    ],
+                    "responses": {"200": _json("CaseList", "a page"), **_problems(400, 401)},
+                }
+            },
+            "/cases/{reference}": {
+                "get": {
+                    "summary": "A case with its messages, turns and handovers",
+                    "parameters": [REFERENCE],
+                    "responses": {"200": _json("CaseDetail", "the case"), **_problems(401, 404)},
+                }
+            },
+            "/cases/{reference}/reply": {
+                "post": {
+                    "summary": "Answer the citizen (or give a preliminary answer with a new date)",
+                    "parameters": [REFERENCE],
+                    "requestBody": _body("ReplyRequest"),
+                    "responses": {
+                        "201": {
+                            "description": "sent to the outbox",
+                            "content": {
+                                "application/json": {
+                                    "schema": _object(
+                                        {"message": _ref("SentMessage"), "case": _ref("CaseDetail")}
+                                    )
+                                }
+                            },
+                        },
+                        **_problems(400, 401, 403, 404, 422),
+                    },
+                }
+            },
+            "/cases/{reference}/notes": {
+                "post": {
+                    "summary": "Add an internal note",
+                    "parameters": [REFERENCE],
+                    "requestBody": _body("NoteRequest"),
+                    "responses": {
+                        "201": {
+                            "description": "saved",
+                            "content": {
+                                "application/json": {
+                                    "schema": _object({"message": _ref("SentMessage")})
+                                }
+                            },
+                        },
+                        **_problems(400, 401, 403, 404, 422),
+                    },
+                }
+            },
+            "/cases/{reference}/assign": {
+                "post": {
+                    "summary": "Assign the case to a member of its department, or to nobody",
+                    "parameters": [REFERENCE],
+                    "requestBody": _body("AssignRequest"),
+                    "responses": {
+                        "200": _json("CaseDetail", "assigned"),
+                        **_problems(400, 401, 403, 404, 422),
+                    },
+                }
+            },
+            "/cases/{reference}/close": {
+                "post": {
+                    "summary": "Close the case",
+                    "parameters": [REFERENCE],
+                    "responses": {
+                        "200": _json("CaseDetail", "closed"),
+                        **_problems(401, 403, 404, 409),
+                    },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "security": [],
+                    "responses": {"200": {"description": "the OpenAPI document"}},
+                }
+            },
+        },
+    }

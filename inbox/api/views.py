@@ -1,0 +1,218 @@
+"""The REST API under /api/v1: cases, answers, notes, assignment, closing."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+
+from inbox import audit, casework
+from inbox.access import may_change
+from inbox.api.auth import api_user, authenticate_request
+from inbox.api.openapi import openapi_document
+from inbox.api.problems import ApiProblem, from_api_problem, from_http_exception
+from inbox.case_details import find_case
+from inbox.export import case_record
+from inbox.extensions import csrf, db
+from inbox.models import Case, Handover, Message, OutKind, User
+from inbox.queue import QueueError, QueueFilter, QueueRow, queue_page
+from inbox.replies import ReplyError, add_note, reply
+from inbox.turns import open_turn
+
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(blueprint)  # bearer tokens, no cookies: nothing for a forged form to ride on
+blueprint.register_error_handler(ApiProblem, from_api_problem)
+blueprint.register_error_handler(HTTPException, from_http_exception)
+
+
+@blueprint.before_request
+def _authenticate() -> None:
+    if request.endpoint != "api.openapi":
+        authenticate_request()
+
+
+@blueprint.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+def _time(moment) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _summary(case: Case, target_at=None, due_at=None) -> dict[str, Any]:
+    return {
+        "reference": case.reference,
+        "channel": case.channel,
+        "subject": case.subject,
+        "status": case.status.value,
+        "department": case.department.slug,
+        "assignee": case.assignee.email if case.assignee else None,
+        "citizen": case.contact.name,
+        "language": case.language,
+        "created_at": _time(case.created_at),
+        "last_message_at": _time(case.last_message_at),
+        "target_at": _time(target_at),
+        "due_at": _time(due_at),
+    }
+
+
+def _row(row: QueueRow) -> dict[str, Any]:
+    return _summary(row.case, row.target_at, row.due_at)
+
+
+@blueprint.get("/cases")
+def list_cases():
+    arguments = request.args
+    try:
+        limit = int(arguments.get("limit", 50))
+    except ValueError:
+        raise ApiProblem(400, "Bad Request", "limit: expected a whole number") from None
+    filters = QueueFilter(
+        mine_only=arguments.get("scope") == "mine",
+        channel=arguments.get("channel"),
+        status=arguments.get("status"),
+        due=arguments.get("due"),
+        assignee=arguments.get("assignee"),
+        handover=arguments.get("handover"),
+        department=arguments.get("department"),
+    )
+    calendar = current_app.extensions["svarfrist"].rules.calendar
+    try:
+        page = queue_page(api_user(), calendar, filters, limit=limit, after=arguments.get("after"))
+    except QueueError as error:
+        raise ApiProblem(400, "Bad Request", str(error)) from None
+    return jsonify({"items": [_row(row) for row in page.rows], "next": page.next_cursor})
+
+
+def _visible(reference: str) -> Case:
+    case = find_case(api_user(), reference)
+    if case is None:
+        raise ApiProblem(404, "Not Found", f"no case {reference} that you may see")
+    return case
+
+
+def _changeable(reference: str) -> Case:
+    case = _visible(reference)
+    if not may_change(api_user(), case):
+        raise ApiProblem(403, "Forbidden", f"case {reference} belongs to another department")
+    return case
+
+
+def _detail(case: Case) -> dict[str, Any]:
+    turn = open_turn(case)
+    handovers = db.session.scalars(
+        select(Handover).where(Handover.case_id == case.id).order_by(Handover.proposed_at)
+    ).all()
+    return {
+        **case_record(case, list(handovers)),
+        "target_at": _time(turn.target_at if turn else None),
+        "due_at": _time(turn.due_at if turn else None),
+    }
+
+
+@blueprint.get("/cases/<reference>")
+def get_case(reference: str):
+    case = _visible(reference)
+    audit.record("case.view", user=api_user(), case=case, ip=request.remote_addr, via="api")
+    db.session.commit()
+    return jsonify(_detail(case))
+
+
+def _body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiProblem(400, "Bad Request", "the body must be a JSON object")
+    return body
+
+
+def _field(body: dict[str, Any], name: str, kind: type, *, required: bool = True):
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise ApiProblem(422, "Unprocessable Content", f"{name}: required")
+        return None
+    if not isinstance(value, kind) or (kind is str and not value.strip()):
+        expected = {str: "a non-empty string", bool: "true or false"}[kind]
+        raise ApiProblem(422, "Unprocessable Content", f"{name}: expected {expected}")
+    return value
+
+
+def _message(message: Message) -> dict[str, Any]:
+    return {
+        "direction": message.direction.value,
+        "kind": message.kind.value if message.kind else None,
+        "channel": message.channel,
+        "created_at": _time(message.created_at),
+        "text": message.text,
+    }
+
+
+@blueprint.post("/cases/<reference>/reply")
+def reply_to_case(reference: str):
+    case = _changeable(reference)
+    body = _body()
+    text = _field(body, "text", str)
+    preliminary = _field(body, "preliminary", bool, required=False) or False
+    new_due = None
+    if preliminary:
+        raw = _field(body, "new_due", str)
+        try:
+            new_due = date.fromisoformat(raw)
+        except ValueError:
+            raise ApiProblem(
+                422, "Unprocessable Content", "new_due: expected a date as YYYY-MM-DD"
+            ) from None
+    kind = OutKind.PRELIMINARY if preliminary else OutKind.REPLY
+    try:
+        message = reply(case, api_user(), text, kind=kind, new_date=new_due)
+    except ReplyError as error:
+        db.session.rollback()
+        field = "new_due" if preliminary and "date" in str(error) else "text"
+        raise ApiProblem(422, "Unprocessable Content", f"{field}: {error}") from None
+    db.session.commit()
+    return jsonify({"message": _message(message), "case": _detail(case)}), 201
+
+
+@blueprint.post("/cases/<reference>/notes")
+def note_on_case(reference: str):
+    case = _changeable(reference)
+    note = add_note(case, api_user(), _field(_body(), "text", str))
+    db.session.commit()
+    return jsonify({"message": _message(note)}), 201
+
+
+@blueprint.post("/cases/<reference>/assign")
+def assign_case(reference: str):
+    case = _changeable(reference)
+    body = _body()
+    if "assignee" not in body:
+        raise ApiProblem(422, "Unprocessable Content", "assignee: required (an e-mail or null)")
+    email = body["assignee"]
+    assignee = None
+    if email is not None:
+        if not isinstance(email, str):
+            raise ApiProblem(422, "Unprocessable Content", "assignee: expected an e-mail or null")
+        assignee = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+        if assignee is None:
+            raise ApiProblem(422, "Unprocessable Content", f"assignee: no user {email}")
+    try:
+        casework.assign(case, assignee, api_user())
+    except casework.CaseworkError as error:
+        raise ApiProblem(422, "Unprocessable Content", f"assignee: {error}") from None
+    db.session.commit()
+    return jsonify(_detail(case))
+
+
+@blueprint.post("/cases/<reference>/close")
+def close_case(reference: str):
+    case = _changeable(reference)
+    try:
+        casework.close(case, api_user())
+    except casework.CaseworkError as error:
+        raise ApiProblem(409, "Conflict", str(error)) from None
+    db.session.commit()
+    return jsonify(_detail(case))
