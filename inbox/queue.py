@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, exists, false, or_, true
+from sqlalchemy import Select, and_, exists, false, func, or_, true
 from sqlalchemy.orm import aliased, joinedload
 
 from inbox.access import visible_cases
@@ -94,22 +94,14 @@ def queue_page(
 
 
 def _filtered(query: Select, user: User, calendar: Calendar, filters: QueueFilter, turn) -> Select:
-    if filters.status is None:
-        query = query.where(Case.status != CaseStatus.CLOSED)
-    elif filters.status in STATUSES:
-        query = query.where(Case.status == CaseStatus(filters.status))
-    else:
+    if filters.status is not None and filters.status not in STATUSES:
         raise QueueError(f"status must be one of {', '.join(STATUSES)}, got {filters.status!r}")
-    if filters.mine_only:
-        ids = user.department_ids
-        query = query.where(Case.department_id.in_(ids) if ids else false())
+    query = query.where(_conditions(user, calendar, filters, turn))
     if filters.channel:
         query = query.where(Case.channel == filters.channel)
     if filters.department:
         query = query.where(Case.department.has(slug=filters.department))
-    query = query.where(_due_condition(filters.due, calendar, turn))
-    query = query.where(_assignee_condition(filters.assignee, user))
-    return query.where(_handover_condition(filters.handover, user))
+    return query
 
 
 def _due_condition(due: str | None, calendar: Calendar, turn):
@@ -169,4 +161,54 @@ def _after(key: tuple[datetime | None, int], turn, no_due):
         no_due,
         turn.due_at > due,
         and_(turn.due_at == due, Case.id > case_id),
+    )
+
+
+def queue_counts(user: User, calendar: Calendar) -> dict[str, int]:
+    """How many open cases each filter would show, e.g. ``{"due=overdue": 3}``, in one query."""
+    open_turn = aliased(Turn)
+    options = {
+        "scope=mine": QueueFilter(mine_only=True),
+        "due=today": QueueFilter(due="today"),
+        "due=overdue": QueueFilter(due="overdue"),
+        "assignee=me": QueueFilter(assignee="me"),
+        "assignee=none": QueueFilter(assignee="none"),
+        "handover=pending": QueueFilter(handover="pending"),
+        "handover=offered": QueueFilter(handover="offered"),
+        **{f"status={s}": QueueFilter(status=s) for s in ("new", "open", "waiting")},
+    }
+    columns = [
+        func.count().filter(_conditions(user, calendar, chosen, open_turn)).label(key)
+        for key, chosen in options.items()
+    ]
+    base = (
+        visible_cases(user)
+        .outerjoin(open_turn, and_(open_turn.case_id == Case.id, open_turn.answered_at.is_(None)))
+        .with_only_columns(func.count().label("all"), *columns)
+    )
+    counts = dict(db.session.execute(base).one()._mapping)
+    all_open = visible_cases(user).where(Case.status != CaseStatus.CLOSED)
+    by_channel = db.session.execute(
+        all_open.with_only_columns(Case.channel, func.count()).group_by(Case.channel)
+    )
+    counts.update({f"channel={channel}": number for channel, number in by_channel})
+    counts["all"] = db.session.scalar(all_open.with_only_columns(func.count()))
+    return counts
+
+
+def _conditions(user: User, calendar: Calendar, filters: QueueFilter, turn):
+    status = (
+        Case.status != CaseStatus.CLOSED
+        if filters.status is None
+        else Case.status == CaseStatus(filters.status)
+    )
+    mine = true()
+    if filters.mine_only:
+        mine = Case.department_id.in_(user.department_ids) if user.department_ids else false()
+    return and_(
+        status,
+        mine,
+        _due_condition(filters.due, calendar, turn),
+        _assignee_condition(filters.assignee, user),
+        _handover_condition(filters.handover, user),
     )

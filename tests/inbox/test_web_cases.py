@@ -81,6 +81,22 @@ def test_admin_sees_every_open_case(client, town):
 
 def test_the_list_is_a_table_with_caption_and_headers(client, town):
     page = page_for(client, "front@alver.no")
-    assert "<caption>2 opne saker" in page
+    assert "<caption>2 saker på denne sida" in page
     assert '<th scope="col">Frist</th>' in page
     assert 'href="#main"' in page
+
+
+def test_filters_show_their_counts_and_narrow_the_list(client, town):
+    log_in(client, "front@alver.no")
+    with frozen_at(NOW):
+        page = client.get("/").get_data(as_text=True)
+        overdue = client.get("/?due=overdue").get_data(as_text=True)
+    assert 'Over fristen <span class="count">(1)</span>' in page
+    assert 'SMS <span class="count">(1)</span>' in page
+    assert town["old"].reference in overdue and town["sms"].reference not in overdue
+    assert 'aria-current="true">Over fristen' in overdue
+
+
+def test_an_unknown_filter_value_is_a_clear_400(client, town):
+    log_in(client, "front@alver.no")
+    assert client.get("/?due=someday").status_code == 400
