@@ -17,7 +17,7 @@ run: $(INSTALLED) translations
 	$(BIN)/svarfrist demo --if-empty
 	SVARFRIST_PLAIN_HTTP=1 $(BIN)/svarfrist serve --host 127.0.0.1 --port 5000 --proxies 0
 
-test: $(INSTALLED) translations
+test: $(INSTALLED) translations system-packages
 	$(BIN)/pytest -n auto
 
 lint: $(INSTALLED)
@@ -49,14 +49,18 @@ $(INSTALLED): setup.cfg pyproject.toml | system-packages
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-# Debian packages the project needs; installed only when missing.
+# Debian packages the project needs, installed only when missing: venv for Python,
+# Chromium for the browser tests (Playwright drives Debian's build; it cannot download one).
 system-packages:
 	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || $(call apt_install,python3-venv python3-pip)
+	@test -x /usr/bin/chromium || $(call apt_install,chromium)
 
 define apt_install
-	{ echo "Installing Debian packages: $(1)"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $(1); }
+	{ if [ "$$(id -u)" = 0 ]; then SUDO=; \
+	  elif sudo -n true 2>/dev/null; then SUDO=sudo; \
+	  else echo "Missing Debian packages. Install them with: sudo apt-get install $(1)"; exit 1; fi; \
+	  echo "Installing Debian packages: $(1)"; \
+	  $$SUDO apt-get install -y -q $(1) || { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $(1); }; }
 endef
 
 clean:

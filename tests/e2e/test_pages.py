@@ -1,0 +1,114 @@
+"""The pages in a real browser: accessible (axe-core, WCAG 2.1 AA) in three languages,
+usable at phone width, and the everyday flow works end to end."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from sqlalchemy import select
+
+from inbox.clock import frozen_at
+from inbox.extensions import db
+from inbox.intake import receive
+from inbox.models import Case, OutboxMessage
+from tests.factories import PASSWORD, make_department, make_user
+from tests.inbox.intake_helpers import OSLO, email, sms
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+LANGUAGES = {"nn": "Logg inn", "nb": "Logg inn", "en": "Log in"}
+
+
+@pytest.fixture
+def town(app):
+    frontline = make_department("innbyggjarservice", is_frontline=True, name="Innbyggjarservice")
+    users = {
+        code: make_user(frontline, email=f"{code}@alver.no", name=f"Kari {code}", language=code)
+        for code in LANGUAGES
+    }
+    with frozen_at(datetime(2026, 11, 2, 10, 0, tzinfo=OSLO)):
+        overdue = receive(
+            email(
+                received_at=datetime(2026, 11, 2, 10, 0, tzinfo=OSLO),
+                html="<p>Sjå <b>dette</b></p>",
+            )
+        )
+    fresh = receive(sms(received_at=datetime.now(OSLO)))
+    db.session.commit()
+    return {"users": users, "overdue": overdue, "fresh": fresh}
+
+
+def log_in(page, base: str, email_address: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#email", email_address)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(f"{base}/")
+
+
+def violations(page) -> list[str]:
+    found = Axe().run(page, options=WCAG_AA).response["violations"]
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} elements)" for v in found]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_passes_axe_in_each_language(page, live_server, town, language):
+    page.goto(f"{live_server}/login")
+    page.select_option("#language", language)
+    page.click(".language-form button")
+    assert page.locator("h1").inner_text() == LANGUAGES[language]
+    assert page.get_attribute("html", "lang") == language
+    assert violations(page) == [], "login page"
+    log_in(page, live_server, f"{language}@alver.no")
+    assert violations(page) == [], "queue page"
+    page.goto(f"{live_server}/cases/{town['overdue'].reference}")
+    assert violations(page) == [], "case page"
+    page.goto(f"{live_server}/cases/new")
+    assert violations(page) == [], "register page"
+
+
+def test_pages_fit_a_phone_without_sideways_scrolling(browser, live_server, town):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    phone = context.new_page()
+    log_in(phone, live_server, "nn@alver.no")
+    for path in ("/", f"/cases/{town['overdue'].reference}", "/cases/new"):
+        phone.goto(f"{live_server}{path}")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{path} is {width}px wide on a 360px screen"
+    context.close()
+
+
+def test_answer_an_overdue_case_and_register_a_letter(page, live_server, town):
+    log_in(page, live_server, "nn@alver.no")
+    page.click("text=Over fristen")
+    page.click(f"text={town['overdue'].reference}")
+    assert (
+        "Over fristen" in page.locator(".promise").inner_text()
+        or "over fristen" in page.locator(".promise").inner_text()
+    )
+    page.fill("#text", "Hei! Søknaden er komplett og vert handsama denne veka.")
+    page.click("form[action$='/reply'] button[type=submit]")
+    assert "Svaret er på veg til innbyggjaren." in page.locator(".flash").inner_text()
+    db.session.rollback()
+    outbox = db.session.scalars(select(OutboxMessage.purpose)).all()
+    assert "reply" in outbox
+
+    page.click("text=Tilbake til sakene")
+    page.click("text=Registrer brev, telefon eller besøk")
+    page.check("input[value=letter]")
+    page.fill("#name", "Olav Brekke")
+    page.fill("#phone", "91555123")
+    page.fill("#subject", "Nabovarsel")
+    page.fill("#text", "Brev om nabovarsel.")
+    page.click("button[type=submit].primary")
+    assert "Registrert som sak" in page.locator(".flash").inner_text()
+    db.session.rollback()
+    assert db.session.scalar(select(Case).where(Case.channel == "letter")) is not None
+
+
+def test_keyboard_reaches_the_skip_link_first(page, live_server, town):
+    log_in(page, live_server, "nn@alver.no")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == "#main"
