@@ -12,7 +12,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from inbox.columns import render_migration_item
+from inbox.columns import include_in_migrations, render_migration_item
 
 # Stable constraint names, so migrations can alter and drop them on every database.
 NAMING_CONVENTION = {
@@ -35,6 +35,7 @@ migrate = Migrate(
     render_as_batch=True,
     compare_type=True,
     render_item=render_migration_item,
+    include_name=include_in_migrations,
 )
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -11,13 +11,23 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, exists, false, func, or_, true
+from sqlalchemy import Select, and_, column, exists, false, func, or_, text, true
 from sqlalchemy.orm import aliased, joinedload
 
 from inbox.access import visible_cases
 from inbox.clock import now
 from inbox.extensions import db
-from inbox.models import Case, CaseStatus, Handover, HandoverStatus, Turn, User
+from inbox.models import (
+    Case,
+    CaseStatus,
+    Contact,
+    ContactIdentity,
+    Handover,
+    HandoverStatus,
+    Message,
+    Turn,
+    User,
+)
 from rules.calendar import Calendar
 
 DEFAULT_LIMIT = 50
@@ -43,6 +53,8 @@ class QueueFilter:
     assignee: str | None = None
     handover: str | None = None
     department: str | None = None
+    #: Words to find in subjects, messages, citizens' names and addresses, or a reference.
+    search: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,7 +113,39 @@ def _filtered(query: Select, user: User, calendar: Calendar, filters: QueueFilte
         query = query.where(Case.channel == filters.channel)
     if filters.department:
         query = query.where(Case.department.has(slug=filters.department))
+    if filters.search and filters.search.strip():
+        query = query.where(_search_condition(filters.search.strip()))
     return query
+
+
+def _search_condition(words: str):
+    """Cases whose messages hold the words, or whose subject, citizen or reference match.
+
+    PostgreSQL uses the GIN index on the messages' words, SQLite its FTS5 table
+    (both made by the full-text search migration).
+    """
+    if len(words) > 200:
+        raise QueueError("search: at most 200 characters")
+    if db.engine.dialect.name == "postgresql":
+        found = text(
+            "to_tsvector('simple', coalesce(messages.subject, '') || ' ' || "
+            "coalesce(messages.text, '')) @@ plainto_tsquery('simple', :words)"
+        ).bindparams(words=words)
+    else:
+        quoted = " ".join('"' + word.replace('"', '""') + '"' for word in words.split())
+        matching = text("SELECT rowid FROM messages_fts WHERE messages_fts MATCH :words")
+        found = Message.id.in_(matching.bindparams(words=quoted).columns(column("rowid")))
+    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(
+        Case.reference == words,
+        Case.subject.ilike(pattern, escape="\\"),
+        exists().where(Message.case_id == Case.id, found),
+        exists().where(
+            ContactIdentity.contact_id == Case.contact_id,
+            ContactIdentity.value.ilike(pattern, escape="\\"),
+        ),
+        Case.contact.has(Contact.name.ilike(pattern, escape="\\")),
+    )
 
 
 def _due_condition(due: str | None, calendar: Calendar, turn):

@@ -210,6 +210,11 @@ def openapi_document() -> dict[str, Any]:
                         _query("assignee", {"enum": ["me", "none"]}, ""),
                         _query("handover", {"enum": ["pending", "offered"]}, ""),
                         _query("department", STRING, "a department's slug"),
+                        _query(
+                            "q",
+                            {"type": "string", "maxLength": 200},
+                            "words in messages, subject, citizen's name or address; or a reference",
+                        ),
                         _query("limit", {"type": "integer", "minimum": 1, "maximum": 200}, ""),
                         _query("after", STRING, "the `next` cursor of the previous page"),
                     ],

@@ -79,6 +79,7 @@ def list_cases():
         assignee=arguments.get("assignee"),
         handover=arguments.get("handover"),
         department=arguments.get("department"),
+        search=arguments.get("q"),
     )
     calendar = current_app.extensions["svarfrist"].rules.calendar
     try:

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from inbox.queue import DEFAULT_LIMIT, QueueError, QueueFilter, queue_counts, queue_page
 
 blueprint = Blueprint("cases", __name__)
-FILTER_KEYS = ("scope", "channel", "status", "due", "assignee", "handover")
+FILTER_KEYS = ("scope", "channel", "status", "due", "assignee", "handover", "q")
 
 
 def _filters(arguments) -> QueueFilter:
@@ -19,6 +19,7 @@ def _filters(arguments) -> QueueFilter:
         due=arguments.get("due") or None,
         assignee=arguments.get("assignee") or None,
         handover=arguments.get("handover") or None,
+        search=arguments.get("q") or None,
     )
 
 

@@ -201,3 +201,24 @@ def test_note_assign_and_close(client, spec, town):
     assert call(client, spec, "POST", f"{base}/close", token).status_code == 409
     db.session.rollback()
     assert db.session.get(type(case), case.id).status == CaseStatus.CLOSED
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("byggesøknaden", 5),  # a word in the message text
+        ("BYGGESØKNADEN min", 5),
+        ("brøytt", 1),  # the SMS
+        ("p3@example.com", 1),  # the citizen's address
+        ("Kari", 5),  # the citizen's name
+        ("2026-000002", 1),  # a reference
+        ("ingenting slikt", 0),
+        ('"; DROP TABLE cases; --', 0),
+        ("100%_", 0),
+    ],
+)
+def test_search_finds_words_names_addresses_and_references(client, spec, town, words, expected):
+    token = town["tokens"]["kari@alver.no"]
+    response = call(client, spec, "GET", "/cases", token, query_string={"q": words})
+    assert response.status_code == 200
+    assert len(response.get_json()["items"]) == expected

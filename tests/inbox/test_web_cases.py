@@ -100,3 +100,11 @@ def test_filters_show_their_counts_and_narrow_the_list(client, town):
 def test_an_unknown_filter_value_is_a_clear_400(client, town):
     log_in(client, "front@alver.no")
     assert client.get("/?due=someday").status_code == 400
+
+
+def test_search_narrows_the_list(client, town):
+    log_in(client, "front@alver.no")
+    with frozen_at(NOW):
+        found = client.get("/?q=brøytt").get_data(as_text=True)
+    assert town["sms"].reference in found and town["old"].reference not in found
+    assert 'value="brøytt"' in found
