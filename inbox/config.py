@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from rules.config import (
+    LANGUAGES,
     RULES_SECTIONS,
     ConfigError,
     Problem,
@@ -35,7 +36,18 @@ APP_SECTIONS = {
     "storage": {"data_dir": str, "max_attachment_mb": int},
     "intake": {"thread_window_days": int, "frontline": str},
 }
-KNOWN_SECTIONS = (*RULES_SECTIONS, *APP_SECTIONS)
+KNOWN_SECTIONS = (*RULES_SECTIONS, *APP_SECTIONS, "templates")
+TEMPLATE_KEYS = ("name", "text", "language", "department")
+
+
+@dataclass(frozen=True)
+class ReplyTemplate:
+    """A ready answer ("mal") staff can start from; for one department or all."""
+
+    name: str
+    text: str
+    language: str
+    department: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,7 @@ class Settings:
     thread_window_days: int = 14
     #: Slug of the department new cases land in; default: the one marked frontline.
     frontline: str | None = None
+    templates: tuple[ReplyTemplate, ...] = ()
 
 
 def config_path(explicit: str | Path | None = None) -> Path | None:
@@ -70,6 +83,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         if name not in KNOWN_SECTIONS
     ]
     app = {name: _app_section(data, name, problems) for name in APP_SECTIONS}
+    templates = _templates(data.get("templates", []), problems)
     rules = parse_rules(with_defaults(data), problems)
     if problems or rules is None:
         raise ConfigError(label, problems)
@@ -87,6 +101,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         max_attachment_bytes=app["storage"].get("max_attachment_mb", 25) * 1024 * 1024,
         thread_window_days=app["intake"].get("thread_window_days", 14),
         frontline=app["intake"].get("frontline"),
+        templates=templates,
     )
 
 
@@ -111,3 +126,37 @@ def _app_section(data: dict[str, Any], name: str, problems: list[Problem]) -> di
         else:
             valid[key] = value
     return valid
+
+
+def _templates(value: Any, problems: list[Problem]) -> tuple[ReplyTemplate, ...]:
+    if not isinstance(value, list):
+        problems.append(Problem("templates", "expected an array of tables ([[templates]])"))
+        return ()
+    templates = []
+    for index, entry in enumerate(value):
+        key = f"templates[{index}]"
+        if not isinstance(entry, dict):
+            problems.append(Problem(key, f"expected a table, got {entry!r}"))
+            continue
+        found = len(problems)
+        for name in entry:
+            if name not in TEMPLATE_KEYS:
+                expected = ", ".join(TEMPLATE_KEYS)
+                problems.append(
+                    Problem(f"{key}.{name}", f"unknown key; expected one of {expected}")
+                )
+        for name in ("name", "text"):
+            if not isinstance(entry.get(name), str) or not entry[name].strip():
+                problems.append(Problem(f"{key}.{name}", "expected a non-empty string"))
+        if entry.get("language", "nn") not in LANGUAGES:
+            problems.append(Problem(f"{key}.language", f"expected one of {', '.join(LANGUAGES)}"))
+        department = entry.get("department")
+        if department is not None and not isinstance(department, str):
+            problems.append(Problem(f"{key}.department", "expected a department's slug"))
+        if len(problems) == found:
+            templates.append(
+                ReplyTemplate(
+                    entry["name"].strip(), entry["text"], entry.get("language", "nn"), department
+                )
+            )
+    return tuple(templates)

@@ -24,6 +24,7 @@ from inbox.access import may_change, may_see
 from inbox.blobs import BlobStore
 from inbox.case_details import answers_since, case_details, find_case
 from inbox.clock import now
+from inbox.config import ReplyTemplate
 from inbox.extensions import db
 from inbox.models import Attachment, Case, OutKind
 from inbox.replies import ReplyError, add_note, reply
@@ -66,6 +67,21 @@ def _assign_form(case: Case, members) -> AssignForm:
     return form
 
 
+def _templates_for(case: Case) -> list[tuple[int, ReplyTemplate]]:
+    """The reply templates for the case's department and language, with their numbers."""
+    return [
+        (number, template)
+        for number, template in enumerate(_settings().templates)
+        if template.language == case.language
+        and template.department in (None, case.department.slug)
+    ]
+
+
+def _chosen_template(case: Case) -> str | None:
+    chosen = request.args.get("template", type=int)
+    return next((t.text for number, t in _templates_for(case) if number == chosen), None)
+
+
 @blueprint.route("/<reference>")
 @login_required
 def show(reference: str):
@@ -78,7 +94,8 @@ def show(reference: str):
         "cases/show.html",
         details=details,
         can_change=may_change(current_user, case),
-        reply_form=_reply_form(loaded_at=moment.isoformat()),
+        reply_form=_reply_form(loaded_at=moment.isoformat(), text=_chosen_template(case)),
+        templates=_templates_for(case),
         note_form=NoteForm(),
         assign_form=_assign_form(case, details.members),
         language_form=CaseLanguageForm(language=case.language),

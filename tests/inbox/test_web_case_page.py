@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import select
 
 from channels.base import InboundAttachment
 from inbox.clock import frozen_at
+from inbox.config import ReplyTemplate
 from inbox.extensions import db
 from inbox.handovers import propose
 from inbox.intake import receive
@@ -226,3 +228,24 @@ def test_the_queue_links_to_the_case_and_says_how_much_time_is_left(client, sett
 
 def test_turn_rows_exist_for_every_answered_and_open_promise(setting):
     assert db.session.scalar(select(Turn).where(Turn.case_id == setting["case"].id)) is not None
+
+
+def test_reply_templates_for_the_department_and_language_fill_the_answer(client, setting, app):
+    settings = app.extensions["svarfrist"]
+    app.extensions["svarfrist"] = replace(
+        settings,
+        templates=(
+            ReplyTemplate("Takk", "Takk for meldinga. Vi svarar snart.", "nn", None),
+            ReplyTemplate("Bygg", "Byggesaka er under arbeid.", "nn", "byggesak"),
+            ReplyTemplate("Takk (bokmål)", "Takk for meldingen.", "nb", None),
+        ),
+    )
+    case = setting["case"]
+    log_in(client, "kari@alver.no")
+    body = page(client, case.reference)
+    assert f"/cases/{case.reference}?template=0" in body
+    assert "template=1" not in body and "template=2" not in body
+    filled = client.get(f"/cases/{case.reference}?template=0").get_data(as_text=True)
+    assert "Takk for meldinga. Vi svarar snart.</textarea>" in filled
+    foreign = client.get(f"/cases/{case.reference}?template=1").get_data(as_text=True)
+    assert "Byggesaka er under arbeid." not in foreign

@@ -142,6 +142,15 @@ def test_bad_configuration_names_file_key_and_what_is_expected(tmp_path, text, k
     assert expected in line
 
 
+def test_reply_templates_are_read_and_checked(tmp_path):
+    good = '[[templates]]\nname = "Takk"\ntext = "Takk for meldinga."\ndepartment = "byggesak"\n'
+    (template,) = load_settings(write(tmp_path, good)).templates
+    assert (template.name, template.language, template.department) == ("Takk", "nn", "byggesak")
+    lines = problems_of(tmp_path, '[[templates]]\nname = "Takk"\nlanguage = "de"\ntekst = "x"\n')
+    keys = sorted(line.split(": ")[1] for line in lines)
+    assert keys == ["templates[0].language", "templates[0].tekst", "templates[0].text"]
+
+
 def test_every_problem_in_a_file_is_reported(tmp_path):
     lines = problems_of(
         tmp_path,
