@@ -1,7 +1,8 @@
 """The queue: the cases a user may see, filtered, ordered by when their answer is due.
 
-Pages are cut with keyset pagination on (has no due time, due time, id), so a
-deep page costs the same as the first.
+Pages are cut with keyset pagination on (due time, nulls last; id), so a deep
+page costs the same as the first. The due time is the open turn's, copied onto
+the case (``Case.due_at``), so the queue reads one indexed table.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, and_, column, exists, false, func, or_, text, true
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import selectinload
 
 from inbox.access import visible_cases
 from inbox.clock import now
@@ -25,7 +26,6 @@ from inbox.models import (
     Handover,
     HandoverStatus,
     Message,
-    Turn,
     User,
 )
 from rules.calendar import Calendar
@@ -83,32 +83,25 @@ def queue_page(
     """One page of the queue: the soonest due first, then cases with nothing due."""
     if not 1 <= limit <= MAX_LIMIT:
         raise QueueError(f"limit must be between 1 and {MAX_LIMIT}, got {limit}")
-    open_turn = aliased(Turn)
-    no_due = open_turn.due_at.is_(None)
-    query = (
-        visible_cases(user)
-        .outerjoin(open_turn, and_(open_turn.case_id == Case.id, open_turn.answered_at.is_(None)))
-        .add_columns(open_turn.target_at, open_turn.due_at)
-    )
-    query = _filtered(query, user, calendar, filters, open_turn)
+    query = _filtered(visible_cases(user), user, calendar, filters)
     if after:
-        query = query.where(_after(_decode(after), open_turn, no_due))
+        query = query.where(_after(_decode(after)))
     query = (
-        query.order_by(no_due, open_turn.due_at, Case.id)
+        query.order_by(Case.due_at.asc().nulls_last(), Case.id)
         .limit(limit + 1)
-        .options(joinedload(Case.contact), joinedload(Case.department), joinedload(Case.assignee))
+        .options(
+            selectinload(Case.contact), selectinload(Case.department), selectinload(Case.assignee)
+        )
     )
-    rows = [
-        QueueRow(case, target_at, due_at) for case, target_at, due_at in db.session.execute(query)
-    ]
+    rows = [QueueRow(case, case.target_at, case.due_at) for case in db.session.scalars(query)]
     next_cursor = _encode(rows[limit - 1]) if len(rows) > limit else None
     return QueuePage(rows[:limit], next_cursor)
 
 
-def _filtered(query: Select, user: User, calendar: Calendar, filters: QueueFilter, turn) -> Select:
+def _filtered(query: Select, user: User, calendar: Calendar, filters: QueueFilter) -> Select:
     if filters.status is not None and filters.status not in STATUSES:
         raise QueueError(f"status must be one of {', '.join(STATUSES)}, got {filters.status!r}")
-    query = query.where(_conditions(user, calendar, filters, turn))
+    query = query.where(_conditions(user, calendar, filters))
     if filters.channel:
         query = query.where(Case.channel == filters.channel)
     if filters.department:
@@ -148,16 +141,16 @@ def _search_condition(words: str):
     )
 
 
-def _due_condition(due: str | None, calendar: Calendar, turn):
+def _due_condition(due: str | None, calendar: Calendar):
     moment = now()
     if due is None:
         return true()
     if due == "overdue":
-        return turn.due_at < moment
+        return Case.due_at < moment
     if due == "today":
         today = calendar.local_date(moment)
         start = datetime.combine(today, datetime.min.time(), tzinfo=calendar.zone)
-        return and_(turn.due_at >= moment, turn.due_at < start + timedelta(days=1))
+        return and_(Case.due_at >= moment, Case.due_at < start + timedelta(days=1))
     raise QueueError(f"due must be one of {', '.join(DUE_FILTERS)}, got {due!r}")
 
 
@@ -197,20 +190,19 @@ def _decode(cursor: str) -> tuple[datetime | None, int]:
         raise QueueError(f"after: not a cursor from this queue ({error})") from None
 
 
-def _after(key: tuple[datetime | None, int], turn, no_due):
+def _after(key: tuple[datetime | None, int]):
     due, case_id = key
     if due is None:
-        return and_(no_due, Case.id > case_id)
+        return and_(Case.due_at.is_(None), Case.id > case_id)
     return or_(
-        no_due,
-        turn.due_at > due,
-        and_(turn.due_at == due, Case.id > case_id),
+        Case.due_at.is_(None),
+        Case.due_at > due,
+        and_(Case.due_at == due, Case.id > case_id),
     )
 
 
 def queue_counts(user: User, calendar: Calendar) -> dict[str, int]:
     """How many open cases each filter would show, e.g. ``{"due=overdue": 3}``, in one query."""
-    open_turn = aliased(Turn)
     options = {
         "scope=mine": QueueFilter(mine_only=True),
         "due=today": QueueFilter(due="today"),
@@ -222,14 +214,10 @@ def queue_counts(user: User, calendar: Calendar) -> dict[str, int]:
         **{f"status={s}": QueueFilter(status=s) for s in ("new", "open", "waiting")},
     }
     columns = [
-        func.count().filter(_conditions(user, calendar, chosen, open_turn)).label(key)
+        func.count().filter(_conditions(user, calendar, chosen)).label(key)
         for key, chosen in options.items()
     ]
-    base = (
-        visible_cases(user)
-        .outerjoin(open_turn, and_(open_turn.case_id == Case.id, open_turn.answered_at.is_(None)))
-        .with_only_columns(func.count().label("all"), *columns)
-    )
+    base = visible_cases(user).with_only_columns(func.count().label("all"), *columns)
     counts = dict(db.session.execute(base).one()._mapping)
     all_open = visible_cases(user).where(Case.status != CaseStatus.CLOSED)
     by_channel = db.session.execute(
@@ -240,7 +228,7 @@ def queue_counts(user: User, calendar: Calendar) -> dict[str, int]:
     return counts
 
 
-def _conditions(user: User, calendar: Calendar, filters: QueueFilter, turn):
+def _conditions(user: User, calendar: Calendar, filters: QueueFilter):
     status = (
         Case.status != CaseStatus.CLOSED
         if filters.status is None
@@ -252,7 +240,7 @@ def _conditions(user: User, calendar: Calendar, filters: QueueFilter, turn):
     return and_(
         status,
         mine,
-        _due_condition(filters.due, calendar, turn),
+        _due_condition(filters.due, calendar),
         _assignee_condition(filters.assignee, user),
         _handover_condition(filters.handover, user),
     )

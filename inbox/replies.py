@@ -20,7 +20,7 @@ from inbox.models import (
     User,
 )
 from inbox.outgoing import send_to_citizen
-from inbox.turns import open_turn, start_turn
+from inbox.turns import end_turn, open_turn, start_turn
 from rules.promises import PromiseError, preliminary_due
 
 ANSWER_KINDS = (OutKind.REPLY, OutKind.PRELIMINARY)
@@ -60,7 +60,9 @@ def reply(
         in_reply_to=last,
         author=author,
     )
-    _end_turn(case, message, kind)
+    turn = open_turn(case)
+    if turn is not None:
+        end_turn(turn, message, kind)
     if new_due is not None:
         start_turn(
             case,
@@ -102,16 +104,6 @@ def _preliminary_due(new_date: date | None, answered_at):
         return preliminary_due(calendar, new_date, answered_at)
     except PromiseError as error:
         raise ReplyError(str(error)) from None
-
-
-def _end_turn(case: Case, message: Message, kind: OutKind) -> None:
-    turn = open_turn(case)
-    if turn is None:
-        return
-    turn.answered_at = message.created_at
-    turn.answered_by_id = message.id
-    turn.answer_kind = kind
-    turn.met = message.created_at <= turn.due_at
 
 
 def _last_inbound(case: Case) -> Message | None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from inbox.extensions import db
-from inbox.models import Case, Message, Turn, TurnOrigin
+from inbox.models import Case, Message, OutKind, Turn, TurnOrigin
 
 
 def open_turn(case: Case) -> Turn | None:
@@ -35,5 +35,15 @@ def start_turn(
         due_at=due_at,
     )
     db.session.add(turn)
+    case.target_at, case.due_at = target_at, due_at
     db.session.flush()
     return turn
+
+
+def end_turn(turn: Turn, answer: Message, kind: OutKind) -> None:
+    """The first public answer ends the turn; ``met`` says whether it came in time."""
+    turn.answered_at = answer.created_at
+    turn.answered_by_id = answer.id
+    turn.answer_kind = kind
+    turn.met = answer.created_at <= turn.due_at
+    turn.case.target_at = turn.case.due_at = None

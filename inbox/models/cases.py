@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inbox.columns import UTCDateTime, enum_column
@@ -61,6 +61,16 @@ class Case(db.Model):
     __table_args__ = (
         Index("ix_cases_department_status", "department_id", "status"),
         Index("ix_cases_contact_channel", "contact_id", "channel"),
+        # The queue: open cases of a department by due time. Most cases are closed,
+        # so only the open ones are indexed.
+        Index(
+            "ix_cases_open_queue",
+            "department_id",
+            "due_at",
+            "id",
+            postgresql_where=text("status <> 'closed'"),
+            sqlite_where=text("status <> 'closed'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,6 +91,10 @@ class Case(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_message_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The open turn's times, copied here so the queue is one indexed table;
+    #: ``None`` when nothing from the citizen is unanswered. Kept by inbox.turns.
+    target_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     department: Mapped[Department] = relationship()
     assignee: Mapped[User | None] = relationship()
