@@ -23,12 +23,19 @@ def case_visibility(user: User) -> ColumnElement[bool]:
     """A SQL condition on :class:`Case` that is true for the cases ``user`` may see."""
     if user.role == Role.ADMIN or not user.department_ids:
         return case_changeable(user)
-    # IN (subquery), not a correlated EXISTS: PostgreSQL hashes the few offered
-    # cases once instead of probing handovers for every case.
-    offered = select(Handover.case_id).where(
-        Handover.status == HandoverStatus.PENDING,
-        Handover.to_department_id.in_(user.department_ids),
+    # The few offered cases are fetched first and named by id, so the database
+    # can combine the department index with the primary key instead of
+    # scanning every case to test a subquery.
+    offered = list(
+        db.session.scalars(
+            select(Handover.case_id).where(
+                Handover.status == HandoverStatus.PENDING,
+                Handover.to_department_id.in_(user.department_ids),
+            )
+        )
     )
+    if not offered:
+        return case_changeable(user)
     return or_(case_changeable(user), Case.id.in_(offered))
 
 

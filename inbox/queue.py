@@ -217,7 +217,11 @@ def queue_counts(user: User, calendar: Calendar) -> dict[str, int]:
         func.count().filter(_conditions(user, calendar, chosen)).label(key)
         for key, chosen in options.items()
     ]
-    base = visible_cases(user).with_only_columns(func.count().label("all"), *columns)
+    base = (
+        visible_cases(user)
+        .where(Case.status != CaseStatus.CLOSED)
+        .with_only_columns(func.count().label("all"), *columns)
+    )
     counts = dict(db.session.execute(base).one()._mapping)
     all_open = visible_cases(user).where(Case.status != CaseStatus.CLOSED)
     by_channel = db.session.execute(

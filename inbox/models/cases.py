@@ -71,6 +71,14 @@ class Case(db.Model):
             postgresql_where=text("status <> 'closed'"),
             sqlite_where=text("status <> 'closed'"),
         ),
+        # The same across departments (frontline staff and admins see them all).
+        Index(
+            "ix_cases_open_due",
+            "due_at",
+            "id",
+            postgresql_where=text("status <> 'closed'"),
+            sqlite_where=text("status <> 'closed'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

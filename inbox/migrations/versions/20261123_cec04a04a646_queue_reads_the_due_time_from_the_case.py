@@ -31,6 +31,13 @@ def upgrade():
         )
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.create_index(
+            "ix_cases_open_due",
+            ["due_at", "id"],
+            unique=False,
+            postgresql_where=sa.text("status <> 'closed'"),
+            sqlite_where=sa.text("status <> 'closed'"),
+        )
+        batch_op.create_index(
             "ix_cases_open_queue",
             ["department_id", "due_at", "id"],
             unique=False,
@@ -41,6 +48,7 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_index("ix_cases_open_due")
         batch_op.drop_index(
             "ix_cases_open_queue",
             postgresql_where=sa.text("status <> 'closed'"),
