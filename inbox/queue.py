@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, column, exists, false, func, or_, text, true
+from sqlalchemy import Select, and_, column, exists, false, func, or_, select, text, true
 from sqlalchemy.orm import selectinload
 
 from inbox.access import visible_cases
@@ -167,13 +167,14 @@ def _assignee_condition(assignee: str | None, user: User):
 def _handover_condition(handover: str | None, user: User):
     if handover is None:
         return true()
-    pending = and_(Handover.case_id == Case.id, Handover.status == HandoverStatus.PENDING)
-    if handover == "pending":
-        return exists().where(pending)
+    # Pending handovers are few: name their cases by id rather than probing
+    # the handovers for every case.
+    pending = select(Handover.case_id).where(Handover.status == HandoverStatus.PENDING)
     if handover == "offered":
-        ids = user.department_ids
-        return exists().where(pending, Handover.to_department_id.in_(ids)) if ids else false()
-    raise QueueError(f"handover must be one of {', '.join(HANDOVER_FILTERS)}, got {handover!r}")
+        pending = pending.where(Handover.to_department_id.in_(user.department_ids))
+    elif handover != "pending":
+        raise QueueError(f"handover must be one of {', '.join(HANDOVER_FILTERS)}, got {handover!r}")
+    return Case.id.in_(list(db.session.scalars(pending)))
 
 
 def _encode(row: QueueRow) -> str:
@@ -202,7 +203,10 @@ def _after(key: tuple[datetime | None, int]):
 
 
 def queue_counts(user: User, calendar: Calendar) -> dict[str, int]:
-    """How many open cases each filter would show, e.g. ``{"due=overdue": 3}``, in one query."""
+    """How many open cases each filter would show, e.g. ``{"due=overdue": 3}``.
+
+    One pass over the user's open cases, grouped by channel.
+    """
     options = {
         "scope=mine": QueueFilter(mine_only=True),
         "due=today": QueueFilter(due="today"),
@@ -217,18 +221,18 @@ def queue_counts(user: User, calendar: Calendar) -> dict[str, int]:
         func.count().filter(_conditions(user, calendar, chosen)).label(key)
         for key, chosen in options.items()
     ]
-    base = (
+    per_channel = db.session.execute(
         visible_cases(user)
         .where(Case.status != CaseStatus.CLOSED)
-        .with_only_columns(func.count().label("all"), *columns)
+        .with_only_columns(Case.channel, func.count().label("all"), *columns)
+        .group_by(Case.channel)
     )
-    counts = dict(db.session.execute(base).one()._mapping)
-    all_open = visible_cases(user).where(Case.status != CaseStatus.CLOSED)
-    by_channel = db.session.execute(
-        all_open.with_only_columns(Case.channel, func.count()).group_by(Case.channel)
-    )
-    counts.update({f"channel={channel}": number for channel, number in by_channel})
-    counts["all"] = db.session.scalar(all_open.with_only_columns(func.count()))
+    counts: dict[str, int] = dict.fromkeys(["all", *options], 0)
+    for row in per_channel:
+        values = row._mapping
+        counts[f"channel={values['channel']}"] = values["all"]
+        for key in ("all", *options):
+            counts[key] += values[key]
     return counts
 
 
