@@ -10,17 +10,15 @@ follow it. Run with `make bench`.
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import random
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
+
+from results_file import write_results
 
 from inbox.config import load_settings
 from rules.promises import ChannelPromise, WorkingDays, WorkingHours
 
-RESULTS = Path(__file__).resolve().parent / "results" / "promises.json"
 GOAL_PER_SECOND = 200_000
 
 
@@ -61,25 +59,15 @@ def main() -> None:
     for name, per_second in figures.items():
         verdict = "meets" if per_second >= GOAL_PER_SECOND else "MISSES"
         print(f"{name:<18} {per_second:>12,.0f} promises/s  ({verdict} {GOAL_PER_SECOND:,}/s)")
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "benchmark": "promises",
-                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "python": platform.python_version(),
-                "machine": platform.machine(),
-                "arrivals_per_pass": args.count,
-                "year": args.year,
-                "goal_per_second": GOAL_PER_SECOND,
-                "promises_per_second": {k: round(v) for k, v in figures.items()},
-            },
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
+    write_results(
+        "promises",
+        {
+            "arrivals_per_pass": args.count,
+            "year": args.year,
+            "goal_per_second": GOAL_PER_SECOND,
+            "promises_per_second": {k: round(v) for k, v in figures.items()},
+        },
     )
-    print(f"written to {RESULTS}")
 
 
 if __name__ == "__main__":

@@ -12,17 +12,14 @@ page, a deep page (the 20th, by cursor), and with filters. Goal: p95 at most
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import statistics
 import time
 from dataclasses import replace
-from datetime import UTC, datetime
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask_migrate import upgrade
+from results_file import write_results
 
 from inbox.app import create_app
 from inbox.config import load_settings
@@ -30,7 +27,6 @@ from inbox.extensions import db
 from inbox.models import Department, Role
 from inbox.users import create_api_token, create_user
 
-RESULTS = Path(__file__).resolve().parent / "results" / "queue_latency.json"
 DATABASE = "svarfrist_bench"
 PASSWORD = "bench-password-1"
 GOAL_MS = 100
@@ -172,24 +168,15 @@ def main() -> None:
         verdict = "meets" if figures[name]["p95_ms"] <= GOAL_MS else "MISSES"
         p50, p95 = figures[name]["p50_ms"], figures[name]["p95_ms"]
         print(f"{name:<22} p50 {p50:>7} ms  p95 {p95:>7} ms  ({verdict} {GOAL_MS} ms)")
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "benchmark": "queue",
-                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "python": platform.python_version(),
-                "cases": args.cases,
-                "requests": args.requests,
-                "goal_p95_ms": GOAL_MS,
-                "figures": figures,
-            },
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
+    write_results(
+        "queue_latency",
+        {
+            "cases": args.cases,
+            "requests": args.requests,
+            "goal_p95_ms": GOAL_MS,
+            "figures": figures,
+        },
     )
-    print(f"written to {RESULTS}")
 
 
 if __name__ == "__main__":
