@@ -34,7 +34,13 @@ def init_web(app: Flask) -> None:
     login_manager.user_loader(_load_user)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _error_page)
-    app.context_processor(lambda: {"logout_form": PostForm(), **template_globals()})
+    app.context_processor(
+        lambda: {
+            "logout_form": PostForm(),
+            "header_language_form": auth.language_form(),
+            **template_globals(),
+        }
+    )
 
 
 def _load_user(user_id: str) -> User | None:

@@ -75,7 +75,16 @@ def language():
     form = _language_form()
     if form.validate_on_submit():
         session["language"] = form.language.data
+        if current_user.is_authenticated:  # a logged-in user's choice is kept on the account
+            current_user.language = form.language.data
+            audit.record("user.language", user=current_user, language=form.language.data)
+            db.session.commit()
     return redirect(safe_next(form.next.data) if form.next.data else url_for("auth.login"))
+
+
+def language_form() -> LanguageForm:
+    """The language picker, for the header of every page."""
+    return _language_form()
 
 
 def _language_form() -> LanguageForm:

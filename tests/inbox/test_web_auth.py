@@ -128,3 +128,12 @@ def test_the_users_language_is_used_after_login(client, app):
     log_in(client, "ola@alver.no")
     page = client.get("/").get_data(as_text=True)
     assert '<html lang="en">' in page and "Cases" in page
+
+
+def test_a_logged_in_user_changes_their_own_language(client, kari):
+    log_in(client, "kari@alver.no")
+    token = csrf_token(client, "/")
+    client.post("/language", data={"language": "en", "csrf_token": token, "next": "/"})
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.get(type(kari), kari.id).language == "en"
