@@ -8,6 +8,7 @@ test worker gets its own throw-away database there.
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from dataclasses import replace
 
@@ -136,3 +137,41 @@ class FreshContextClient(FlaskClient):
 def client(app):
     app.test_client_class = FreshContextClient
     return app.test_client()
+
+
+class RecordingSmtpHandler:
+    """An aiosmtpd handler that keeps what it receives; some addresses are refused."""
+
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("refused"):
+            return "550 5.1.1 no such mailbox"
+        if address.startswith("later"):
+            return "451 4.3.0 try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope.content)
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free loopback port."""
+    from aiosmtpd.controller import Controller
+
+    handler = RecordingSmtpHandler()
+    handler.port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
+    controller.start()
+    yield handler
+    controller.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

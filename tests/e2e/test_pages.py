@@ -4,15 +4,18 @@ usable at phone width, and the everyday flow works end to end."""
 from __future__ import annotations
 
 from datetime import datetime
+from email import message_from_bytes, policy
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
+from channels.email import SmtpAccount, SmtpSender
 from inbox.clock import frozen_at
 from inbox.extensions import db
 from inbox.intake import receive
 from inbox.models import Case, OutboxMessage
+from inbox.outbox import dispatch_once
 from tests.factories import PASSWORD, make_department, make_user
 from tests.inbox.intake_helpers import OSLO, email, sms
 
@@ -79,7 +82,7 @@ def test_pages_fit_a_phone_without_sideways_scrolling(browser, live_server, town
     context.close()
 
 
-def test_answer_an_overdue_case_and_register_a_letter(page, live_server, town):
+def test_answer_an_overdue_case_and_register_a_letter(page, live_server, town, smtp_server):
     log_in(page, live_server, "nn@alver.no")
     page.click("text=Over fristen")
     page.click(f"text={town['overdue'].reference}")
@@ -93,6 +96,14 @@ def test_answer_an_overdue_case_and_register_a_letter(page, live_server, town):
     db.session.rollback()
     outbox = db.session.scalars(select(OutboxMessage.purpose)).all()
     assert "reply" in outbox
+    account = SmtpAccount("postmottak", "127.0.0.1", smtp_server.port, "none", "post@alver.no")
+    report = dispatch_once({"email": SmtpSender(account)})
+    assert report.sent == 2  # the acknowledgement from intake, and the answer
+    sent = [message_from_bytes(raw, policy=policy.default) for raw in smtp_server.messages]
+    answer = next(m for m in sent if "Auto-Submitted" not in m)
+    assert answer["To"] == "kari.nordmann@example.no"
+    assert f"[Sak {town['overdue'].reference}]" in answer["Subject"]
+    assert "Søknaden er komplett" in answer.get_content()
 
     page.click("text=Tilbake til sakene")
     page.click("text=Registrer brev, telefon eller besøk")
