@@ -7,6 +7,10 @@ import sqlite3
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from inbox.extensions import db
+
+SQLITE_BEGIN = "svarfrist_sqlite_begin"
+
 
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, _record) -> None:
@@ -30,4 +34,16 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
 @event.listens_for(Engine, "begin")
 def _begin_sqlite(connection: Connection) -> None:
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def begin_write() -> None:
+    """Start the session's next transaction as a writer.
+
+    SQLite: a transaction that reads and then writes must hold the write lock
+    from its start (``BEGIN IMMEDIATE``), or another process's commit in
+    between makes its write fail at once with "database is locked" instead of
+    waiting. PostgreSQL needs nothing.
+    """
+    db.session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})

@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 
 from channels.base import OutboundMessage, Sender, SendResult, SendStatus
 from inbox.clock import now
+from inbox.database import begin_write
 from inbox.extensions import db
 from inbox.models import Case, Message, OutboxMessage, OutboxStatus
 
@@ -79,16 +80,25 @@ class DispatchReport:
 def dispatch_once(
     senders: Mapping[str, Sender], *, batch_size: int = 50, max_attempts: int = MAX_ATTEMPTS
 ) -> DispatchReport:
-    """Send the rows that are due now, at most ``batch_size``; commits per row."""
+    """Send the rows that are due now, at most ``batch_size``; commits per row.
+
+    No transaction is open while an adapter sends: the row is read and the
+    read transaction ended, then the outcome is written in a short write
+    transaction of its own.
+    """
     report = DispatchReport()
     for row_id in claim(batch_size):
+        outbound = _outbound(db.session.get(OutboxMessage, row_id))
+        db.session.commit()
+        sender = senders.get(outbound.channel)
+        result = _send(sender, outbound, row_id) if sender is not None else None
+        begin_write()
         row = db.session.get(OutboxMessage, row_id)
-        sender = senders.get(row.channel)
-        if sender is None:
+        if result is None:
             _retry(row, f"no sender configured for channel {row.channel}", keep_attempt=False)
             report.skipped += 1
         else:
-            _record(row, _send(sender, row), max_attempts, report)
+            _record(row, result, max_attempts, report)
         db.session.commit()
     return report
 
@@ -96,11 +106,13 @@ def dispatch_once(
 def claim(batch_size: int) -> list[int]:
     """Take due rows for this dispatcher and commit the claim before anything is sent.
 
-    PostgreSQL skips rows another dispatcher has locked; SQLite has one writer,
-    so its claim update cannot overlap with another.
+    One UPDATE ... RETURNING marks the rows (one lease ahead, one more
+    attempt). On PostgreSQL its subquery skips rows another dispatcher has
+    locked; on SQLite the single statement is the one writer's, so two
+    dispatchers cannot take the same row there either.
     """
     claimed_at = now()
-    query = (
+    due = (
         select(OutboxMessage.id)
         .where(
             OutboxMessage.status == OutboxStatus.PENDING,
@@ -110,24 +122,21 @@ def claim(batch_size: int) -> list[int]:
         .limit(batch_size)
     )
     if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = list(db.session.scalars(query))
-    if ids:
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids))
-            .values(
-                next_attempt_at=claimed_at + LEASE,
-                attempts=OutboxMessage.attempts + 1,
-            )
-        )
+        due = due.with_for_update(skip_locked=True)
+    claimed = db.session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due.scalar_subquery()))
+        .values(next_attempt_at=claimed_at + LEASE, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).all()
     db.session.commit()
-    return ids
+    return sorted(claimed)
 
 
-def _send(sender: Sender, row: OutboxMessage) -> SendResult:
+def _outbound(row: OutboxMessage) -> OutboundMessage:
     payload = row.payload or {}
-    outbound = OutboundMessage(
+    return OutboundMessage(
         channel=row.channel,
         account=row.account,
         recipient=row.recipient,
@@ -136,10 +145,13 @@ def _send(sender: Sender, row: OutboxMessage) -> SendResult:
         html=payload.get("html"),
         headers=payload.get("headers", {}),
     )
+
+
+def _send(sender: Sender, outbound: OutboundMessage, row_id: int) -> SendResult:
     try:
         return sender.send(outbound)
     except Exception as error:  # an adapter bug must not stop the other rows
-        log.exception("outbox_send_error outbox_id=%s channel=%s", row.id, row.channel)
+        log.exception("outbox_send_error outbox_id=%s channel=%s", row_id, outbound.channel)
         return SendResult(SendStatus.FAILED, error=f"{type(error).__name__}: {error}")
 
 
