@@ -82,20 +82,21 @@ def test_pages_fit_a_phone_without_sideways_scrolling(browser, live_server, town
     context.close()
 
 
-def test_answer_an_overdue_case_and_register_a_letter(page, live_server, town, smtp_server):
-    log_in(page, live_server, "nn@alver.no")
-    page.click("text=Over fristen")
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_answer_an_overdue_case_by_email_and_register_a_letter(
+    page, live_server, town, smtp_server, language
+):
+    log_in(page, live_server, f"{language}@alver.no")
+    assert page.get_attribute("html", "lang") == language
+    page.click(".filters a[href*='due=overdue']")
     page.click(f"text={town['overdue'].reference}")
-    assert (
-        "Over fristen" in page.locator(".promise").inner_text()
-        or "over fristen" in page.locator(".promise").inner_text()
-    )
+    assert page.locator(".promise-overdue").count() == 1
     page.fill("#text", "Hei! Søknaden er komplett og vert handsama denne veka.")
     page.click("form[action$='/reply'] button[type=submit]")
-    assert "Svaret er på veg til innbyggjaren." in page.locator(".flash").inner_text()
+    assert page.locator(".flash-success").count() == 1
+
     db.session.rollback()
-    outbox = db.session.scalars(select(OutboxMessage.purpose)).all()
-    assert "reply" in outbox
+    assert "reply" in db.session.scalars(select(OutboxMessage.purpose)).all()
     account = SmtpAccount("postmottak", "127.0.0.1", smtp_server.port, "none", "post@alver.no")
     report = dispatch_once({"email": SmtpSender(account)})
     assert report.sent == 2  # the acknowledgement from intake, and the answer
@@ -105,17 +106,32 @@ def test_answer_an_overdue_case_and_register_a_letter(page, live_server, town, s
     assert f"[Sak {town['overdue'].reference}]" in answer["Subject"]
     assert "Søknaden er komplett" in answer.get_content()
 
-    page.click("text=Tilbake til sakene")
-    page.click("text=Registrer brev, telefon eller besøk")
+    page.goto(f"{live_server}/cases/new")
     page.check("input[value=letter]")
     page.fill("#name", "Olav Brekke")
     page.fill("#phone", "91555123")
     page.fill("#subject", "Nabovarsel")
     page.fill("#text", "Brev om nabovarsel.")
     page.click("button[type=submit].primary")
-    assert "Registrert som sak" in page.locator(".flash").inner_text()
+    assert page.locator(".flash-success").count() == 1
     db.session.rollback()
     assert db.session.scalar(select(Case).where(Case.channel == "letter")) is not None
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_preliminary_answer_with_a_new_date(page, live_server, town, language):
+    log_in(page, live_server, f"{language}@alver.no")
+    page.goto(f"{live_server}/cases/{town['overdue'].reference}")
+    page.fill("#text", "Vi treng litt meir tid.")
+    page.check("input[value=preliminary]")
+    chosen = page.locator("#new_date option").nth(4).get_attribute("value")
+    page.select_option("#new_date", chosen)
+    page.click("form[action$='/reply'] button[type=submit]")
+    assert page.locator(".flash-success").count() == 1
+    db.session.rollback()
+    case = db.session.get(Case, town["overdue"].id)
+    assert case.turns[-1].due_at.astimezone(OSLO).date().isoformat() == chosen
+    assert case.turns[0].answer_kind.value == "preliminary"
 
 
 def test_keyboard_reaches_the_skip_link_first(page, live_server, town):
