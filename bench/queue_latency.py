@@ -62,6 +62,11 @@ LOAD = [
        FROM cases""",
     """UPDATE cases SET target_at = turns.target_at, due_at = turns.due_at
        FROM turns WHERE turns.case_id = cases.id AND turns.answered_at IS NULL""",
+    # What intake does for every message: the case's words, for search.
+    """UPDATE cases SET search_vector = to_tsvector('simple',
+           cases.reference || ' ' || cases.subject || ' ' || messages.text || ' ' || contacts.name)
+       FROM messages, contacts
+       WHERE messages.case_id = cases.id AND contacts.id = cases.contact_id""",
     "ANALYZE",
 ]
 
@@ -156,7 +161,9 @@ def main() -> None:
         "page: 20th page": (f"/?after={cursor}", None),
         "page: overdue": ("/?due=overdue", None),
         "page: channel=email": ("/?channel=email", None),
-        "page: search": ("/?q=vasslekkasje", None),
+        "page: search, a common word": ("/?q=barnehageplass", None),
+        "page: search, a case number": ("/?q=nummer%20424242", None),
+        "api: search, a common word": ("/api/v1/cases?q=barnehageplass", api),
         "api: first": ("/api/v1/cases?limit=50", api),
         "api: 20th page": (f"/api/v1/cases?limit=50&after={cursor}", api),
         "api: overdue": ("/api/v1/cases?due=overdue", api),

@@ -17,7 +17,7 @@ from datetime import timedelta
 import nh3
 import phonenumbers
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from channels.base import Identity, IdentityKind, InboundMessage
@@ -101,6 +101,7 @@ def _take_in(inbound: InboundMessage, settings: Settings) -> Case:
     if case is None:
         case = _open_case(inbound, contact, settings)
     message = _store_message(case, inbound, BlobStore(settings.data_dir / "blobs"))
+    _index_words(case, inbound, is_new_case)
     _reopen(case, inbound)
     if open_turn(case) is None:
         promise = rules.promises[inbound.channel].promise(rules.calendar, inbound.received_at)
@@ -278,6 +279,29 @@ def _store_message(case: Case, inbound: InboundMessage, blobs: BlobStore) -> Mes
         )
     db.session.flush()
     return message
+
+
+def _index_words(case: Case, inbound: InboundMessage, is_new_case: bool) -> None:
+    """PostgreSQL: add the message's and the citizen's words to the case's search vector."""
+    if db.engine.dialect.name != "postgresql":
+        return  # SQLite searches its FTS5 table of messages
+    words = " ".join(
+        part
+        for part in (
+            case.reference,
+            inbound.subject,
+            inbound.text,
+            case.contact.name,
+            normalised(inbound.sender)[1],
+        )
+        if part
+    )
+    added = func.to_tsvector("simple", words)
+    if is_new_case:
+        case.search_vector = added
+    else:
+        empty = func.to_tsvector("simple", "")
+        case.search_vector = func.coalesce(Case.search_vector, empty).op("||")(added)
 
 
 def _reopen(case: Case, inbound: InboundMessage) -> None:

@@ -112,22 +112,19 @@ def _filtered(query: Select, user: User, calendar: Calendar, filters: QueueFilte
 
 
 def _search_condition(words: str):
-    """Cases whose messages hold the words, or whose subject, citizen or reference match.
+    """Cases whose words (subject, messages, citizen's name and addresses) hold these.
 
-    PostgreSQL uses the GIN index on the messages' words, SQLite its FTS5 table
-    (both made by the full-text search migration).
+    PostgreSQL: the case's search vector and its GIN index. SQLite: the FTS5
+    table over the messages, and the subject and citizen matched as text.
     """
     if len(words) > 200:
         raise QueueError("search: at most 200 characters")
     if db.engine.dialect.name == "postgresql":
-        found = text(
-            "to_tsvector('simple', coalesce(messages.subject, '') || ' ' || "
-            "coalesce(messages.text, '')) @@ plainto_tsquery('simple', :words)"
-        ).bindparams(words=words)
-    else:
-        quoted = " ".join('"' + word.replace('"', '""') + '"' for word in words.split())
-        matching = text("SELECT rowid FROM messages_fts WHERE messages_fts MATCH :words")
-        found = Message.id.in_(matching.bindparams(words=quoted).columns(column("rowid")))
+        query = func.plainto_tsquery("simple", words)
+        return or_(Case.reference == words, Case.search_vector.op("@@")(query))
+    quoted = " ".join('"' + word.replace('"', '""') + '"' for word in words.split())
+    matching = text("SELECT rowid FROM messages_fts WHERE messages_fts MATCH :words")
+    found = Message.id.in_(matching.bindparams(words=quoted).columns(column("rowid")))
     pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return or_(
         Case.reference == words,

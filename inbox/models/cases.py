@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inbox.columns import UTCDateTime, enum_column
@@ -103,6 +104,12 @@ class Case(db.Model):
     #: ``None`` when nothing from the citizen is unanswered. Kept by inbox.turns.
     target_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: PostgreSQL: the words of the case (reference, subject, messages, citizen's
+    #: name and addresses) for search, with a GIN index; grown by intake. SQLite
+    #: searches its FTS5 table instead and leaves this empty.
+    search_vector: Mapped[str | None] = mapped_column(
+        TSVECTOR().with_variant(Text(), "sqlite"), deferred=True
+    )
 
     department: Mapped[Department] = relationship()
     assignee: Mapped[User | None] = relationship()

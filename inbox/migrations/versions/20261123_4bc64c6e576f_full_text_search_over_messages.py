@@ -1,8 +1,7 @@
 """full-text search over messages
 
-PostgreSQL: a GIN index on the messages' words ('simple' configuration: no
-stemming, so Nynorsk, Bokmål and names are found alike). SQLite: an FTS5
-table kept in step with the messages by triggers.
+SQLite: an FTS5 table kept in step with the messages by triggers.
+(PostgreSQL searches a tsvector on each case, added in a later migration.)
 
 Revision ID: 4bc64c6e576f
 Revises: e1ed8c55801a
@@ -37,11 +36,6 @@ SQLITE_DOWN = [
     "DROP TRIGGER messages_fts_insert",
     "DROP TABLE messages_fts",
 ]
-POSTGRES_UP = [
-    "CREATE INDEX ix_messages_search ON messages USING gin "
-    "(to_tsvector('simple', coalesce(subject, '') || ' ' || coalesce(text, '')))",
-]
-POSTGRES_DOWN = ["DROP INDEX ix_messages_search"]
 
 
 def _run(statements: list[str]) -> None:
@@ -50,14 +44,10 @@ def _run(statements: list[str]) -> None:
 
 
 def upgrade():
-    if op.get_bind().dialect.name == "postgresql":
-        _run(POSTGRES_UP)
-    else:
+    if op.get_bind().dialect.name == "sqlite":
         _run(SQLITE_UP)
 
 
 def downgrade():
-    if op.get_bind().dialect.name == "postgresql":
-        _run(POSTGRES_DOWN)
-    else:
+    if op.get_bind().dialect.name == "sqlite":
         _run(SQLITE_DOWN)
