@@ -67,7 +67,6 @@ LOAD = [
            cases.reference || ' ' || cases.subject || ' ' || messages.text || ' ' || contacts.name)
        FROM messages, contacts
        WHERE messages.case_id = cases.id AND contacts.id = cases.contact_id""",
-    "ANALYZE",
 ]
 
 
@@ -114,6 +113,9 @@ def load(app, cases: int) -> dict[str, str]:
                 sa.text(statement), {"cases": cases, "first_department": departments[0].id}
             )
             db.session.commit()
+        # The bulk updates above leave a million dead rows that intake never would.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE")
         print(f"loaded {cases:,} cases in {time.perf_counter() - began:.0f} s")
         db.engine.dispose()
     return {"token": token}
