@@ -26,6 +26,7 @@ from inbox.acknowledgements import queue_acknowledgement
 from inbox.blobs import BlobStore
 from inbox.clock import now
 from inbox.config import Settings
+from inbox.database import begin_write
 from inbox.extensions import db
 from inbox.models import (
     Attachment,
@@ -59,6 +60,8 @@ def receive(inbound: InboundMessage) -> Case:
     workers, a webhook and a poll) end with one message: the loser's savepoint
     is rolled back and it returns the winner's case.
     """
+    if not db.session().in_transaction():
+        begin_write()  # SQLite: take the write lock first, so another writer makes us wait
     for _attempt in range(2):
         existing = _existing_case(inbound)
         if existing is not None:

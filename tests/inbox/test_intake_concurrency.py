@@ -1,10 +1,9 @@
-"""Two processes taking in the same message at the same moment make one case (PostgreSQL)."""
+"""Two processes taking in the same message at the same moment make one case."""
 
 from __future__ import annotations
 
 import multiprocessing
 
-import pytest
 from sqlalchemy import func, select
 
 from inbox.extensions import db
@@ -28,8 +27,6 @@ def _take_in(database_url: str, data_dir, message, barrier, results) -> None:
 
 
 def test_concurrent_intake_of_one_message_makes_exactly_one_case(app, database_url, tmp_path):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("needs PostgreSQL: SQLite has one writer, so intakes cannot overlap there")
     make_department("innbyggjarservice", is_frontline=True)
     db.session.commit()
     context = multiprocessing.get_context("spawn")

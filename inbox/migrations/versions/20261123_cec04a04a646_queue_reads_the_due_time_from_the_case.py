@@ -31,6 +31,14 @@ def upgrade():
         )
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.create_index(
+            "ix_cases_open_counts",
+            ["department_id"],
+            unique=False,
+            postgresql_include=["id", "status", "channel", "due_at", "assignee_id"],
+            postgresql_where=sa.text("status <> 'closed'"),
+            sqlite_where=sa.text("status <> 'closed'"),
+        )
+        batch_op.create_index(
             "ix_cases_open_due",
             ["due_at", "id"],
             unique=False,
@@ -49,6 +57,7 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_index("ix_cases_open_due")
+        batch_op.drop_index("ix_cases_open_counts")
         batch_op.drop_index(
             "ix_cases_open_queue",
             postgresql_where=sa.text("status <> 'closed'"),
