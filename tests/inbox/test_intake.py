@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from channels.base import InboundAttachment
+from channels.email import parse_email
 from inbox.blobs import BlobStore
 from inbox.clock import frozen_at
 from inbox.extensions import db
@@ -237,3 +238,14 @@ def test_unknown_channel_is_refused(frontline):
     message = type(message)(**{**message.__dict__, "channel": "fax"})
     with pytest.raises(IntakeError, match="no promise is configured for channel 'fax'"):
         receive(message)
+
+
+def test_an_email_that_cannot_be_read_becomes_a_flagged_case_with_its_raw_source(app, frontline):
+    raw = b"Subject: Hei\r\n\r\nUtan avsendar\r\n"
+    parsed = parse_email(raw, account="postmottak", received_at=NOW, max_attachment_bytes=1000)
+    case = receive(parsed)
+    db.session.commit()
+    blobs = BlobStore(app.extensions["svarfrist"].data_dir / "blobs")
+    assert case.is_unreadable
+    assert blobs.get(case.messages[0].raw_sha256) == raw
+    assert count(OutboxMessage) == 0  # nobody to acknowledge
