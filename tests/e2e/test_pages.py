@@ -8,6 +8,7 @@ from email import message_from_bytes, policy
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from channels.email import SmtpAccount, SmtpSender
@@ -60,8 +61,8 @@ def test_every_page_passes_axe_in_each_language(page, live_server, town, languag
     page.goto(f"{live_server}/login")
     page.select_option("#language", language)
     page.click(".language-form button")
-    assert page.locator("h1").inner_text() == LANGUAGES[language]
-    assert page.get_attribute("html", "lang") == language
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.locator("h1")).to_have_text(LANGUAGES[language])
     assert violations(page) == [], "login page"
     log_in(page, live_server, f"{language}@alver.no")
     assert violations(page) == [], "queue page"
@@ -87,13 +88,13 @@ def test_answer_an_overdue_case_by_email_and_register_a_letter(
     page, live_server, town, smtp_server, language
 ):
     log_in(page, live_server, f"{language}@alver.no")
-    assert page.get_attribute("html", "lang") == language
+    expect(page.locator("html")).to_have_attribute("lang", language)
     page.click(".filters a[href*='due=overdue']")
     page.click(f"text={town['overdue'].reference}")
-    assert page.locator(".promise-overdue").count() == 1
+    expect(page.locator(".promise-overdue")).to_have_count(1)
     page.fill("#text", "Hei! Søknaden er komplett og vert handsama denne veka.")
     page.click("form[action$='/reply'] button[type=submit]")
-    assert page.locator(".flash-success").count() == 1
+    expect(page.locator(".flash-success")).to_have_count(1)
 
     db.session.rollback()
     assert "reply" in db.session.scalars(select(OutboxMessage.purpose)).all()
@@ -113,7 +114,7 @@ def test_answer_an_overdue_case_by_email_and_register_a_letter(
     page.fill("#subject", "Nabovarsel")
     page.fill("#text", "Brev om nabovarsel.")
     page.click("button[type=submit].primary")
-    assert page.locator(".flash-success").count() == 1
+    expect(page.locator(".flash-success")).to_have_count(1)
     db.session.rollback()
     assert db.session.scalar(select(Case).where(Case.channel == "letter")) is not None
 
@@ -127,7 +128,7 @@ def test_a_preliminary_answer_with_a_new_date(page, live_server, town, language)
     chosen = page.locator("#new_date option").nth(4).get_attribute("value")
     page.select_option("#new_date", chosen)
     page.click("form[action$='/reply'] button[type=submit]")
-    assert page.locator(".flash-success").count() == 1
+    expect(page.locator(".flash-success")).to_have_count(1)
     db.session.rollback()
     case = db.session.get(Case, town["overdue"].id)
     assert case.turns[-1].due_at.astimezone(OSLO).date().isoformat() == chosen
