@@ -59,7 +59,7 @@ def _handovers(case_ids: list[int]) -> dict[int, list[Handover]]:
     return found
 
 
-def _time(moment: datetime | None) -> str | None:
+def iso_time(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
@@ -73,8 +73,8 @@ def case_record(case: Case, handovers: list[Handover]) -> dict[str, Any]:
         "assignee": case.assignee.email if case.assignee else None,
         "language": case.language,
         "is_unreadable": case.is_unreadable,
-        "created_at": _time(case.created_at),
-        "closed_at": _time(case.closed_at),
+        "created_at": iso_time(case.created_at),
+        "closed_at": iso_time(case.closed_at),
         "contact": {
             "name": case.contact.name,
             "language": case.contact.language,
@@ -97,7 +97,7 @@ def _message(message: Message) -> dict[str, Any]:
         "account": message.account,
         "external_id": message.external_id,
         "address": message.address,
-        "created_at": _time(message.created_at),
+        "created_at": iso_time(message.created_at),
         "subject": message.subject,
         "text": message.text,
         "html": message.html,
@@ -118,10 +118,10 @@ def _turn(turn: Turn) -> dict[str, Any]:
     return {
         "channel": turn.channel,
         "origin": turn.origin.value,
-        "received_at": _time(turn.received_at),
-        "target_at": _time(turn.target_at),
-        "due_at": _time(turn.due_at),
-        "answered_at": _time(turn.answered_at),
+        "received_at": iso_time(turn.received_at),
+        "target_at": iso_time(turn.target_at),
+        "due_at": iso_time(turn.due_at),
+        "answered_at": iso_time(turn.answered_at),
         "answer_kind": turn.answer_kind.value if turn.answer_kind else None,
         "met": turn.met,
     }
@@ -132,8 +132,8 @@ def _handover(handover: Handover) -> dict[str, Any]:
         "from": handover.from_department.slug,
         "to": handover.to_department.slug,
         "status": handover.status.value,
-        "proposed_at": _time(handover.proposed_at),
-        "decided_at": _time(handover.decided_at),
+        "proposed_at": iso_time(handover.proposed_at),
+        "decided_at": iso_time(handover.decided_at),
         "note": handover.note,
         "reason": handover.reason,
     }

@@ -58,16 +58,9 @@ class QueueFilter:
 
 
 @dataclass(frozen=True)
-class QueueRow:
-    case: Case
-    #: The open turn's times; ``None`` when nothing from the citizen is unanswered.
-    target_at: datetime | None
-    due_at: datetime | None
-
-
-@dataclass(frozen=True)
 class QueuePage:
-    rows: list[QueueRow]
+    #: The cases; each carries its open turn's times (``target_at``, ``due_at``).
+    rows: list[Case]
     #: Opaque cursor for the next page, or ``None`` on the last page.
     next_cursor: str | None
 
@@ -93,7 +86,7 @@ def queue_page(
             selectinload(Case.contact), selectinload(Case.department), selectinload(Case.assignee)
         )
     )
-    rows = [QueueRow(case, case.target_at, case.due_at) for case in db.session.scalars(query)]
+    rows = list(db.session.scalars(query))
     next_cursor = _encode(rows[limit - 1]) if len(rows) > limit else None
     return QueuePage(rows[:limit], next_cursor)
 
@@ -174,8 +167,8 @@ def _handover_condition(handover: str | None, user: User):
     return Case.id.in_(list(db.session.scalars(pending)))
 
 
-def _encode(row: QueueRow) -> str:
-    key = [row.due_at.isoformat() if row.due_at else None, row.case.id]
+def _encode(case: Case) -> str:
+    key = [case.due_at.isoformat() if case.due_at else None, case.id]
     return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
 
 

@@ -15,12 +15,11 @@ from inbox.api.auth import api_user, authenticate_request
 from inbox.api.openapi import openapi_document
 from inbox.api.problems import ApiProblem, from_api_problem, from_http_exception
 from inbox.case_details import find_case
-from inbox.export import case_record
+from inbox.export import case_record, iso_time
 from inbox.extensions import csrf, db
 from inbox.models import Case, Handover, Message, OutKind, User
-from inbox.queue import QueueError, QueueFilter, QueueRow, queue_page
+from inbox.queue import QueueError, QueueFilter, queue_page
 from inbox.replies import ReplyError, add_note, reply
-from inbox.turns import open_turn
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(blueprint)  # bearer tokens, no cookies: nothing for a forged form to ride on
@@ -39,11 +38,7 @@ def openapi():
     return jsonify(openapi_document())
 
 
-def _time(moment) -> str | None:
-    return moment.isoformat() if moment is not None else None
-
-
-def _summary(case: Case, target_at=None, due_at=None) -> dict[str, Any]:
+def _summary(case: Case) -> dict[str, Any]:
     return {
         "reference": case.reference,
         "channel": case.channel,
@@ -53,15 +48,11 @@ def _summary(case: Case, target_at=None, due_at=None) -> dict[str, Any]:
         "assignee": case.assignee.email if case.assignee else None,
         "citizen": case.contact.name,
         "language": case.language,
-        "created_at": _time(case.created_at),
-        "last_message_at": _time(case.last_message_at),
-        "target_at": _time(target_at),
-        "due_at": _time(due_at),
+        "created_at": iso_time(case.created_at),
+        "last_message_at": iso_time(case.last_message_at),
+        "target_at": iso_time(case.target_at),
+        "due_at": iso_time(case.due_at),
     }
-
-
-def _row(row: QueueRow) -> dict[str, Any]:
-    return _summary(row.case, row.target_at, row.due_at)
 
 
 @blueprint.get("/cases")
@@ -86,7 +77,7 @@ def list_cases():
         page = queue_page(api_user(), calendar, filters, limit=limit, after=arguments.get("after"))
     except QueueError as error:
         raise ApiProblem(400, "Bad Request", str(error)) from None
-    return jsonify({"items": [_row(row) for row in page.rows], "next": page.next_cursor})
+    return jsonify({"items": [_summary(case) for case in page.rows], "next": page.next_cursor})
 
 
 def _visible(reference: str) -> Case:
@@ -104,14 +95,13 @@ def _changeable(reference: str) -> Case:
 
 
 def _detail(case: Case) -> dict[str, Any]:
-    turn = open_turn(case)
     handovers = db.session.scalars(
         select(Handover).where(Handover.case_id == case.id).order_by(Handover.proposed_at)
     ).all()
     return {
         **case_record(case, list(handovers)),
-        "target_at": _time(turn.target_at if turn else None),
-        "due_at": _time(turn.due_at if turn else None),
+        "target_at": iso_time(case.target_at),
+        "due_at": iso_time(case.due_at),
     }
 
 
@@ -147,7 +137,7 @@ def _message(message: Message) -> dict[str, Any]:
         "direction": message.direction.value,
         "kind": message.kind.value if message.kind else None,
         "channel": message.channel,
-        "created_at": _time(message.created_at),
+        "created_at": iso_time(message.created_at),
         "text": message.text,
     }
 
