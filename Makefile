@@ -50,10 +50,12 @@ $(INSTALLED): setup.cfg pyproject.toml | system-packages
 	touch $@
 
 # Debian packages the project needs, installed only when missing: venv for Python,
-# Chromium for the browser tests (Playwright drives Debian's build; it cannot download one).
+# Chromium for the browser tests (Playwright drives Debian's build; it cannot download one),
+# Dovecot for the e-mail tests (a private IMAP server on loopback; its system service is not used).
 system-packages:
 	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || $(call apt_install,python3-venv python3-pip)
 	@test -x /usr/bin/chromium || $(call apt_install,chromium)
+	@test -x /usr/sbin/dovecot || $(call apt_install,dovecot-imapd)
 
 define apt_install
 	{ if [ "$$(id -u)" = 0 ]; then SUDO=; \

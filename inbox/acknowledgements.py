@@ -2,15 +2,24 @@
 
 Written as an outgoing message on the case and an outbox row in the intake
 transaction; the dispatcher sends it after the commit. Texts are rendered in
-the case's language.
+the case's language. Loop protection (``rules.autoreply``) holds it back for
+robots, mailing lists, our own addresses and senders acknowledged recently;
+the reason is kept on the received message so staff can see it.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from inbox.clock import now
 from inbox.config import Settings
+from inbox.extensions import db
 from inbox.i18n import Language
-from inbox.models import Case, Message, OutKind, Turn
+from inbox.models import Case, Direction, Message, OutKind, Turn
 from inbox.outgoing import send_to_citizen
+from rules.autoreply import Hold, hold_for_headers, hold_for_history
 
 
 def acknowledgement_text(case: Case, turn: Turn, settings: Settings, language: Language) -> str:
@@ -53,8 +62,16 @@ def acknowledgement_text(case: Case, turn: Turn, settings: Settings, language: L
 def queue_acknowledgement(
     case: Case, turn: Turn, received: Message, settings: Settings
 ) -> Message | None:
-    """Add the acknowledgement for ``turn`` as an outgoing message and an outbox row."""
+    """Add the acknowledgement for ``turn`` as an outgoing message and an outbox row.
+
+    Returns ``None`` when there is nobody to send it to or loop protection
+    holds it back (then ``acknowledgement_held`` on the received message says why).
+    """
     if not received.address:
+        return None
+    hold = acknowledgement_hold(case, received, settings)
+    if hold is not None:
+        received.metadata_json = {**(received.metadata_json or {}), "acknowledgement_held": hold}
         return None
     language = Language.load(case.language)
     return send_to_citizen(
@@ -65,4 +82,28 @@ def queue_acknowledgement(
         account=received.account,
         recipient=received.address,
         in_reply_to=received,
+    )
+
+
+def acknowledgement_hold(case: Case, received: Message, settings: Settings) -> Hold | None:
+    """Why ``received`` must not be acknowledged automatically, or ``None``."""
+    if received.channel == "email":
+        hold = hold_for_headers(
+            received.metadata_json or {}, received.address, settings.own_addresses
+        )
+        if hold is not None:
+            return hold
+    return hold_for_history(
+        now(),
+        settings.acknowledgement_limits,
+        last_to_sender=_last_acknowledgement(Message.address == received.address),
+        last_on_case=_last_acknowledgement(Message.case_id == case.id),
+    )
+
+
+def _last_acknowledgement(where) -> datetime | None:
+    return db.session.scalar(
+        select(func.max(Message.created_at)).where(
+            Message.direction == Direction.OUT, Message.kind == OutKind.ACKNOWLEDGEMENT, where
+        )
     )

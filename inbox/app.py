@@ -92,10 +92,18 @@ def _register_commands(app: Flask) -> None:
     from inbox.commands.cases import cases_group
     from inbox.commands.demo import demo_command
     from inbox.commands.dispatch import dispatch_command
+    from inbox.commands.poll import poll_command
     from inbox.commands.serve import serve_command
     from inbox.commands.users import users_group
 
-    for command in (cases_group, demo_command, dispatch_command, serve_command, users_group):
+    for command in (
+        cases_group,
+        demo_command,
+        dispatch_command,
+        poll_command,
+        serve_command,
+        users_group,
+    ):
         app.cli.add_command(command)
 
 

@@ -13,10 +13,14 @@ file itself can be kept in version control:
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from channels.email import EmailAccount
+from inbox.channel_config import parse_channels
+from rules.autoreply import AcknowledgementLimits
 from rules.config import (
     LANGUAGES,
     RULES_SECTIONS,
@@ -35,8 +39,11 @@ APP_SECTIONS = {
     "database": {"url": str},
     "storage": {"data_dir": str, "max_attachment_mb": int},
     "intake": {"thread_window_days": int, "frontline": str},
+    "acknowledgements": {"per_sender_hours": int, "quiet_period_hours": int},
 }
-KNOWN_SECTIONS = (*RULES_SECTIONS, *APP_SECTIONS, "templates")
+# Keys that may be 0 (switching a limit off).
+ZERO_ALLOWED = {"acknowledgements.per_sender_hours", "acknowledgements.quiet_period_hours"}
+KNOWN_SECTIONS = (*RULES_SECTIONS, *APP_SECTIONS, "templates", "channels")
 TEMPLATE_KEYS = ("name", "text", "language", "department")
 
 
@@ -64,6 +71,16 @@ class Settings:
     #: Slug of the department new cases land in; default: the one marked frontline.
     frontline: str | None = None
     templates: tuple[ReplyTemplate, ...] = ()
+    email_accounts: tuple[EmailAccount, ...] = ()
+    acknowledgement_limits: AcknowledgementLimits = field(default_factory=AcknowledgementLimits)
+
+    def email_account(self, name: str) -> EmailAccount | None:
+        return next((a for a in self.email_accounts if a.name == name), None)
+
+    @property
+    def own_addresses(self) -> frozenset[str]:
+        """Every address that is ours: never acknowledged, so we never answer ourselves."""
+        return frozenset().union(*(a.own_addresses for a in self.email_accounts))
 
 
 def config_path(explicit: str | Path | None = None) -> Path | None:
@@ -84,6 +101,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     ]
     app = {name: _app_section(data, name, problems) for name in APP_SECTIONS}
     templates = _templates(data.get("templates", []), problems)
+    email_accounts = parse_channels(data.get("channels", {}), problems)
     rules = parse_rules(with_defaults(data), problems)
     if problems or rules is None:
         raise ConfigError(label, problems)
@@ -102,6 +120,11 @@ def load_settings(path: str | Path | None = None) -> Settings:
         thread_window_days=app["intake"].get("thread_window_days", 14),
         frontline=app["intake"].get("frontline"),
         templates=templates,
+        email_accounts=email_accounts,
+        acknowledgement_limits=AcknowledgementLimits(
+            per_sender=timedelta(hours=app["acknowledgements"].get("per_sender_hours", 24)),
+            quiet_period=timedelta(hours=app["acknowledgements"].get("quiet_period_hours", 24)),
+        ),
     )
 
 
@@ -121,7 +144,7 @@ def _app_section(data: dict[str, Any], name: str, problems: list[Problem]) -> di
         elif not isinstance(value, expected) or isinstance(value, bool):
             kind = "a whole number" if expected is int else "a string"
             problems.append(Problem(f"{name}.{key}", f"expected {kind}, got {value!r}"))
-        elif expected is int and value < 1:
+        elif expected is int and value < (0 if f"{name}.{key}" in ZERO_ALLOWED else 1):
             problems.append(Problem(f"{name}.{key}", f"expected at least 1, got {value!r}"))
         else:
             valid[key] = value

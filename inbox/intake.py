@@ -78,6 +78,11 @@ def receive(inbound: InboundMessage) -> Case:
     return existing
 
 
+def already_received(inbound: InboundMessage) -> bool:
+    """Whether this message (channel, account, external id) is stored already."""
+    return _existing_case(inbound) is not None
+
+
 def _settings() -> Settings:
     return current_app.extensions["svarfrist"]
 
@@ -105,19 +110,14 @@ def _take_in(inbound: InboundMessage, settings: Settings) -> Case:
         case = _open_case(inbound, contact, settings)
     message = _store_message(case, inbound, BlobStore(settings.data_dir / "blobs"))
     _index_words(case, inbound, is_new_case)
-    _reopen(case, inbound)
-    if open_turn(case) is None:
-        promise = rules.promises[inbound.channel].promise(rules.calendar, inbound.received_at)
-        turn = start_turn(
-            case,
-            origin=TurnOrigin.CITIZEN,
-            opened_by=message,
-            received_at=inbound.received_at,
-            target_at=promise.target_at,
-            due_at=promise.due_at,
-        )
-        if rules.promises[inbound.channel].acknowledge and not inbound.is_unreadable:
-            queue_acknowledgement(case, turn, message, settings)
+    if not is_new_case and _is_bounce(inbound):
+        # A delivery report about our message: staff must see it, but the citizen
+        # wrote nothing, so no turn starts and the case keeps its status.
+        _note_bounce(case, inbound)
+    else:
+        _reopen(case, inbound)
+        if open_turn(case) is None:
+            _start_turn(case, message, inbound, settings)
     audit.record(
         "case.create" if is_new_case else "message.receive",
         case=case,
@@ -132,6 +132,44 @@ def _take_in(inbound: InboundMessage, settings: Settings) -> Case:
         is_new_case,
     )
     return case
+
+
+def _start_turn(case: Case, message: Message, inbound: InboundMessage, settings: Settings) -> None:
+    rule = settings.rules.promises[inbound.channel]
+    promise = rule.promise(settings.rules.calendar, inbound.received_at)
+    turn = start_turn(
+        case,
+        origin=TurnOrigin.CITIZEN,
+        opened_by=message,
+        received_at=inbound.received_at,
+        target_at=promise.target_at,
+        due_at=promise.due_at,
+    )
+    if rule.acknowledge and not inbound.is_unreadable:
+        queue_acknowledgement(case, turn, message, settings)
+
+
+def _is_bounce(inbound: InboundMessage) -> bool:
+    return bool(inbound.metadata.get("bounce_of"))
+
+
+def _note_bounce(case: Case, inbound: InboundMessage) -> None:
+    """Mark our message that bounced as not delivered, with the server's reason."""
+    bounced = db.session.scalar(
+        select(Message).where(
+            Message.case_id == case.id,
+            Message.direction == Direction.OUT,
+            Message.rfc_message_id == inbound.metadata["bounce_of"],
+        )
+    )
+    if bounced is None:
+        return
+    bounced.metadata_json = {
+        **(bounced.metadata_json or {}),
+        "delivery": "failed",
+        "delivery_error": inbound.metadata.get("bounce_reason") or inbound.subject,
+    }
+    audit.record("message.bounce", case=case, message_id=bounced.id)
 
 
 def normalised(identity: Identity) -> tuple[IdentityKind, str]:
@@ -171,7 +209,11 @@ def _contact_for(sender: Identity) -> Contact:
 def _thread(inbound: InboundMessage, contact: Contact, settings: Settings) -> Case | None:
     """The existing case this message continues, if any."""
     metadata = inbound.metadata
-    replied_to = _ids(metadata.get("in_reply_to")) + _ids(metadata.get("references"))
+    replied_to = (
+        _ids(metadata.get("in_reply_to"))
+        + _ids(metadata.get("references"))
+        + _ids(metadata.get("bounce_of"))
+    )
     if replied_to:
         case = db.session.scalar(
             select(Case)

@@ -30,7 +30,8 @@ def send_to_citizen(
     E-mail gets a Message-ID (so the citizen's reply threads back to the case),
     In-Reply-To/References to the citizen's message, and the case reference in
     the subject. Automatic messages are marked ``Auto-Submitted: auto-replied``
-    (RFC 3834) so other robots do not answer them.
+    (RFC 3834) and ``X-Auto-Response-Suppress: All`` (Exchange) so other robots
+    do not answer them.
     """
     headers: dict[str, str] = {}
     subject = ""
@@ -40,10 +41,12 @@ def send_to_citizen(
         rfc_message_id = make_msgid(idstring=case.reference.replace("-", "."))
         headers["Message-ID"] = rfc_message_id
         if in_reply_to is not None and in_reply_to.rfc_message_id:
+            earlier = (in_reply_to.metadata_json or {}).get("references", "")
             headers["In-Reply-To"] = in_reply_to.rfc_message_id
-            headers["References"] = in_reply_to.rfc_message_id
+            headers["References"] = f"{earlier} {in_reply_to.rfc_message_id}".strip()
     if author is None:
         headers["Auto-Submitted"] = "auto-replied"
+        headers["X-Auto-Response-Suppress"] = "All"
     message = Message(
         case=case,
         direction=Direction.OUT,

@@ -1,10 +1,9 @@
 """Which adapter sends each channel's outbox rows.
 
-The channel issues register real adapters here (SMTP, Twilio, Meta) from the
-configured channel accounts. Until then the registry holds what the app was
-given in ``app.extensions["svarfrist_senders"]``: tests and the demo put a
-:class:`channels.fake.FakeSender` there. A channel without a sender keeps its
-rows pending, with the reason on the row.
+Built from the configured channel accounts (SMTP for ``[[channels.email]]``).
+What the app was given in ``app.extensions["svarfrist_senders"]`` takes
+precedence: tests and the demo put a :class:`channels.fake.FakeSender` there.
+A channel without a sender keeps its rows pending, with the reason on the row.
 """
 
 from __future__ import annotations
@@ -12,9 +11,18 @@ from __future__ import annotations
 from flask import Flask
 
 from channels.base import Sender
+from channels.email import EmailSenders, SmtpSender
+from inbox.config import Settings
 
 SENDERS_KEY = "svarfrist_senders"
 
 
 def senders_for(app: Flask) -> dict[str, Sender]:
-    return dict(app.extensions.get(SENDERS_KEY, {}))
+    settings: Settings = app.extensions["svarfrist"]
+    senders: dict[str, Sender] = {}
+    if settings.email_accounts:
+        senders["email"] = EmailSenders(
+            {account.name: SmtpSender(account.smtp) for account in settings.email_accounts}
+        )
+    senders.update(app.extensions.get(SENDERS_KEY, {}))
+    return senders

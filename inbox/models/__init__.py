@@ -13,6 +13,7 @@ from inbox.models.cases import (
     TurnOrigin,
 )
 from inbox.models.contacts import Contact, ContactIdentity
+from inbox.models.cursors import SourceCursor
 from inbox.models.handovers import Handover, HandoverStatus
 from inbox.models.outbox import OutboxMessage, OutboxStatus
 from inbox.models.people import ApiToken, Department, LoginAttempt, Role, User, department_members
@@ -36,6 +37,7 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "Role",
+    "SourceCursor",
     "Turn",
     "TurnOrigin",
     "User",

@@ -34,7 +34,8 @@ def test_encoded_subject_and_sender_name_and_latin1_body():
     assert message.sender.value == "kari.saele@example.com"
     assert message.sender.display_name == "Kari Sæle"
     assert message.text.strip() == "Hei! Når får eg svar?"
-    assert message.external_id == "<abc@example.com>"
+    assert message.metadata["message_id"] == "<abc@example.com>"
+    assert message.external_id == raw_id(raw)  # not the Message-ID: senders reuse those
     assert message.metadata["in_reply_to"] == "<2026.000001.1@alver.kommune.no>"
     assert not message.is_unreadable and message.raw == raw
 

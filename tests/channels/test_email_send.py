@@ -24,6 +24,7 @@ def outbound(recipient: str = "kari@example.com", **changes) -> OutboundMessage:
             "Message-ID": "<2026.000001.1@alver.kommune.no>",
             "In-Reply-To": "<citizen-1@example.com>",
             "Auto-Submitted": "auto-replied",
+            "X-Auto-Response-Suppress": "All",
             "Bcc": "someone@example.com",
         },
         **changes,
@@ -40,8 +41,20 @@ def test_a_message_reaches_the_server_with_threading_headers(smtp_server):
     assert received["Subject"] == "Re: Byggesøknad [Sak 2026-000001]"
     assert received["In-Reply-To"] == "<citizen-1@example.com>"
     assert received["Auto-Submitted"] == "auto-replied"
+    assert received["X-Auto-Response-Suppress"] == "All"
+    assert received["Reply-To"] == "post@alver.kommune.no"
     assert received["Bcc"] is None  # only known headers pass
-    assert "søknaden er komplett" in received.get_content()
+    assert "søknaden er komplett" in received.get_body(("plain",)).get_content()
+    html = received.get_body(("html",)).get_content()
+    assert "<p>Hei Kari,</p>" in html and "søknaden er komplett" in html
+
+
+def test_the_html_alternative_escapes_the_text(smtp_server):
+    sender_for(smtp_server.port).send(outbound(text="<script>alert(1)</script> & co"))
+    received = message_from_bytes(smtp_server.messages[0], policy=policy.default)
+    html = received.get_body(("html",)).get_content()
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
 
 
 def test_a_subject_cannot_smuggle_in_headers(smtp_server):

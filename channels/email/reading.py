@@ -1,129 +1,20 @@
-"""E-mail: reading messages from their bytes, and sending through SMTP.
+"""Reading e-mail: raw RFC 5322 bytes into an :class:`~channels.base.InboundMessage`.
 
-Reading turns raw RFC 5322 bytes into an :class:`~channels.base.InboundMessage`
-(any charset, RFC 2047 headers, RFC 2231 file names, forwarded messages and
-calendar invitations as attachments) and never raises. Sending turns an
-:class:`~channels.base.OutboundMessage` into a MIME message for the
-municipality's SMTP server and says whether it went, may go later or never
-will. Fetching over IMAP comes with the e-mail channel issue.
+Any charset, RFC 2047 headers, RFC 2231 file names, forwarded messages and
+calendar invitations as attachments, delivery reports (bounces) recognised;
+never raises.
 """
 
 from __future__ import annotations
 
 import hashlib
-import smtplib
-import ssl
-from dataclasses import dataclass
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
-from email.parser import BytesParser
-from email.utils import formatdate, make_msgid
+from email.parser import BytesParser, HeaderParser
 
-from channels.base import (
-    Identity,
-    IdentityKind,
-    InboundAttachment,
-    InboundMessage,
-    OutboundMessage,
-    SendResult,
-    SendStatus,
-)
-
-TLS_MODES = ("ssl", "starttls", "none")
-# Headers the inbox may set on an outgoing message; anything else is dropped.
-PASSED_HEADERS = ("Message-ID", "In-Reply-To", "References", "Auto-Submitted")
-
-
-@dataclass(frozen=True)
-class SmtpAccount:
-    """Where and as whom to send; the password comes from the environment, never a file."""
-
-    name: str
-    host: str
-    port: int
-    tls: str
-    from_address: str
-    username: str | None = None
-    password: str | None = None
-    timeout: float = 30.0
-
-    def __post_init__(self) -> None:
-        if self.tls not in TLS_MODES:
-            raise ValueError(
-                f"SMTP TLS mode must be one of {', '.join(TLS_MODES)}, not {self.tls!r}"
-            )
-
-
-def _one_line(value: str) -> str:
-    """Header values from outside (subjects) must not smuggle in more headers."""
-    return " ".join(value.split())
-
-
-def build_email(message: OutboundMessage, from_address: str) -> EmailMessage:
-    mime = EmailMessage()
-    mime["From"] = from_address
-    mime["To"] = message.recipient
-    mime["Subject"] = _one_line(message.subject)
-    mime["Date"] = formatdate(localtime=False)
-    for name in PASSED_HEADERS:
-        if message.headers.get(name):
-            mime[name] = _one_line(message.headers[name])
-    if "Message-ID" not in mime:
-        mime["Message-ID"] = make_msgid()
-    mime.set_content(message.text)
-    if message.html:
-        mime.add_alternative(message.html, subtype="html")
-    return mime
-
-
-class SmtpSender:
-    """Sends each message over its own SMTP connection."""
-
-    def __init__(self, account: SmtpAccount) -> None:
-        self.account = account
-
-    def send(self, message: OutboundMessage) -> SendResult:
-        mime = build_email(message, self.account.from_address)
-        try:
-            with self._connect() as connection:
-                if self.account.username:
-                    connection.login(self.account.username, self.account.password or "")
-                connection.send_message(mime)
-        except smtplib.SMTPRecipientsRefused as error:
-            refusals = error.recipients.values()
-            reasons = "; ".join(
-                f"{code} {text.decode(errors='replace')}" for code, text in refusals
-            )
-            temporary = all(400 <= code < 500 for code, _text in refusals)
-            status = SendStatus.FAILED if temporary else SendStatus.REJECTED
-            return SendResult(status, error=f"recipient refused: {reasons}")
-        except smtplib.SMTPResponseException as error:
-            status = SendStatus.FAILED if 400 <= error.smtp_code < 500 else SendStatus.REJECTED
-            reply = (
-                error.smtp_error.decode(errors="replace")
-                if isinstance(error.smtp_error, bytes)
-                else error.smtp_error
-            )
-            return SendResult(status, error=f"SMTP {error.smtp_code} {reply}")
-        except (OSError, smtplib.SMTPException) as error:
-            return SendResult(SendStatus.FAILED, error=f"{type(error).__name__}: {error}")
-        return SendResult(SendStatus.SENT, external_id=mime["Message-ID"])
-
-    def _connect(self) -> smtplib.SMTP:
-        account = self.account
-        if account.tls == "ssl":
-            context = ssl.create_default_context()
-            return smtplib.SMTP_SSL(
-                account.host, account.port, timeout=account.timeout, context=context
-            )
-        connection = smtplib.SMTP(account.host, account.port, timeout=account.timeout)
-        if account.tls == "starttls":
-            connection.starttls(context=ssl.create_default_context())
-        return connection
-
-
-# -- reading ------------------------------------------------------------------------
+from channels.base import Identity, IdentityKind, InboundAttachment, InboundMessage
+from channels.email.sending import one_line
 
 THREADING_HEADERS = ("In-Reply-To", "References")
 # Headers that tell an automatic message from a person's (loop protection).
@@ -133,12 +24,20 @@ AUTOMATION_HEADERS = (
     "List-Id",
     "X-Autoreply",
     "X-Auto-Response-Suppress",
+    "List-Unsubscribe",
+    "Return-Path",
 )
 FALLBACK_CHARSETS = ("utf-8", "windows-1252")
 
 
 def raw_id(raw: bytes) -> str:
-    """An id for a message without a Message-ID: the hash of its bytes."""
+    """A message's id at intake: the hash of its bytes.
+
+    Not the Message-ID: senders reuse those (broken mailers, resent
+    newsletters), and two different messages must both become cases. The
+    same message read again (a retried poll, a new UIDVALIDITY) has the same
+    bytes.
+    """
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
@@ -178,10 +77,11 @@ def _parse(raw: bytes, account: str, received_at: datetime, limit: int) -> Inbou
     attachments, too_large = _attachments(message, limit)
     if too_large:
         metadata["attachments_too_large"] = too_large
+    metadata.update(_bounce(message))
     return InboundMessage(
         channel="email",
         account=account,
-        external_id=message_id or raw_id(raw),
+        external_id=raw_id(raw),
         sender=sender,
         received_at=received_at,
         subject=_header(message, "Subject"),
@@ -195,7 +95,7 @@ def _parse(raw: bytes, account: str, received_at: datetime, limit: int) -> Inbou
 
 def _header(message: EmailMessage, name: str) -> str:
     value = message.get(name)
-    return _one_line(str(value)) if value is not None else ""
+    return one_line(str(value)) if value is not None else ""
 
 
 def _sender(message: EmailMessage) -> Identity:
@@ -259,3 +159,41 @@ def _safe_name(name: str) -> str:
     name = name.replace("\\", "/").split("/")[-1]
     cleaned = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".")
     return cleaned[:200] or "vedlegg"
+
+
+def _bounce(message: EmailMessage) -> dict[str, str]:
+    """For a delivery status report (RFC 3464): the bounced message's id and why it failed."""
+    if message.get_content_type() != "multipart/report":
+        return {}
+    if message.get_param("report-type", "").lower() != "delivery-status":
+        return {}
+    found: dict[str, str] = {}
+    for part in message.walk():
+        kind = part.get_content_type()
+        if kind in ("message/rfc822", "text/rfc822-headers") and "bounce_of" not in found:
+            headers = _headers_of(part)
+            if headers is not None and headers.get("Message-ID"):
+                found["bounce_of"] = one_line(str(headers["Message-ID"]))
+        elif kind == "message/delivery-status":
+            found.update(_delivery_status(part))
+    return found
+
+
+def _headers_of(part: EmailMessage):
+    if part.get_content_type() == "message/rfc822":
+        inner = part.get_payload()
+        return inner[0] if isinstance(inner, list) and inner else None
+    return HeaderParser(policy=policy.default).parsestr(_text_of(part))
+
+
+def _delivery_status(part: EmailMessage) -> dict[str, str]:
+    """Status and diagnostic of the first failed recipient."""
+    blocks = part.get_payload()
+    if not isinstance(blocks, list):
+        return {}
+    for block in blocks[1:] or blocks:
+        status = one_line(str(block.get("Status", "")))
+        diagnostic = one_line(str(block.get("Diagnostic-Code", "")))
+        if status or diagnostic:
+            return {"bounce_reason": " ".join(filter(None, (status, diagnostic)))[:500]}
+    return {}

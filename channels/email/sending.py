@@ -1,0 +1,121 @@
+"""Sending e-mail: an :class:`~channels.base.OutboundMessage` as MIME over SMTP.
+
+The result says whether the message went, may go later (4xx, connection
+trouble) or never will (5xx, a refused recipient), so the outbox knows
+whether to retry.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from channels.base import OutboundMessage, SendResult, SendStatus
+from channels.email.accounts import CredentialError, Server, SmtpAccount
+from channels.email.html import text_to_html
+
+# Headers the inbox may set on an outgoing message; anything else is dropped.
+PASSED_HEADERS = (
+    "Message-ID",
+    "In-Reply-To",
+    "References",
+    "Auto-Submitted",
+    "X-Auto-Response-Suppress",
+)
+
+
+def one_line(value: str) -> str:
+    """Header values from outside (subjects) must not smuggle in more headers."""
+    return " ".join(value.split())
+
+
+def build_email(message: OutboundMessage, from_address: str) -> EmailMessage:
+    """Plain text with an HTML alternative; replies to the account's address."""
+    mime = EmailMessage()
+    mime["From"] = from_address
+    mime["To"] = message.recipient
+    mime["Reply-To"] = from_address
+    mime["Subject"] = one_line(message.subject)
+    mime["Date"] = formatdate(localtime=False)
+    for name in PASSED_HEADERS:
+        if message.headers.get(name):
+            mime[name] = one_line(message.headers[name])
+    if "Message-ID" not in mime:
+        mime["Message-ID"] = make_msgid()
+    mime.set_content(message.text)
+    mime.add_alternative(message.html or text_to_html(message.text), subtype="html")
+    return mime
+
+
+class SmtpSender:
+    """Sends each message over its own SMTP connection."""
+
+    def __init__(self, account: SmtpAccount) -> None:
+        self.account = account
+
+    def send(self, message: OutboundMessage) -> SendResult:
+        mime = build_email(message, self.account.from_address)
+        try:
+            with self._connect() as connection:
+                self._authenticate(connection)
+                connection.send_message(mime)
+        except smtplib.SMTPRecipientsRefused as error:
+            refusals = error.recipients.values()
+            reasons = "; ".join(
+                f"{code} {text.decode(errors='replace')}" for code, text in refusals
+            )
+            temporary = all(400 <= code < 500 for code, _text in refusals)
+            status = SendStatus.FAILED if temporary else SendStatus.REJECTED
+            return SendResult(status, error=f"recipient refused: {reasons}")
+        except smtplib.SMTPResponseException as error:
+            status = SendStatus.FAILED if 400 <= error.smtp_code < 500 else SendStatus.REJECTED
+            reply = (
+                error.smtp_error.decode(errors="replace")
+                if isinstance(error.smtp_error, bytes)
+                else error.smtp_error
+            )
+            return SendResult(status, error=f"SMTP {error.smtp_code} {reply}")
+        except (OSError, smtplib.SMTPException, CredentialError) as error:
+            where = f"{self.account.host}:{self.account.port}"
+            return SendResult(SendStatus.FAILED, error=f"{type(error).__name__} ({where}): {error}")
+        return SendResult(SendStatus.SENT, external_id=mime["Message-ID"])
+
+    def _connect(self) -> smtplib.SMTP:
+        account = self.account
+        if account.tls == "ssl":
+            return smtplib.SMTP_SSL(
+                account.host, account.port, timeout=account.timeout, context=Server.tls_context()
+            )
+        connection = smtplib.SMTP(account.host, account.port, timeout=account.timeout)
+        if account.tls == "starttls":
+            connection.starttls(context=Server.tls_context())
+        return connection
+
+    def _authenticate(self, connection: smtplib.SMTP) -> None:
+        login = self.account.login
+        if login is None:
+            return
+        if login.method == "xoauth2":
+            response = login.xoauth2()
+            connection.ehlo_or_helo_if_needed()
+            connection.auth("XOAUTH2", lambda challenge=None: response, initial_response_ok=True)
+        else:
+            connection.login(login.username, login.password())
+
+
+class EmailSenders:
+    """The outbox's sender for the e-mail channel: each row goes out through its account.
+
+    A row without a known account (a case registered by hand) goes through the
+    first configured account.
+    """
+
+    def __init__(self, senders: dict[str, SmtpSender]) -> None:
+        self.senders = senders
+
+    def send(self, message: OutboundMessage) -> SendResult:
+        sender = self.senders.get(message.account) or next(iter(self.senders.values()), None)
+        if sender is None:
+            return SendResult(SendStatus.FAILED, error="no e-mail account is configured")
+        return sender.send(message)

@@ -1,0 +1,223 @@
+"""The ``[channels]`` section: the municipality's channel accounts.
+
+Only ``[[channels.email]]`` so far. Each problem names the entry by index and
+name, and the key (``channels.email[0] (postmottak).imap_port``). Passwords
+are never in the file: ``password_env`` names the environment variable that
+holds one; XOAUTH2 accounts name a ``token_command`` that prints a fresh
+access token.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from channels.email import (
+    AUTH_METHODS,
+    TLS_MODES,
+    EmailAccount,
+    ImapSettings,
+    Login,
+    Server,
+    SmtpAccount,
+)
+from rules.config import Problem
+
+CHANNEL_KINDS = ("email",)
+EMAIL_KEYS = {
+    "name": str,
+    "address": str,
+    "aliases": list,
+    "username": str,
+    "auth": str,
+    "password_env": str,
+    "token_command": str,
+    "imap_host": str,
+    "imap_port": int,
+    "imap_tls": str,
+    "folder": str,
+    "after_import": str,
+    "batch_size": int,
+    "since": date,
+    "poll_interval_seconds": int,
+    "smtp_host": str,
+    "smtp_port": int,
+    "smtp_tls": str,
+    "smtp_auth": str,
+    "smtp_username": str,
+    "smtp_password_env": str,
+}
+DEFAULT_PORTS = {
+    "imap": {"ssl": 993, "starttls": 143, "none": 143},
+    "smtp": {"ssl": 465, "starttls": 587, "none": 25},
+}
+ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+TYPE_NAMES = {str: "a string", int: "a whole number", list: "an array", date: "a date"}
+
+
+def parse_channels(value: Any, problems: list[Problem]) -> tuple[EmailAccount, ...]:
+    if not isinstance(value, dict):
+        problems.append(Problem("channels", f"expected a table, got {value!r}"))
+        return ()
+    for kind in value:
+        if kind not in CHANNEL_KINDS:
+            problems.append(Problem(f"channels.{kind}", "unknown channel; expected one of email"))
+    entries = value.get("email", [])
+    if not isinstance(entries, list):
+        problems.append(
+            Problem("channels.email", "expected an array of tables ([[channels.email]])")
+        )
+        return ()
+    accounts = [_email_account(entry, index, problems) for index, entry in enumerate(entries)]
+    names = [account.name for account in accounts if account is not None]
+    for name in {n for n in names if names.count(n) > 1}:
+        problems.append(Problem("channels.email", f"the account name {name!r} is used twice"))
+    return tuple(account for account in accounts if account is not None)
+
+
+def _email_account(entry: Any, index: int, problems: list[Problem]) -> EmailAccount | None:
+    key = f"channels.email[{index}]"
+    if not isinstance(entry, dict):
+        problems.append(Problem(key, f"expected a table, got {entry!r}"))
+        return None
+    if isinstance(entry.get("name"), str):
+        key = f"{key} ({entry['name']})"
+    found = len(problems)
+    table = _typed(entry, key, problems)
+    _check_required(table, key, problems)
+    _check_values(table, key, problems)
+    if len(problems) > found:
+        return None
+    return _build(table)
+
+
+def _typed(entry: dict[str, Any], key: str, problems: list[Problem]) -> dict[str, Any]:
+    valid = {}
+    for name, value in entry.items():
+        expected = EMAIL_KEYS.get(name)
+        if expected is None:
+            known = ", ".join(EMAIL_KEYS)
+            problems.append(Problem(f"{key}.{name}", f"unknown key; expected one of {known}"))
+        elif expected is date and isinstance(value, str):
+            try:
+                valid[name] = date.fromisoformat(value)
+            except ValueError:
+                problems.append(
+                    Problem(f"{key}.{name}", f"expected a date (YYYY-MM-DD), got {value!r}")
+                )
+        elif not isinstance(value, expected) or isinstance(value, bool):
+            problems.append(
+                Problem(f"{key}.{name}", f"expected {TYPE_NAMES[expected]}, got {value!r}")
+            )
+        else:
+            valid[name] = value
+    return valid
+
+
+def _check_required(table: dict[str, Any], key: str, problems: list[Problem]) -> None:
+    for name in ("name", "address", "smtp_host"):
+        if not str(table.get(name, "")).strip():
+            problems.append(Problem(f"{key}.{name}", "is required"))
+    auth = table.get("auth", "password")
+    if auth == "password" and "password_env" not in table:
+        problems.append(
+            Problem(
+                f"{key}.password_env",
+                'is required with auth = "password" '
+                "(the name of the environment variable holding the password)",
+            )
+        )
+    if auth == "xoauth2" and "token_command" not in table:
+        problems.append(
+            Problem(
+                f"{key}.token_command",
+                'is required with auth = "xoauth2" (a command that prints an access token)',
+            )
+        )
+
+
+def _check_values(table: dict[str, Any], key: str, problems: list[Problem]) -> None:
+    def bad(name: str, message: str) -> None:
+        problems.append(Problem(f"{key}.{name}", f"{message}, got {table[name]!r}"))
+
+    for name in ("address", "username"):
+        if name in table and not ADDRESS.match(table[name]) and name == "address":
+            bad(name, "expected an e-mail address")
+    for name in table.get("aliases", []):
+        if not isinstance(name, str) or not ADDRESS.match(name):
+            problems.append(Problem(f"{key}.aliases", f"expected e-mail addresses, got {name!r}"))
+    if table.get("auth", "password") not in AUTH_METHODS:
+        bad("auth", f"expected one of {', '.join(AUTH_METHODS)}")
+    if table.get("smtp_auth", "password") not in (*AUTH_METHODS, "none"):
+        bad("smtp_auth", f"expected one of {', '.join(AUTH_METHODS)}, none")
+    for name in ("imap_tls", "smtp_tls"):
+        if name in table and table[name] not in TLS_MODES:
+            bad(name, f"expected one of {', '.join(TLS_MODES)}")
+    for name in ("imap_port", "smtp_port"):
+        if name in table and not 0 < table[name] < 65536:
+            bad(name, "expected a port number (1-65535)")
+    for name in ("batch_size", "poll_interval_seconds"):
+        if name in table and table[name] < 1:
+            bad(name, "expected at least 1")
+    for name in ("password_env", "smtp_password_env"):
+        if name in table and not ENV_NAME.match(table[name]):
+            bad(name, "expected the NAME of an environment variable, not the password itself")
+    after = table.get("after_import", "seen")
+    if after != "seen" and not (after.startswith("move:") and after[5:].strip()):
+        bad("after_import", 'expected "seen" or "move:<folder>"')
+
+
+def _build(table: dict[str, Any]) -> EmailAccount:
+    name = table["name"]
+    username = table.get("username", table["address"])
+    login = Login(
+        name,
+        username,
+        table.get("auth", "password"),
+        table.get("password_env"),
+        table.get("token_command"),
+    )
+    smtp_tls = table.get("smtp_tls", "starttls")
+    smtp_auth = table.get("smtp_auth", login.method)
+    smtp_login = None
+    if smtp_auth != "none":
+        smtp_login = Login(
+            name,
+            table.get("smtp_username", username),
+            smtp_auth,
+            table.get("smtp_password_env", login.password_env),
+            login.token_command,
+        )
+    smtp = SmtpAccount(
+        name,
+        table["smtp_host"],
+        table.get("smtp_port", DEFAULT_PORTS["smtp"][smtp_tls]),
+        smtp_tls,
+        table["address"],
+        smtp_login,
+    )
+    imap = None
+    if "imap_host" in table:
+        imap_tls = table.get("imap_tls", "ssl")
+        imap = ImapSettings(
+            Server(
+                table["imap_host"],
+                table.get("imap_port", DEFAULT_PORTS["imap"][imap_tls]),
+                imap_tls,
+            ),
+            login,
+            folder=table.get("folder", "INBOX"),
+            after_import=table.get("after_import", "seen"),
+            batch_size=table.get("batch_size", 100),
+            since=table.get("since"),
+        )
+    return EmailAccount(
+        name,
+        table["address"].lower(),
+        smtp,
+        imap,
+        poll_interval_seconds=table.get("poll_interval_seconds", 60),
+        aliases=tuple(a.lower() for a in table.get("aliases", [])),
+    )

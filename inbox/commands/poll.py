@@ -1,0 +1,73 @@
+"""`svarfrist poll`: pull the configured mailboxes into the inbox."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask import current_app
+
+from inbox.config import Settings
+from inbox.polling import PollReport, poll_account
+
+# Below this many messages a progress bar is more noise than help.
+PROGRESS_FROM = 50
+
+
+@click.command("poll")
+@click.option("--account", "account_name", help="Only this account (its `name`).")
+@click.option("--once", is_flag=True, help="Poll once, then exit (default: keep polling).")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=1),
+    help="Seconds between rounds; default: each account's poll_interval_seconds.",
+)
+def poll_command(account_name: str | None, once: bool, interval: float | None) -> None:
+    """Read new messages from the channel accounts; prints what each poll did.
+
+    Exits with status 1 when an account could not be read (after --once).
+    """
+    settings: Settings = current_app.extensions["svarfrist"]
+    accounts = [a for a in settings.email_accounts if a.imap is not None]
+    if account_name is not None:
+        accounts = [a for a in accounts if a.name == account_name]
+        if not accounts:
+            known = ", ".join(a.name for a in settings.email_accounts) or "none"
+            raise click.BadParameter(
+                f"no e-mail account named {account_name!r} with imap_host in "
+                f"{settings.source or 'the configuration'} (configured: {known})",
+                param_hint="--account",
+            )
+    if not accounts:
+        click.echo("Nothing to poll: no [[channels.email]] account with imap_host is configured.")
+        return
+    pause = interval or min(a.poll_interval_seconds for a in accounts)
+    while True:
+        reports = [_poll_with_progress(account) for account in accounts]
+        if once:
+            if any(report.errors for report in reports):
+                raise SystemExit(1)
+            return
+        time.sleep(pause)
+
+
+def _poll_with_progress(account) -> PollReport:
+    bar = None
+
+    def on_total(count: int) -> None:
+        nonlocal bar
+        if count >= PROGRESS_FROM:
+            bar = click.progressbar(length=count, label=f"{account.name}: reading", file=None)
+            bar.__enter__()
+
+    def on_message(count: int) -> None:
+        if bar is not None:
+            bar.update(count)
+
+    try:
+        report = poll_account(account, on_total=on_total, on_message=on_message)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    click.echo(str(report), err=bool(report.errors))
+    return report
