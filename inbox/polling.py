@@ -68,7 +68,11 @@ def poll_account(
     on_total: Progress | None = None,
     on_message: Progress | None = None,
 ) -> PollReport:
-    """Read the account's folder from its cursor to the end; never raises for one message."""
+    """Read the account's folder from its cursor to the end; never raises for one message.
+
+    Commits as it goes, starting with whatever the session holds.
+    """
+    db.session.commit()
     report = PollReport(account.name, account.imap.folder if account.imap else "")
     if account.imap is None:
         report.errors.append("no imap_host configured: the account only sends")

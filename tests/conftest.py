@@ -18,11 +18,13 @@ from argon2 import PasswordHasher
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from imapclient import IMAPClient
 
 from inbox import users
 from inbox.app import create_app
 from inbox.config import load_settings
 from inbox.extensions import db
+from tests import dovecot as dovecot_server
 
 POSTGRES_ENV = "SVARFRIST_TEST_POSTGRES_URL"
 DATABASES = ["sqlite", "postgresql"] if os.environ.get(POSTGRES_ENV) else ["sqlite"]
@@ -165,10 +167,32 @@ def smtp_server():
 
     handler = RecordingSmtpHandler()
     handler.port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
-    controller.start()
+    handler.controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
+    handler.controller.start()
     yield handler
-    controller.stop()
+    handler.controller.stop()
+
+
+@pytest.fixture(scope="session")
+def dovecot():
+    if not dovecot_server.available():
+        pytest.fail(
+            "Dovecot is not installed: the e-mail tests need /usr/sbin/dovecot. "
+            "`make test` installs it (apt-get install dovecot-imapd)."
+        )
+    server = dovecot_server.Dovecot(free_port()).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(dovecot):
+    """An IMAP client on the test user's empty mailbox."""
+    dovecot.reset_mail()
+    client = IMAPClient("127.0.0.1", port=dovecot.port, ssl=False)
+    client.login(dovecot.username, dovecot.password)
+    yield client
+    client.logout()
 
 
 def free_port() -> int:

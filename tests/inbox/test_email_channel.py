@@ -1,0 +1,362 @@
+"""The e-mail channel end to end: a real Dovecot mailbox, real SMTP (aiosmtpd), both databases."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from email import message_from_bytes, policy
+
+import pytest
+from sqlalchemy import func, select
+
+from inbox.clock import frozen_at, now
+from inbox.extensions import db
+from inbox.models import (
+    Case,
+    Contact,
+    ContactIdentity,
+    Direction,
+    Message,
+    OutboxMessage,
+    OutboxStatus,
+    OutKind,
+    SourceCursor,
+)
+from inbox.outbox import dispatch_once
+from inbox.polling import poll_account
+from inbox.senders import senders_for
+from tests.inbox.email_servers import OUR_ADDRESS, append, citizen_mail, use_accounts
+
+
+class Crash(BaseException):
+    """The process dying at this point: nothing after it runs, nothing is cleaned up."""
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def delivered(smtp_server):
+    return [message_from_bytes(raw, policy=policy.default) for raw in smtp_server.messages]
+
+
+def seen_uids(client, folder="INBOX") -> list[int]:
+    client.select_folder(folder, readonly=True)
+    return sorted(client.search(["SEEN"]))
+
+
+def test_mail_in_the_mailbox_becomes_cases_and_is_acknowledged_with_the_due_date(
+    app, account, mailbox, smtp_server
+):
+    for number in range(3):
+        append(mailbox, citizen_mail(sender=f"innbyggjar{number}@example.com"))
+
+    report = poll_account(account)
+
+    assert (report.new, report.known, report.failed, report.errors) == (3, 0, 0, [])
+    assert count(Case) == 3
+    case = db.session.scalars(select(Case).order_by(Case.id)).first()
+    assert (case.channel, case.contact.name, case.subject) == (
+        "email",
+        "Kari Sæle",
+        "Spørsmål om byggesøknad",
+    )
+    assert seen_uids(mailbox) == [1, 2, 3]  # flagged after the commit
+    assert dispatch_once(senders_for(app)).sent == 3
+    acknowledgements = delivered(smtp_server)
+    assert len(acknowledgements) == 3
+    first = acknowledgements[0]
+    body = first.get_body(("plain",)).get_content()
+    assert "måndag 30. november 2026" in body  # Monday 10:00 + 5 working days, in Nynorsk
+    assert "[Sak 2026-" in first["Subject"]
+    assert first["Auto-Submitted"] == "auto-replied"
+    assert first["X-Auto-Response-Suppress"] == "All"
+    assert first["Reply-To"] == OUR_ADDRESS
+    assert first.get_body(("html",)) is not None
+
+
+def test_the_received_time_is_the_servers_internaldate(app, account, mailbox):
+    append(mailbox, citizen_mail(Date="Thu, 01 Jan 2026 00:00:00 +0000"))
+    poll_account(account)
+    turn = db.session.scalars(select(Case)).one().turns[0]
+    assert turn.received_at.isoformat() == "2026-11-23T09:00:00+00:00"  # 10:00 in Oslo
+
+
+def test_a_citizen_who_reads_english_is_acknowledged_in_english(app, account, mailbox, smtp_server):
+    contact = Contact(name="Anna Smith", language="en", created_at=now())
+    contact.identities.append(ContactIdentity(kind="email", value="anna@example.com"))
+    db.session.add(contact)
+    db.session.commit()
+    append(mailbox, citizen_mail(sender="anna@example.com", subject="Property tax"))
+
+    poll_account(account)
+    dispatch_once(senders_for(app))
+
+    (acknowledgement,) = delivered(smtp_server)
+    assert "Monday, 30 November 2026" in acknowledgement.get_body(("plain",)).get_content()
+
+
+def test_a_second_poll_takes_in_nothing_new(app, account, mailbox):
+    append(mailbox, citizen_mail())
+    poll_account(account)
+    again = poll_account(account)
+    assert (again.new, again.known) == (0, 0)  # the cursor is past it
+    assert count(Case) == 1 and count(OutboxMessage) == 1
+
+
+def test_the_citizens_answer_to_the_acknowledgement_threads_into_the_same_case(
+    app, account, mailbox, smtp_server
+):
+    append(mailbox, citizen_mail())
+    poll_account(account)
+    dispatch_once(senders_for(app))
+    (acknowledgement,) = delivered(smtp_server)
+    answer = citizen_mail(
+        subject="Re: " + acknowledgement["Subject"],
+        text="Takk. Eg har eit spørsmål til.",
+        In_Reply_To=acknowledgement["Message-ID"],
+        References=acknowledgement["Message-ID"],
+    )
+    append(mailbox, answer, at=now() + timedelta(minutes=1))
+
+    poll_account(account)
+
+    assert count(Case) == 1
+    case = db.session.scalars(select(Case)).one()
+    assert [m.direction for m in case.messages] == [Direction.IN, Direction.OUT, Direction.IN]
+
+
+def test_a_staff_reply_carries_threading_headers_and_the_answer_comes_back(
+    app, account, mailbox, smtp_server
+):
+    from inbox.replies import reply
+    from tests.factories import make_user
+
+    append(mailbox, citizen_mail())
+    poll_account(account)
+    case = db.session.scalars(select(Case)).one()
+    citizen_message_id = case.messages[0].rfc_message_id
+    staff = make_user(case.department)
+    reply(case, staff, "Søknaden er komplett. Du får vedtak innan tre veker.")
+    db.session.commit()
+    dispatch_once(senders_for(app))
+
+    answer_to_staff = delivered(smtp_server)[-1]
+    assert answer_to_staff["In-Reply-To"] == citizen_message_id
+    assert citizen_message_id in answer_to_staff["References"]
+    assert answer_to_staff["Auto-Submitted"] is None  # a person wrote it
+    append(mailbox, citizen_mail(subject="Takk", In_Reply_To=answer_to_staff["Message-ID"]))
+    poll_account(account)
+    assert count(Case) == 1
+
+
+def test_a_crash_between_commit_and_flagging_loses_and_doubles_nothing(
+    app, account, mailbox, monkeypatch
+):
+    for number in range(4):
+        append(mailbox, citizen_mail(sender=f"innbyggjar{number}@example.com"))
+    from channels.email import Mailbox
+
+    def die(self, uids):
+        raise Crash
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Mailbox, "mark_done", die)
+        with pytest.raises(Crash):
+            poll_account(account)
+    db.session.rollback()  # the dead process's session is gone
+    assert count(Case) == 4
+    assert seen_uids(mailbox) == []
+
+    report = poll_account(account)
+
+    assert (report.new, report.known) == (0, 4)
+    assert count(Case) == 4 and count(OutboxMessage) == 4  # one acknowledgement each
+    assert seen_uids(mailbox) == [1, 2, 3, 4]
+
+
+def test_a_crash_before_the_commit_leaves_nothing_and_the_next_poll_takes_all(
+    app, account, mailbox, monkeypatch
+):
+    for number in range(3):
+        append(mailbox, citizen_mail(sender=f"innbyggjar{number}@example.com"))
+
+    def die():
+        raise Crash
+
+    with monkeypatch.context() as patched:
+        patched.setattr("inbox.polling.commit", die)
+        with pytest.raises(Crash):
+            poll_account(account)
+    db.session.rollback()
+    assert count(Case) == 0 and count(OutboxMessage) == 0
+
+    report = poll_account(account)
+
+    assert report.new == 3
+    assert count(Case) == 3 and count(OutboxMessage) == 3
+    assert seen_uids(mailbox) == [1, 2, 3]
+
+
+def test_messages_can_be_moved_to_a_folder_after_import(app, account, mailbox):
+    mailbox.create_folder("Importert")
+    moving = replace(account, imap=replace(account.imap, after_import="move:Importert"))
+    use_accounts(app, moving)
+    append(mailbox, citizen_mail())
+    append(mailbox, citizen_mail(sender="ola@example.com"))
+
+    assert poll_account(moving).new == 2
+
+    mailbox.select_folder("INBOX", readonly=True)
+    assert mailbox.search("ALL") == []
+    mailbox.select_folder("Importert", readonly=True)
+    assert len(mailbox.search("ALL")) == 2
+
+
+def test_a_new_uidvalidity_reads_the_folder_again_and_relies_on_deduplication(
+    app, account, mailbox
+):
+    folder = replace(account, imap=replace(account.imap, folder="Postmottak"))
+    use_accounts(app, folder)
+    first, second = citizen_mail(), citizen_mail(sender="ola@example.com")
+    mailbox.create_folder("Postmottak")
+    append(mailbox, first, "Postmottak")
+    append(mailbox, second, "Postmottak")
+    assert poll_account(folder).new == 2
+    old_validity = db.session.scalars(select(SourceCursor)).one().validity
+
+    # The server renumbers the folder (here: deleted and created again, as after a restore).
+    mailbox.delete_folder("Postmottak")
+    mailbox.create_folder("Postmottak")
+    for raw in (first, second, citizen_mail(sender="per@example.com")):
+        append(mailbox, raw, "Postmottak")
+    report = poll_account(folder)
+
+    assert report.restarted
+    assert (report.new, report.known) == (1, 2)
+    assert count(Case) == 3
+    cursor = db.session.scalars(select(SourceCursor)).one()
+    assert cursor.validity != old_validity and cursor.position == "3"
+
+
+def test_robots_lists_and_bounces_become_cases_without_acknowledgement(
+    app, account, mailbox, smtp_server
+):
+    append(mailbox, citizen_mail(sender="kari@example.com"))
+    poll_account(account)
+    dispatch_once(senders_for(app))
+    (acknowledgement,) = delivered(smtp_server)
+    robots = [
+        citizen_mail(sender="ola@example.com", subject="Fråværande", Auto_Submitted="auto-replied"),
+        citizen_mail(sender="nyheiter@example.com", List_Id="<nyheiter.example.com>"),
+        citizen_mail(sender="no-reply@altinn.no", subject="Varsel"),
+        citizen_mail(sender=OUR_ADDRESS, subject="Loop"),
+        bounce_of(acknowledgement["Message-ID"], "kari@example.com"),
+    ]
+    for raw in robots:
+        append(mailbox, raw)
+
+    report = poll_account(account)
+
+    assert report.new == 5 and report.failed == 0
+    assert count(Case) == 5  # four new cases; the bounce joined the first
+    assert count(OutboxMessage) == 1  # still only the first citizen's acknowledgement
+    held = db.session.scalars(
+        select(Message).where(Message.direction == Direction.IN).order_by(Message.id)
+    ).all()
+    assert [m.metadata_json.get("acknowledgement_held") for m in held[1:5]] == [
+        "auto-submitted",
+        "mailing-list",
+        "robot-sender",
+        "own-address",
+    ]
+    sent = db.session.scalar(select(Message).where(Message.kind == OutKind.ACKNOWLEDGEMENT))
+    assert sent.metadata_json["delivery"] == "failed"
+    assert "5.1.1" in sent.metadata_json["delivery_error"]
+    assert len(sent.case.turns) == 1  # the bounce started no turn
+
+
+def bounce_of(message_id: str, recipient: str) -> bytes:
+    return (
+        "From: Mail Delivery System <MAILER-DAEMON@mx.example.com>\r\n"
+        f"To: {OUR_ADDRESS}\r\n"
+        "Subject: Undelivered Mail Returned to Sender\r\n"
+        "Auto-Submitted: auto-replied\r\n"
+        "Message-ID: <bounce-1@mx.example.com>\r\n"
+        "MIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n'
+        "--B\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n"
+        "--B\r\nContent-Type: message/delivery-status\r\n\r\n"
+        "Reporting-MTA: dns; mx.example.com\r\n\r\n"
+        f"Final-Recipient: rfc822; {recipient}\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 user unknown\r\n\r\n"
+        "--B\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+        f"From: {OUR_ADDRESS}\r\nTo: {recipient}\r\nMessage-ID: {message_id}\r\n"
+        "Subject: Re: Spørsmål\r\n\r\n--B--\r\n"
+    ).encode()
+
+
+def test_one_acknowledgement_per_sender_per_day(app, account, mailbox):
+    append(mailbox, citizen_mail(subject="Brøyting"))
+    append(mailbox, citizen_mail(subject="Eigedomsskatt"))
+
+    poll_account(account)
+
+    assert count(Case) == 2
+    assert count(OutboxMessage) == 1
+
+
+def test_smtp_down_is_retried_with_backoff_and_delivered_exactly_once(
+    app, account, mailbox, smtp_server
+):
+    from aiosmtpd.controller import Controller
+
+    append(mailbox, citizen_mail())
+    poll_account(account)
+    smtp_server.controller.stop()
+
+    first = dispatch_once(senders_for(app))
+
+    assert (first.sent, first.retried) == (0, 1)
+    row = db.session.scalars(select(OutboxMessage)).one()
+    assert row.status == OutboxStatus.PENDING and "Connection" in row.last_error
+    assert row.next_attempt_at > now() + timedelta(seconds=50)  # backoff, not at once
+    assert dispatch_once(senders_for(app)).sent == 0  # not due yet
+
+    smtp_server.controller = Controller(smtp_server, hostname="127.0.0.1", port=smtp_server.port)
+    smtp_server.controller.start()
+    with frozen_at(now() + timedelta(minutes=3)):
+        assert dispatch_once(senders_for(app)).sent == 1
+        assert dispatch_once(senders_for(app)).sent == 0
+    assert len(smtp_server.messages) == 1
+
+
+def test_an_account_with_a_wrong_password_reports_it_and_stops_nothing(
+    app, account, mailbox, monkeypatch
+):
+    monkeypatch.setenv("SVARFRIST_TEST_IMAP_PASSWORD", "wrong")
+    append(mailbox, citizen_mail())
+    report = poll_account(account)
+    assert report.new == 0
+    (error,) = report.errors
+    assert "'postmottak'" in error and "could not open" in error and "127.0.0.1" in error
+
+
+def test_a_missing_password_variable_is_named(app, account, monkeypatch):
+    monkeypatch.delenv("SVARFRIST_TEST_IMAP_PASSWORD")
+    (error,) = poll_account(account).errors
+    assert "SVARFRIST_TEST_IMAP_PASSWORD (password_env) is not set" in error
+
+
+def test_the_poll_command_prints_what_it_did(app, account, mailbox):
+    append(mailbox, citizen_mail())
+    result = app.test_cli_runner().invoke(args=["poll", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "postmottak/INBOX: 1 new, 0 already stored, 0 failed" in result.output
+
+
+def test_the_poll_command_names_an_unknown_account(app, account):
+    result = app.test_cli_runner().invoke(args=["poll", "--once", "--account", "sentralbord"])
+    assert result.exit_code == 2
+    assert "no e-mail account named 'sentralbord'" in result.output
+    assert "configured: postmottak" in result.output
