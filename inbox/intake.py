@@ -20,7 +20,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from channels.base import Identity, IdentityKind, InboundMessage
+from channels.base import Identity, IdentityKind, InboundAttachment, InboundMessage
 from inbox import audit
 from inbox.acknowledgements import queue_acknowledgement
 from inbox.blobs import BlobStore
@@ -47,6 +47,7 @@ REFERENCE_TOKEN = re.compile(r"\[\s*sak\s+(\d{4}-\d{6})\s*\]", re.IGNORECASE)
 # Channels where a citizen writes short messages in a running conversation.
 CONVERSATION_CHANNELS = frozenset({"sms", "facebook", "instagram"})
 SUBJECT_LENGTH = 120
+UNREADABLE_NAME = "opphavleg-melding.eml"
 
 
 class IntakeError(Exception):
@@ -313,7 +314,11 @@ def _store_message(case: Case, inbound: InboundMessage, blobs: BlobStore) -> Mes
         created_at=inbound.received_at,
     )
     db.session.add(message)
-    for attachment in inbound.attachments:
+    attachments = inbound.attachments
+    if inbound.is_unreadable and inbound.raw is not None:
+        # Staff read the original themselves; it is the only faithful copy.
+        attachments = (InboundAttachment(UNREADABLE_NAME, "message/rfc822", inbound.raw),)
+    for attachment in attachments:
         message.attachments.append(
             Attachment(
                 filename=attachment.filename,

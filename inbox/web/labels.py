@@ -15,6 +15,7 @@ from inbox.clock import now
 from inbox.models import CaseStatus, Direction, OutKind
 from inbox.promise_text import CHANNEL_NAMES
 from inbox.timeleft import Urgency, time_left
+from rules.autoreply import Hold
 
 STATUS_NAMES = {
     CaseStatus.NEW: _l("New"),
@@ -42,6 +43,18 @@ ERROR_TEXTS = {
 }
 
 
+HELD_ACKNOWLEDGEMENTS = {
+    Hold.AUTO_SUBMITTED: _l("No automatic acknowledgement: this is an automatic message."),
+    Hold.BULK: _l("No automatic acknowledgement: this is bulk mail."),
+    Hold.MAILING_LIST: _l("No automatic acknowledgement: this came from a mailing list."),
+    Hold.EMPTY_RETURN_PATH: _l("No automatic acknowledgement: the message has no return address."),
+    Hold.ROBOT_SENDER: _l("No automatic acknowledgement: the sender is a machine address."),
+    Hold.SUPPRESSED: _l("No automatic acknowledgement: the sender asked for none."),
+    Hold.OWN_ADDRESS: _l("No automatic acknowledgement: the message came from our own address."),
+    Hold.RECENTLY_ACKNOWLEDGED: _l("No automatic acknowledgement: this address got one recently."),
+    Hold.QUIET_PERIOD: _l("No automatic acknowledgement: this case got one recently."),
+}
+
 MESSAGE_LABELS = {
     (Direction.IN, None): _l("From the citizen"),
     (Direction.NOTE, None): _l("Internal note"),
@@ -50,6 +63,10 @@ MESSAGE_LABELS = {
     (Direction.OUT, OutKind.ACKNOWLEDGEMENT): _l("Automatic acknowledgement"),
     (Direction.OUT, OutKind.NOTICE): _l("Notice to the citizen"),
 }
+
+
+def acknowledgement_held_text(reason: str) -> str:
+    return str(HELD_ACKNOWLEDGEMENTS.get(reason, _l("No automatic acknowledgement was sent.")))
 
 
 def message_label(direction: Direction, kind: OutKind | None) -> str:
@@ -109,6 +126,7 @@ def template_globals() -> dict:
         "error_title": error_title,
         "error_text": error_text,
         "message_label": message_label,
+        "acknowledgement_held_text": acknowledgement_held_text,
         "time_left_text": time_left_text,
         "sanitized": sanitized,
         "long_datetime": long_datetime,

@@ -360,3 +360,32 @@ def test_the_poll_command_names_an_unknown_account(app, account):
     assert result.exit_code == 2
     assert "no e-mail account named 'sentralbord'" in result.output
     assert "configured: postmottak" in result.output
+
+
+def test_staff_see_why_nothing_was_acknowledged_and_what_did_not_arrive(
+    app, account, mailbox, smtp_server, client
+):
+    from tests.factories import make_user
+    from tests.inbox.web_helpers import log_in
+
+    append(mailbox, citizen_mail(sender="kari@example.com"))
+    poll_account(account)
+    dispatch_once(senders_for(app))
+    (acknowledgement,) = delivered(smtp_server)
+    append(mailbox, bounce_of(acknowledgement["Message-ID"], "kari@example.com"))
+    append(mailbox, citizen_mail(sender="ola@example.com", Auto_Submitted="auto-replied"))
+    append(mailbox, b"\xff\xfe not an e-mail at all \x00")
+    poll_account(account)
+    cases = db.session.scalars(select(Case).order_by(Case.id)).all()
+    staff = make_user(cases[0].department)
+    db.session.commit()
+    log_in(client, staff.email)
+
+    first = client.get(f"/cases/{cases[0].reference}").get_data(as_text=True)
+    robot = client.get(f"/cases/{cases[1].reference}").get_data(as_text=True)
+    unreadable = client.get(f"/cases/{cases[2].reference}").get_data(as_text=True)
+
+    assert "Innbyggjaren fekk ikkje denne meldinga: 5.1.1 smtp; 550 5.1.1 user unknown" in first
+    assert "Inga automatisk kvittering: dette er ei automatisk melding." in robot
+    assert "Denne meldinga kunne ikkje lesast." in unreadable
+    assert "opphavleg-melding.eml" in unreadable
