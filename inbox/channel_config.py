@@ -163,7 +163,14 @@ def _check_values(table: dict[str, Any], key: str, problems: list[Problem]) -> N
             bad(name, "expected at least 1")
     for name in ("password_env", "smtp_password_env"):
         if name in table and not ENV_NAME.match(table[name]):
-            bad(name, "expected the NAME of an environment variable, not the password itself")
+            # Not echoed: it may well be the password itself.
+            problems.append(
+                Problem(
+                    f"{key}.{name}",
+                    "expected the NAME of an environment variable (letters, digits, _), "
+                    "not the password itself",
+                )
+            )
     after = table.get("after_import", "seen")
     if after != "seen" and not (after.startswith("move:") and after[5:].strip()):
         bad("after_import", 'expected "seen" or "move:<folder>"')

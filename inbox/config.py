@@ -144,8 +144,8 @@ def _app_section(data: dict[str, Any], name: str, problems: list[Problem]) -> di
         elif not isinstance(value, expected) or isinstance(value, bool):
             kind = "a whole number" if expected is int else "a string"
             problems.append(Problem(f"{name}.{key}", f"expected {kind}, got {value!r}"))
-        elif expected is int and value < (0 if f"{name}.{key}" in ZERO_ALLOWED else 1):
-            problems.append(Problem(f"{name}.{key}", f"expected at least 1, got {value!r}"))
+        elif expected is int and value < (least := 0 if f"{name}.{key}" in ZERO_ALLOWED else 1):
+            problems.append(Problem(f"{name}.{key}", f"expected at least {least}, got {value!r}"))
         else:
             valid[key] = value
     return valid

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 import nh3
@@ -48,6 +49,18 @@ REFERENCE_TOKEN = re.compile(r"\[\s*sak\s+(\d{4}-\d{6})\s*\]", re.IGNORECASE)
 CONVERSATION_CHANNELS = frozenset({"sms", "facebook", "instagram"})
 SUBJECT_LENGTH = 120
 UNREADABLE_NAME = "opphavleg-melding.eml"
+# Who an unreadable message is from, when even its sender cannot be stored.
+UNKNOWN_SENDER = {
+    IdentityKind.EMAIL: "unknown@invalid",
+    IdentityKind.PHONE: "unknown",
+    IdentityKind.MESSENGER: "unknown",
+    IdentityKind.INSTAGRAM: "unknown",
+}
+# Column sizes; anything from outside is cut to fit rather than refused.
+ADDRESS_LENGTH = 320
+NAME_LENGTH = 200
+MESSAGE_ID_LENGTH = 300
+FILENAME_LENGTH = 255
 
 
 class IntakeError(Exception):
@@ -77,6 +90,35 @@ def receive(inbound: InboundMessage) -> Case:
     if existing is None:
         raise IntakeError(f"{inbound.channel} message {inbound.external_id!r} could not be stored")
     return existing
+
+
+def receive_or_flag(inbound: InboundMessage) -> Case:
+    """:func:`receive`, and when this message cannot be stored as read, store it flagged.
+
+    A message can break intake in ways no parser foresees (a value the
+    database refuses); it then becomes a case flagged "could not be read"
+    with the raw source attached, instead of blocking its mailbox. When even
+    that fails (disk full, database down), the first error is raised and the
+    source keeps the message for the next attempt.
+    """
+    try:
+        return receive(inbound)
+    except Exception as error:
+        log.exception("intake_failed channel=%s account=%s", inbound.channel, inbound.account)
+        flagged = replace(
+            inbound,
+            sender=Identity(inbound.sender.kind, UNKNOWN_SENDER[inbound.sender.kind]),
+            subject="",
+            text="",
+            html=None,
+            attachments=(),
+            metadata={"parse_error": f"{type(error).__name__}: {str(error)[:500]}"},
+            is_unreadable=True,
+        )
+        try:
+            return receive(flagged)
+        except Exception:
+            raise error from None
 
 
 def already_received(inbound: InboundMessage) -> bool:
@@ -175,7 +217,7 @@ def _note_bounce(case: Case, inbound: InboundMessage) -> None:
 
 def normalised(identity: Identity) -> tuple[IdentityKind, str]:
     """The identity as stored: e-mail lower-case, phone numbers in E.164."""
-    value = identity.value.strip()
+    value = identity.value.strip()[:ADDRESS_LENGTH]
     if identity.kind == IdentityKind.EMAIL:
         return identity.kind, value.lower()
     if identity.kind == IdentityKind.PHONE:
@@ -198,9 +240,10 @@ def _contact_for(sender: Identity) -> Contact:
     )
     if contact is not None:
         if not contact.name and sender.display_name:
-            contact.name = sender.display_name
+            contact.name = sender.display_name[:NAME_LENGTH]
         return contact
-    contact = Contact(name=sender.display_name, created_at=now())
+    name = sender.display_name[:NAME_LENGTH] if sender.display_name else None
+    contact = Contact(name=name, created_at=now())
     contact.identities.append(ContactIdentity(kind=kind, value=value))
     db.session.add(contact)
     db.session.flush()
@@ -304,7 +347,7 @@ def _store_message(case: Case, inbound: InboundMessage, blobs: BlobStore) -> Mes
         channel=inbound.channel,
         account=inbound.account,
         external_id=inbound.external_id,
-        rfc_message_id=metadata.get("message_id"),
+        rfc_message_id=(metadata.get("message_id") or "")[:MESSAGE_ID_LENGTH] or None,
         address=normalised(inbound.sender)[1],
         subject=inbound.subject[:300],
         text=inbound.text,
@@ -321,8 +364,8 @@ def _store_message(case: Case, inbound: InboundMessage, blobs: BlobStore) -> Mes
     for attachment in attachments:
         message.attachments.append(
             Attachment(
-                filename=attachment.filename,
-                content_type=attachment.content_type,
+                filename=attachment.filename[:FILENAME_LENGTH],
+                content_type=attachment.content_type[:FILENAME_LENGTH],
                 size=len(attachment.content),
                 sha256=blobs.put(attachment.content),
             )

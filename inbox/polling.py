@@ -23,13 +23,14 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from channels.email import EmailAccount, Fetched, Mailbox, MailboxError, parse_email
 from inbox.clock import now
 from inbox.config import Settings
 from inbox.database import begin_write
 from inbox.extensions import db
-from inbox.intake import already_received, receive
+from inbox.intake import already_received, receive_or_flag
 from inbox.models import SourceCursor
 
 log = logging.getLogger(__name__)
@@ -83,9 +84,10 @@ def poll_account(
             return report
         try:
             _poll(account, report, on_total or _ignore, on_message or _ignore)
-        except MailboxError as error:
+        except (MailboxError, SQLAlchemyError) as error:
+            # Nothing uncommitted is marked at the source; the next poll starts from the cursor.
             db.session.rollback()
-            report.errors.append(str(error))
+            report.errors.append(f"{type(error).__name__}: {error}")
             log.error("poll_failed account=%s error=%s", account.name, error)
     return report
 
@@ -141,7 +143,7 @@ def _take_in(
             if already_received(inbound):
                 report.known += 1
             else:
-                receive(inbound)
+                receive_or_flag(inbound)
                 report.new += 1
         except Exception as error:  # one message must never stop the mailbox
             report.failed += 1

@@ -8,10 +8,14 @@ never raises.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 from email import policy
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.parser import BytesParser, HeaderParser
+from email.utils import getaddresses
 
 from channels.base import Identity, IdentityKind, InboundAttachment, InboundMessage
 from channels.email.sending import one_line
@@ -28,6 +32,9 @@ AUTOMATION_HEADERS = (
     "Return-Path",
 )
 FALLBACK_CHARSETS = ("utf-8", "windows-1252")
+ANGLE_ADDRESS = re.compile(r"<\s*([^<>\s]+@[^<>\s]+)\s*>")
+# Parts that are structure or machine reports, not files a person sent.
+SKIPPED_PARTS = ("message/delivery-status",)
 
 
 def raw_id(raw: bytes) -> str:
@@ -94,34 +101,92 @@ def _parse(raw: bytes, account: str, received_at: datetime, limit: int) -> Inbou
 
 
 def _header(message: EmailMessage, name: str) -> str:
-    value = message.get(name)
-    return one_line(str(value)) if value is not None else ""
+    """A header's decoded value on one line; the raw value when Python cannot parse it."""
+    try:
+        value = message.get(name)
+        text = str(value) if value is not None else ""
+    except Exception:  # malformed beyond what the parser handles (seen: "<<a@@b>")
+        text = _raw_header(message, name)
+    if "\ufffd" in text:  # unencoded 8-bit bytes the parser replaced; read them again
+        raw = _raw_header(message, name)
+        text = _decoded(raw) if raw.isascii() else raw
+    return one_line(_undo_surrogates(text))
+
+
+def _raw_header(message: EmailMessage, name: str) -> str:
+    for key, value in message.raw_items():
+        if key.lower() == name.lower():
+            return str(value)
+    return ""
+
+
+def _undo_surrogates(text: str) -> str:
+    """Undecoded 8-bit bytes in headers (lone surrogates) as UTF-8, else Windows-1252."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+        return text
+    raw = text.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("windows-1252", "replace")
 
 
 def _sender(message: EmailMessage) -> Identity:
-    for name in ("From", "Sender", "Return-Path"):
+    """The first address in From, Sender, Reply-To or Return-Path that has a domain."""
+    for name in ("From", "Sender", "Reply-To", "Return-Path"):
+        for display_name, address in _addresses(message, name):
+            address = _undo_surrogates(address).strip().lower()
+            if "@" in address and "." in address.partition("@")[2]:
+                name_text = one_line(_undo_surrogates(display_name))
+                return Identity(IdentityKind.EMAIL, address, name_text or None)
+    raise ValueError("no sender address in From, Sender, Reply-To or Return-Path")
+
+
+def _addresses(message: EmailMessage, name: str) -> list[tuple[str, str]]:
+    """(display name, address) pairs: parsed, or dug out of a header the parser refuses."""
+    try:
         header = message.get(name)
-        addresses = getattr(header, "addresses", ())
-        for address in addresses:
-            if address.addr_spec and "@" in address.addr_spec:
-                return Identity(
-                    IdentityKind.EMAIL, address.addr_spec.lower(), address.display_name or None
-                )
-    raise ValueError("no sender address in From, Sender or Return-Path")
+        parsed = [(a.display_name, a.addr_spec) for a in getattr(header, "addresses", ())]
+    except Exception:  # e.g. an encoded display name that decodes to a line break
+        parsed = []
+    if any("@" in address for _name, address in parsed):
+        return parsed
+    raw = _raw_header(message, name)
+    bracketed = ANGLE_ADDRESS.findall(raw)
+    if bracketed:
+        display_name = raw[: raw.rfind("<")].strip().strip('"')
+        return [(_decoded(display_name), bracketed[-1])]
+    return [(_decoded(n), a) for n, a in getaddresses([raw])]
+
+
+def _decoded(words: str) -> str:
+    """RFC 2047 encoded words in a display name, decoded as far as they can be."""
+    try:
+        return str(make_header(decode_header(words)))
+    except (LookupError, UnicodeDecodeError, ValueError, HeaderParseError):
+        return words
 
 
 def _text_of(part: EmailMessage) -> str:
-    """A text part's content, also when its charset is missing or wrong."""
+    """A text part's content, also when its charset is missing or wrong.
+
+    Python decodes with replacement characters rather than failing, so a
+    Latin-1 body declared as UTF-8 (common from old mail programs) would lose
+    every æ, ø and å; such a body is decoded again from its bytes.
+    """
     try:
-        return part.get_content()
+        text = part.get_content()
+        if "\ufffd" not in text:
+            return text
     except (LookupError, UnicodeDecodeError):
-        payload = part.get_payload(decode=True) or b""
-        for charset in FALLBACK_CHARSETS:
-            try:
-                return payload.decode(charset)
-            except UnicodeDecodeError:
-                continue
-        return payload.decode("latin-1")
+        pass
+    payload = part.get_payload(decode=True) or b""
+    for charset in FALLBACK_CHARSETS:
+        try:
+            return payload.decode(charset)
+        except UnicodeDecodeError:
+            continue
+    return payload.decode("latin-1")
 
 
 def _body(message: EmailMessage, subtype: str) -> str:
@@ -134,9 +199,14 @@ def _attachments(message: EmailMessage, limit: int) -> tuple[list[InboundAttachm
     too_large: list[str] = []
     for number, part in enumerate(message.iter_attachments(), start=1):
         content_type = part.get_content_type()
+        if content_type != "message/rfc822" and (
+            part.is_multipart() or content_type in SKIPPED_PARTS
+        ):
+            continue
         if content_type == "message/rfc822":
             inner = part.get_payload()[0]
-            content, name = inner.as_bytes(), f"{_header(inner, 'Subject') or 'melding'}.eml"
+            subject = (_header(inner, "Subject") or "melding").replace("/", "-").replace("\\", "-")
+            content, name = inner.as_bytes(), f"{subject}.eml"
         else:
             content = part.get_payload(decode=True) or b""
             name = part.get_filename() or _default_name(content_type, number)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 from email import message_from_bytes, policy
 
+import pytest
+
 from channels.base import OutboundMessage, SendStatus
-from channels.email import SmtpAccount, SmtpSender
+from channels.email import Login, SmtpAccount, SmtpSender
 from tests.conftest import free_port
 
 
@@ -80,3 +83,83 @@ def test_a_server_that_does_not_answer_is_a_temporary_failure():
     result = sender_for(free_port()).send(outbound())
     assert result.status == SendStatus.FAILED
     assert "ConnectionRefusedError" in result.error
+
+
+class XOAuth2Handler:
+    """An SMTP server that accepts only XOAUTH2 with one token (as Microsoft 365 does)."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.messages: list[bytes] = []
+        self.logins: list[str] = []
+
+    async def auth_XOAUTH2(self, server, args):
+        from aiosmtpd.smtp import AuthResult
+
+        response = base64.b64decode(args[1]).decode() if len(args) > 1 else ""
+        fields = dict(part.split("=", 1) for part in response.split("\x01") if "=" in part)
+        self.logins.append(fields.get("user", ""))
+        if fields.get("auth") == f"Bearer {self.token}":
+            return AuthResult(success=True)
+        return AuthResult(
+            success=False, handled=False, message="535 5.7.3 Authentication unsuccessful"
+        )
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope.content)
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def xoauth2_server():
+    from aiosmtpd.controller import Controller
+
+    handler = XOAuth2Handler("token-123")
+    port = free_port()
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=port,
+        auth_require_tls=False,
+        auth_exclude_mechanism=["PLAIN", "LOGIN"],
+    )
+    controller.start()
+    handler.port = port
+    yield handler
+    controller.stop()
+
+
+def token_script(tmp_path, body: str) -> str:
+    script = tmp_path / "token.sh"
+    script.write_text(f"#!/bin/sh\n{body}\n")
+    script.chmod(0o755)
+    return f"{script} postmottak"
+
+
+def xoauth2_sender(port: int, command: str) -> SmtpSender:
+    login = Login("postmottak", "post@alver.kommune.no", "xoauth2", token_command=command)
+    account = SmtpAccount("postmottak", "127.0.0.1", port, "none", "post@alver.kommune.no", login)
+    return SmtpSender(account)
+
+
+def test_xoauth2_sends_with_a_fresh_token_from_the_configured_command(xoauth2_server, tmp_path):
+    sender = xoauth2_sender(xoauth2_server.port, token_script(tmp_path, "echo token-123"))
+    result = sender.send(outbound())
+    assert result.status == SendStatus.SENT, result.error
+    assert xoauth2_server.logins == ["post@alver.kommune.no"]
+    assert len(xoauth2_server.messages) == 1
+
+
+def test_a_stale_token_is_refused_and_tried_again_later(xoauth2_server, tmp_path):
+    sender = xoauth2_sender(xoauth2_server.port, token_script(tmp_path, "echo expired"))
+    result = sender.send(outbound())
+    assert result.status == SendStatus.REJECTED  # 535: the credentials are wrong until fixed
+    assert "535" in result.error
+    assert xoauth2_server.messages == []
+
+
+def test_a_failing_token_command_is_named_in_the_error(xoauth2_server, tmp_path):
+    command = token_script(tmp_path, "echo 'az: not logged in' >&2; exit 3")
+    result = xoauth2_sender(xoauth2_server.port, command).send(outbound())
+    assert result.status == SendStatus.FAILED
+    assert "'postmottak': token_command exited with 3: az: not logged in" in result.error

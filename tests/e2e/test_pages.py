@@ -105,7 +105,7 @@ def test_answer_an_overdue_case_by_email_and_register_a_letter(
     answer = next(m for m in sent if "Auto-Submitted" not in m)
     assert answer["To"] == "kari.nordmann@example.no"
     assert f"[Sak {town['overdue'].reference}]" in answer["Subject"]
-    assert "Søknaden er komplett" in answer.get_content()
+    assert "Søknaden er komplett" in answer.get_body(("plain",)).get_content()
 
     page.goto(f"{live_server}/cases/new")
     page.check("input[value=letter]")

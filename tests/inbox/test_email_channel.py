@@ -389,3 +389,76 @@ def test_staff_see_why_nothing_was_acknowledged_and_what_did_not_arrive(
     assert "Inga automatisk kvittering: dette er ei automatisk melding." in robot
     assert "Denne meldinga kunne ikkje lesast." in unreadable
     assert "opphavleg-melding.eml" in unreadable
+
+
+def test_every_message_of_the_awkward_corpus_becomes_a_case_message(app, account, mailbox):
+    """68 real-world-shaped messages: broken MIME, charsets, huge headers, duplicate ids."""
+    from tests.channels.email_corpus import CORPUS
+
+    # An IMAP server cannot hold a zero-byte message ("Can't save a zero byte message");
+    # the parser test covers that one.
+    storable = [raw for _name, raw in CORPUS if raw]
+    for raw in storable:
+        append(mailbox, raw)
+
+    report = poll_account(account)
+
+    assert report.errors == [] and report.failed == 0
+    assert len(storable) >= 60
+    assert report.new == len(storable)
+    stored = db.session.scalar(
+        select(func.count()).select_from(Message).where(Message.direction == Direction.IN)
+    )
+    assert stored == len(storable)
+    assert seen_uids(mailbox) == list(range(1, len(storable) + 1))
+
+
+def test_a_message_that_breaks_intake_becomes_a_flagged_case_and_blocks_nothing(
+    app, account, mailbox, monkeypatch
+):
+    import inbox.intake
+
+    index_words = inbox.intake._index_words
+
+    def refuse_one(case, inbound, is_new_case):
+        if "Knusar" in inbound.subject:
+            raise ValueError("value refused by the database")
+        return index_words(case, inbound, is_new_case)
+
+    monkeypatch.setattr(inbox.intake, "_index_words", refuse_one)
+    append(mailbox, citizen_mail(sender="a@example.com"))
+    append(mailbox, citizen_mail(sender="b@example.com", subject="Knusar intake"))
+    append(mailbox, citizen_mail(sender="c@example.com"))
+
+    report = poll_account(account)
+
+    assert (report.new, report.failed) == (3, 0)
+    flagged = db.session.scalars(select(Case).where(Case.is_unreadable.is_(True))).one()
+    (message,) = flagged.messages
+    assert "ValueError: value refused by the database" in message.metadata_json["parse_error"]
+    assert [a.filename for a in message.attachments] == ["opphavleg-melding.eml"]
+    assert seen_uids(mailbox) == [1, 2, 3]
+    assert db.session.scalars(select(SourceCursor)).one().position == "3"
+
+
+def test_a_full_disk_leaves_the_mail_at_the_source_until_it_can_be_stored(
+    app, account, mailbox, monkeypatch
+):
+    from inbox.blobs import BlobStore
+
+    def disk_full(self, content):
+        raise OSError(28, "No space left on device")
+
+    append(mailbox, citizen_mail(sender="a@example.com"))
+    append(mailbox, citizen_mail(sender="b@example.com"))
+    with monkeypatch.context() as patched:
+        patched.setattr(BlobStore, "put", disk_full)
+        report = poll_account(account)
+    assert (report.new, report.failed) == (0, 1)
+    assert "No space left on device" in report.errors[0]
+    assert count(Case) == 0 and seen_uids(mailbox) == []
+
+    report = poll_account(account)
+
+    assert (report.new, report.failed) == (2, 0)
+    assert seen_uids(mailbox) == [1, 2]

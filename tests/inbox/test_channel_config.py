@@ -1,0 +1,117 @@
+"""The ``[[channels.email]]`` and ``[acknowledgements]`` configuration: shape, defaults, errors."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from inbox.config import load_settings
+from tests.rules.test_config import problems_of, write
+
+MICROSOFT_365 = """
+[acknowledgements]
+per_sender_hours = 12
+quiet_period_hours = 0
+
+[[channels.email]]
+name = "postmottak"
+address = "Postmottak@alver.kommune.no"
+aliases = ["post@alver.kommune.no"]
+auth = "xoauth2"
+token_command = "/usr/local/bin/m365-token postmottak"
+imap_host = "outlook.office365.com"
+folder = "Innboks"
+after_import = "move:Importert i Svarfrist"
+since = 2026-11-01
+smtp_host = "smtp.office365.com"
+
+[[channels.email]]
+name = "byggesak"
+address = "byggesak@alver.kommune.no"
+password_env = "SVARFRIST_BYGGESAK_PASSWORD"
+imap_host = "imap.alver.kommune.no"
+imap_tls = "starttls"
+smtp_host = "smtp.alver.kommune.no"
+smtp_tls = "ssl"
+smtp_auth = "none"
+"""
+
+
+def test_the_documented_accounts_are_read_with_their_defaults(tmp_path):
+    settings = load_settings(write(tmp_path, MICROSOFT_365))
+    office, local = settings.email_accounts
+    assert office.address == "postmottak@alver.kommune.no"
+    assert office.imap.server.port == 993 and office.imap.server.tls == "ssl"
+    assert office.imap.login.method == "xoauth2"
+    assert office.imap.login.username == "Postmottak@alver.kommune.no"
+    assert office.imap.move_to == "Importert i Svarfrist"
+    assert office.imap.since == date(2026, 11, 1)
+    assert office.imap.folder == "Innboks" and office.imap.batch_size == 100
+    assert (office.smtp.port, office.smtp.tls, office.smtp.login.method) == (
+        587,
+        "starttls",
+        "xoauth2",
+    )
+    assert local.imap.server.port == 143 and local.imap.after_import == "seen"
+    assert local.imap.login.password_env == "SVARFRIST_BYGGESAK_PASSWORD"
+    assert (local.smtp.port, local.smtp.login) == (465, None)
+    assert settings.own_addresses == {
+        "postmottak@alver.kommune.no",
+        "post@alver.kommune.no",
+        "byggesak@alver.kommune.no",
+    }
+    assert settings.acknowledgement_limits.per_sender == timedelta(hours=12)
+    assert settings.acknowledgement_limits.quiet_period == timedelta(0)
+    assert settings.email_account("byggesak") is local
+
+
+def test_without_accounts_there_is_nothing_to_poll_and_the_limits_are_a_day(tmp_path):
+    settings = load_settings(write(tmp_path, "[municipality]\nname = 'Alver kommune'\n"))
+    assert settings.email_accounts == ()
+    assert settings.acknowledgement_limits.per_sender == timedelta(hours=24)
+
+
+def test_every_problem_names_the_account_and_the_key(tmp_path):
+    lines = problems_of(
+        tmp_path,
+        """
+[[channels.email]]
+name = "postmottak"
+address = "not-an-address"
+password = "hunter2"
+imap_host = "imap.example.no"
+imap_port = 99999
+imap_tls = "tls"
+after_import = "delete"
+since = "last tuesday"
+smtp_host = "smtp.example.no"
+password_env = "hunter2 with spaces"
+
+[[channels.email]]
+name = "postmottak"
+auth = "xoauth2"
+
+[channels.sms]
+""",
+    )
+    text = "\n".join(lines)
+    first = "channels.email[0] (postmottak)"
+    for expected in (
+        f"{first}.password: unknown key",
+        f"{first}.address: expected an e-mail address, got 'not-an-address'",
+        f"{first}.imap_port: expected a port number (1-65535), got 99999",
+        f"{first}.imap_tls: expected one of ssl, starttls, none, got 'tls'",
+        f'{first}.after_import: expected "seen" or "move:<folder>"',
+        f"{first}.since: expected a date (YYYY-MM-DD), got 'last tuesday'",
+        f"{first}.password_env: expected the NAME of an environment variable",
+        "channels.email[1] (postmottak).address: is required",
+        "channels.email[1] (postmottak).smtp_host: is required",
+        'channels.email[1] (postmottak).token_command: is required with auth = "xoauth2"',
+        "channels.sms: unknown channel; expected one of email",
+    ):
+        assert expected in text, f"missing {expected!r} in:\n{text}"
+    assert "hunter2" not in text  # a secret in the wrong place is not echoed back
+
+
+def test_a_negative_limit_is_refused(tmp_path):
+    lines = problems_of(tmp_path, "[acknowledgements]\nper_sender_hours = -1\n")
+    assert any("acknowledgements.per_sender_hours: expected at least 0" in line for line in lines)
