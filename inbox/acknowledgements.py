@@ -60,7 +60,7 @@ def acknowledgement_text(case: Case, turn: Turn, settings: Settings, language: L
 
 
 def queue_acknowledgement(
-    case: Case, turn: Turn, received: Message, settings: Settings
+    case: Case, turn: Turn, received: Message, settings: Settings, *, is_new_case: bool = False
 ) -> Message | None:
     """Add the acknowledgement for ``turn`` as an outgoing message and an outbox row.
 
@@ -69,7 +69,7 @@ def queue_acknowledgement(
     """
     if not received.address:
         return None
-    hold = acknowledgement_hold(case, received, settings)
+    hold = acknowledgement_hold(case, received, settings, is_new_case=is_new_case)
     if hold is not None:
         received.metadata_json = {**(received.metadata_json or {}), "acknowledgement_held": hold}
         return None
@@ -85,7 +85,9 @@ def queue_acknowledgement(
     )
 
 
-def acknowledgement_hold(case: Case, received: Message, settings: Settings) -> Hold | None:
+def acknowledgement_hold(
+    case: Case, received: Message, settings: Settings, *, is_new_case: bool = False
+) -> Hold | None:
     """Why ``received`` must not be acknowledged automatically, or ``None``."""
     if received.channel == "email":
         hold = hold_for_headers(
@@ -97,7 +99,7 @@ def acknowledgement_hold(case: Case, received: Message, settings: Settings) -> H
         now(),
         settings.acknowledgement_limits,
         last_to_sender=_last_acknowledgement(Message.address == received.address),
-        last_on_case=_last_acknowledgement(Message.case_id == case.id),
+        last_on_case=None if is_new_case else _last_acknowledgement(Message.case_id == case.id),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -37,7 +38,7 @@ class Language:
     def load(cls, code: str) -> Language:
         if code not in LANGUAGES:
             raise ValueError(f"unknown language {code!r}; expected one of {', '.join(LANGUAGES)}")
-        return cls(code, Translations.load(str(TRANSLATIONS_DIR), [code]))
+        return cls(code, _catalog(code))
 
     def gettext(self, message: str, **values: object) -> str:
         text = self.translations.gettext(message)
@@ -60,3 +61,9 @@ class Language:
     @property
     def locale(self) -> Locale:
         return Locale.parse(FORMAT_LOCALES.get(self.code, self.code))
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _catalog(code: str) -> Translations:
+    """Read once per process: intake renders an acknowledgement for every message."""
+    return Translations.load(str(TRANSLATIONS_DIR), [code])

@@ -121,11 +121,6 @@ def receive_or_flag(inbound: InboundMessage) -> Case:
             raise error from None
 
 
-def already_received(inbound: InboundMessage) -> bool:
-    """Whether this message (channel, account, external id) is stored already."""
-    return _existing_case(inbound) is not None
-
-
 def _settings() -> Settings:
     return current_app.extensions["svarfrist"]
 
@@ -159,8 +154,8 @@ def _take_in(inbound: InboundMessage, settings: Settings) -> Case:
         _note_bounce(case, inbound)
     else:
         _reopen(case, inbound)
-        if open_turn(case) is None:
-            _start_turn(case, message, inbound, settings)
+        if is_new_case or open_turn(case) is None:
+            _start_turn(case, message, inbound, settings, is_new_case)
     audit.record(
         "case.create" if is_new_case else "message.receive",
         case=case,
@@ -177,7 +172,9 @@ def _take_in(inbound: InboundMessage, settings: Settings) -> Case:
     return case
 
 
-def _start_turn(case: Case, message: Message, inbound: InboundMessage, settings: Settings) -> None:
+def _start_turn(
+    case: Case, message: Message, inbound: InboundMessage, settings: Settings, is_new_case: bool
+) -> None:
     rule = settings.rules.promises[inbound.channel]
     promise = rule.promise(settings.rules.calendar, inbound.received_at)
     turn = start_turn(
@@ -189,7 +186,7 @@ def _start_turn(case: Case, message: Message, inbound: InboundMessage, settings:
         due_at=promise.due_at,
     )
     if rule.acknowledge and not inbound.is_unreadable:
-        queue_acknowledgement(case, turn, message, settings)
+        queue_acknowledgement(case, turn, message, settings, is_new_case=is_new_case)
 
 
 def _is_bounce(inbound: InboundMessage) -> bool:

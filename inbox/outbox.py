@@ -71,6 +71,18 @@ class DispatchReport:
     failed: int = 0
     skipped: int = 0
 
+    @property
+    def claimed(self) -> int:
+        return self.sent + self.retried + self.failed + self.skipped
+
+    def __add__(self, other: DispatchReport) -> DispatchReport:
+        return DispatchReport(
+            self.sent + other.sent,
+            self.retried + other.retried,
+            self.failed + other.failed,
+            self.skipped + other.skipped,
+        )
+
     def __str__(self) -> str:
         return (
             f"sent={self.sent} retried={self.retried} failed={self.failed} skipped={self.skipped}"
@@ -87,7 +99,19 @@ def dispatch_once(
     transaction of its own.
     """
     report = DispatchReport()
-    for row_id in claim(batch_size):
+    try:
+        _dispatch_claimed(senders, claim(batch_size), max_attempts, report)
+    finally:
+        for sender in senders.values():
+            if hasattr(sender, "close"):
+                sender.close()  # adapters may keep a connection open between rows
+    return report
+
+
+def _dispatch_claimed(
+    senders: Mapping[str, Sender], row_ids: list[int], max_attempts: int, report: DispatchReport
+) -> None:
+    for row_id in row_ids:
         outbound = _outbound(db.session.get(OutboxMessage, row_id))
         db.session.commit()
         sender = senders.get(outbound.channel)
@@ -100,7 +124,6 @@ def dispatch_once(
         else:
             _record(row, result, max_attempts, report)
         db.session.commit()
-    return report
 
 
 def claim(batch_size: int) -> list[int]:

@@ -146,6 +146,8 @@ class RecordingSmtpHandler:
 
     def __init__(self) -> None:
         self.messages: list[bytes] = []
+        #: The client's address and port per message: one per SMTP connection.
+        self.peers: list[tuple] = []
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("refused"):
@@ -157,6 +159,7 @@ class RecordingSmtpHandler:
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(envelope.content)
+        self.peers.append(session.peer)
         return "250 Message accepted"
 
 

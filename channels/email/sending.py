@@ -7,6 +7,7 @@ whether to retry.
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -49,17 +50,22 @@ def build_email(message: OutboundMessage, from_address: str) -> EmailMessage:
 
 
 class SmtpSender:
-    """Sends each message over its own SMTP connection."""
+    """Sends through one SMTP connection, kept open between messages until :meth:`close`.
+
+    A connection that has gone stale (the server's idle timeout) is noticed
+    with NOOP before it is used and replaced, so no message is handed to a
+    dead connection. After any error but a refused recipient the connection
+    is dropped and the next message opens a new one.
+    """
 
     def __init__(self, account: SmtpAccount) -> None:
         self.account = account
+        self._connection: smtplib.SMTP | None = None
 
     def send(self, message: OutboundMessage) -> SendResult:
         mime = build_email(message, self.account.from_address)
         try:
-            with self._connect() as connection:
-                self._authenticate(connection)
-                connection.send_message(mime)
+            self._open().send_message(mime)
         except smtplib.SMTPRecipientsRefused as error:
             refusals = error.recipients.values()
             reasons = "; ".join(
@@ -69,6 +75,7 @@ class SmtpSender:
             status = SendStatus.FAILED if temporary else SendStatus.REJECTED
             return SendResult(status, error=f"recipient refused: {reasons}")
         except smtplib.SMTPResponseException as error:
+            self.close()
             status = SendStatus.FAILED if 400 <= error.smtp_code < 500 else SendStatus.REJECTED
             reply = (
                 error.smtp_error.decode(errors="replace")
@@ -77,9 +84,37 @@ class SmtpSender:
             )
             return SendResult(status, error=f"SMTP {error.smtp_code} {reply}")
         except (OSError, smtplib.SMTPException, CredentialError) as error:
+            self.close()
             where = f"{self.account.host}:{self.account.port}"
             return SendResult(SendStatus.FAILED, error=f"{type(error).__name__} ({where}): {error}")
         return SendResult(SendStatus.SENT, external_id=mime["Message-ID"])
+
+    def close(self) -> None:
+        if self._connection is None:
+            return
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            self._connection.quit()
+        with contextlib.suppress(OSError):
+            self._connection.close()
+        self._connection = None
+
+    def _open(self) -> smtplib.SMTP:
+        if self._connection is not None:
+            try:
+                if self._connection.noop()[0] == 250:
+                    return self._connection
+            except (OSError, smtplib.SMTPException):
+                pass  # gone stale; open a new one below
+            self.close()
+        connection = self._connect()
+        try:
+            self._authenticate(connection)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                connection.close()
+            raise
+        self._connection = connection
+        return connection
 
     def _connect(self) -> smtplib.SMTP:
         account = self.account
@@ -119,3 +154,7 @@ class EmailSenders:
         if sender is None:
             return SendResult(SendStatus.FAILED, error="no e-mail account is configured")
         return sender.send(message)
+
+    def close(self) -> None:
+        for sender in self.senders.values():
+            sender.close()

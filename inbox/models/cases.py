@@ -140,6 +140,14 @@ class Message(db.Model):
     __table_args__ = (
         UniqueConstraint("channel", "account", "external_id"),
         Index("ix_messages_case_created", "case_id", "created_at"),
+        # Loop protection asks when an address was last acknowledged, on every intake.
+        Index(
+            "ix_messages_acknowledged_address",
+            "address",
+            "created_at",
+            postgresql_where=text("kind = 'acknowledgement'"),
+            sqlite_where=text("kind = 'acknowledgement'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

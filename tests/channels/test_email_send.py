@@ -163,3 +163,21 @@ def test_a_failing_token_command_is_named_in_the_error(xoauth2_server, tmp_path)
     result = xoauth2_sender(xoauth2_server.port, command).send(outbound())
     assert result.status == SendStatus.FAILED
     assert "'postmottak': token_command exited with 3: az: not logged in" in result.error
+
+
+def test_one_connection_carries_many_messages_and_a_dropped_one_is_replaced(smtp_server):
+    from aiosmtpd.controller import Controller
+
+    sender = sender_for(smtp_server.port)
+    for number in range(3):
+        assert sender.send(outbound(f"kari{number}@example.com")).status == SendStatus.SENT
+    assert len(set(smtp_server.peers)) == 1
+
+    smtp_server.controller.stop()  # the server closes every connection (idle timeout, restart)
+    smtp_server.controller = Controller(smtp_server, hostname="127.0.0.1", port=smtp_server.port)
+    smtp_server.controller.start()
+
+    assert sender.send(outbound("ola@example.com")).status == SendStatus.SENT
+    sender.close()
+    assert len(smtp_server.messages) == 4
+    assert len(set(smtp_server.peers)) == 2

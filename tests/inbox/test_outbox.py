@@ -155,3 +155,12 @@ def test_dispatch_command_sends_once_and_prints_the_counts(app):
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "dispatch sent=3 retried=0 failed=0 skipped=0"
     assert len(sender.sent) == 3
+
+
+def test_dispatch_once_sends_every_due_batch_and_leaves_failures_for_later(app):
+    queue(count=8)
+    sender = FakeSender(fail_next=1)
+    app.extensions[SENDERS_KEY] = {"email": sender}
+    result = app.test_cli_runner().invoke(args=["dispatch", "--once", "--batch-size", "3"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "dispatch sent=7 retried=1 failed=0 skipped=0"
