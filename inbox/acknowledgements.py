@@ -31,6 +31,14 @@ def acknowledgement_text(case: Case, turn: Turn, settings: Settings, language: L
         "due": language.datetime(turn.due_at.astimezone(zone)),
         "target": language.datetime(turn.target_at.astimezone(zone)),
     }
+    own_text = settings.acknowledgement_texts.get(language.code)
+    if turn.channel == "email" and own_text:
+        return own_text.format(
+            municipality=values["municipality"],
+            reference=case.reference,
+            due=values["due"],
+            due_date=language.date(turn.due_at.astimezone(zone)),
+        )
     if turn.channel == "callback":
         if turn.target_at < turn.due_at:
             return language.gettext(

@@ -39,7 +39,20 @@ APP_SECTIONS = {
     "database": {"url": str},
     "storage": {"data_dir": str, "max_attachment_mb": int},
     "intake": {"thread_window_days": int, "frontline": str},
-    "acknowledgements": {"per_sender_hours": int, "quiet_period_hours": int},
+    "acknowledgements": {
+        "per_sender_hours": int,
+        "quiet_period_hours": int,
+        "email_nn": str,
+        "email_nb": str,
+        "email_en": str,
+    },
+}
+# Placeholders an acknowledgement text may use, with sample values for checking it.
+ACKNOWLEDGEMENT_PLACEHOLDERS = {
+    "municipality": "Alver kommune",
+    "reference": "2026-000123",
+    "due": "fredag 27. november 2026 kl. 15:00",
+    "due_date": "fredag 27. november 2026",
 }
 # Keys that may be 0 (switching a limit off).
 ZERO_ALLOWED = {"acknowledgements.per_sender_hours", "acknowledgements.quiet_period_hours"}
@@ -73,6 +86,8 @@ class Settings:
     templates: tuple[ReplyTemplate, ...] = ()
     email_accounts: tuple[EmailAccount, ...] = ()
     acknowledgement_limits: AcknowledgementLimits = field(default_factory=AcknowledgementLimits)
+    #: The municipality's own e-mail acknowledgement per language (``str.format`` placeholders).
+    acknowledgement_texts: dict[str, str] = field(default_factory=dict)
 
     def email_account(self, name: str) -> EmailAccount | None:
         return next((a for a in self.email_accounts if a.name == name), None)
@@ -102,6 +117,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     app = {name: _app_section(data, name, problems) for name in APP_SECTIONS}
     templates = _templates(data.get("templates", []), problems)
     email_accounts = parse_channels(data.get("channels", {}), problems)
+    acknowledgement_texts = _acknowledgement_texts(app["acknowledgements"], problems)
     rules = parse_rules(with_defaults(data), problems)
     if problems or rules is None:
         raise ConfigError(label, problems)
@@ -125,7 +141,31 @@ def load_settings(path: str | Path | None = None) -> Settings:
             per_sender=timedelta(hours=app["acknowledgements"].get("per_sender_hours", 24)),
             quiet_period=timedelta(hours=app["acknowledgements"].get("quiet_period_hours", 24)),
         ),
+        acknowledgement_texts=acknowledgement_texts,
     )
+
+
+def _acknowledgement_texts(section: dict[str, Any], problems: list[Problem]) -> dict[str, str]:
+    """``email_<language>`` texts, each checked by filling in sample values."""
+    texts = {}
+    for language in LANGUAGES:
+        key = f"email_{language}"
+        if key not in section:
+            continue
+        try:
+            section[key].format(**ACKNOWLEDGEMENT_PLACEHOLDERS)
+        except (KeyError, IndexError, ValueError) as error:
+            known = ", ".join("{" + name + "}" for name in ACKNOWLEDGEMENT_PLACEHOLDERS)
+            problems.append(
+                Problem(
+                    f"acknowledgements.{key}",
+                    f"cannot be filled in ({type(error).__name__}: {error}); "
+                    f"the placeholders are {known}; write {{{{ and }}}} for braces",
+                )
+            )
+            continue
+        texts[language] = section[key]
+    return texts
 
 
 def _app_section(data: dict[str, Any], name: str, problems: list[Problem]) -> dict[str, Any]:

@@ -115,3 +115,41 @@ auth = "xoauth2"
 def test_a_negative_limit_is_refused(tmp_path):
     lines = problems_of(tmp_path, "[acknowledgements]\nper_sender_hours = -1\n")
     assert any("acknowledgements.per_sender_hours: expected at least 0" in line for line in lines)
+
+
+OWN_TEXT = """
+[acknowledgements]
+email_nn = \"\"\"Takk for e-posten til {municipality}. Saka har nummer {reference}.
+Du får svar innan {due_date}. Hastar det, ring 56 37 50 00.\"\"\"
+"""
+
+
+def test_a_municipality_writes_its_own_acknowledgement(tmp_path):
+    texts = load_settings(write(tmp_path, OWN_TEXT)).acknowledgement_texts
+    assert set(texts) == {"nn"} and "{due_date}" in texts["nn"]
+
+
+def test_an_acknowledgement_text_with_an_unknown_placeholder_is_refused(tmp_path):
+    lines = problems_of(tmp_path, '[acknowledgements]\nemail_nb = "Svar innen {frist}."\n')
+    (line,) = [line for line in lines if "email_nb" in line]
+    assert "acknowledgements.email_nb: cannot be filled in (KeyError: 'frist')" in line
+    assert "{municipality}, {reference}, {due}, {due_date}" in line
+
+
+def test_the_own_text_is_sent_with_the_date_filled_in(app, tmp_path):
+    from dataclasses import replace
+
+    from inbox.extensions import db
+    from inbox.intake import receive
+    from inbox.models import Department, OutboxMessage
+    from tests.inbox.intake_helpers import email
+
+    own = load_settings(write(tmp_path, OWN_TEXT)).acknowledgement_texts
+    app.extensions["svarfrist"] = replace(app.extensions["svarfrist"], acknowledgement_texts=own)
+    db.session.add(Department(slug="service", name="Service", is_frontline=True))
+    case = receive(email())  # Friday 20 November 2026, 10:00
+    row = db.session.query(OutboxMessage).one()
+    assert row.payload["text"] == (
+        f"Takk for e-posten til Alver kommune. Saka har nummer {case.reference}.\n"
+        "Du får svar innan fredag 27. november 2026. Hastar det, ring 56 37 50 00."
+    )

@@ -462,3 +462,19 @@ def test_a_full_disk_leaves_the_mail_at_the_source_until_it_can_be_stored(
 
     assert (report.new, report.failed) == (2, 0)
     assert seen_uids(mailbox) == [1, 2]
+
+
+def test_two_pollers_never_read_one_mailbox_at_once(app, account, mailbox):
+    """PostgreSQL: an advisory lock per account. SQLite installations run one worker, no lock."""
+    from inbox.polling import _exclusive
+
+    append(mailbox, citizen_mail())
+    with _exclusive("postmottak") as first:
+        assert first
+        second = poll_account(account)  # another process, as far as the lock is concerned
+    if db.engine.dialect.name == "postgresql":
+        assert second.busy and str(second) == "postmottak: skipped, another process is polling it"
+        assert count(Case) == 0
+        assert poll_account(account).new == 1  # free again
+    else:
+        assert not second.busy and second.new == 1
