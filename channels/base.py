@@ -104,3 +104,28 @@ class Sender(Protocol):
     """What the outbox needs of an adapter: send one message and say what happened."""
 
     def send(self, message: OutboundMessage) -> SendResult: ...
+
+
+class ByAccount:
+    """A channel's sender for the outbox: each message goes out through its own account.
+
+    A message without a known account (a case registered by hand) goes
+    through the first configured one.
+    """
+
+    def __init__(self, channel: str, senders: Mapping[str, Sender]) -> None:
+        self.channel = channel
+        self.senders = dict(senders)
+
+    def send(self, message: OutboundMessage) -> SendResult:
+        sender = self.senders.get(message.account) or next(iter(self.senders.values()), None)
+        if sender is None:
+            return SendResult(SendStatus.FAILED, error=f"no {self.channel} account is configured")
+        return sender.send(message)
+
+    def close(self) -> None:
+        """Let adapters that keep connections open close them."""
+        for sender in self.senders.values():
+            close = getattr(sender, "close", None)
+            if close is not None:
+                close()

@@ -1,8 +1,8 @@
 """The ``[channels]`` section: the municipality's channel accounts.
 
-Only ``[[channels.email]]`` so far. Each problem names the entry by index and
-name, and the key (``channels.email[0] (postmottak).imap_port``). Passwords
-are never in the file: ``password_env`` names the environment variable that
+``[[channels.email]]`` (mailboxes) and ``[[channels.sms]]`` (Twilio numbers).
+Each problem names the entry by index and name, and the key
+(``channels.email[0] (postmottak).imap_port``). Passwords are never in the file: ``password_env`` names the environment variable that
 holds one; XOAUTH2 accounts name a ``token_command`` that prints a fresh
 access token.
 """
@@ -10,8 +10,11 @@ access token.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+import phonenumbers
 
 from channels.email import (
     AUTH_METHODS,
@@ -22,9 +25,10 @@ from channels.email import (
     Server,
     SmtpAccount,
 )
+from channels.sms import TwilioAccount
 from rules.config import Problem
 
-CHANNEL_KINDS = ("email",)
+CHANNEL_KINDS = ("email", "sms")
 EMAIL_KEYS = {
     "name": str,
     "address": str,
@@ -48,6 +52,16 @@ EMAIL_KEYS = {
     "smtp_username": str,
     "smtp_password_env": str,
 }
+SMS_KEYS = {
+    "name": str,
+    "account_sid": str,
+    "auth_token_env": str,
+    "public_url": str,
+    "from_number": str,
+    "messaging_service_sid": str,
+    "api_base_url": str,
+    "poll_interval_seconds": int,
+}
 DEFAULT_PORTS = {
     "imap": {"ssl": 993, "starttls": 143, "none": 143},
     "smtp": {"ssl": 465, "starttls": 587, "none": 25},
@@ -57,48 +71,125 @@ ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 TYPE_NAMES = {str: "a string", int: "a whole number", list: "an array", date: "a date"}
 
 
-def parse_channels(value: Any, problems: list[Problem]) -> tuple[EmailAccount, ...]:
+@dataclass(frozen=True)
+class ChannelAccounts:
+    email: tuple[EmailAccount, ...] = ()
+    sms: tuple[TwilioAccount, ...] = ()
+
+
+def parse_channels(value: Any, problems: list[Problem]) -> ChannelAccounts:
     if not isinstance(value, dict):
         problems.append(Problem("channels", f"expected a table, got {value!r}"))
-        return ()
+        return ChannelAccounts()
     for kind in value:
         if kind not in CHANNEL_KINDS:
-            problems.append(Problem(f"channels.{kind}", "unknown channel; expected one of email"))
-    entries = value.get("email", [])
+            expected = ", ".join(CHANNEL_KINDS)
+            problems.append(
+                Problem(f"channels.{kind}", f"unknown channel; expected one of {expected}")
+            )
+    return ChannelAccounts(
+        email=_accounts(value, "email", EMAIL_KEYS, _email_account, problems),
+        sms=_accounts(value, "sms", SMS_KEYS, _sms_account, problems),
+    )
+
+
+def _accounts(value, kind: str, shape, build, problems: list[Problem]) -> tuple:
+    entries = value.get(kind, [])
     if not isinstance(entries, list):
         problems.append(
-            Problem("channels.email", "expected an array of tables ([[channels.email]])")
+            Problem(f"channels.{kind}", f"expected an array of tables ([[channels.{kind}]])")
         )
         return ()
-    accounts = [_email_account(entry, index, problems) for index, entry in enumerate(entries)]
-    names = [account.name for account in accounts if account is not None]
+    accounts = []
+    for index, entry in enumerate(entries):
+        key = f"channels.{kind}[{index}]"
+        if not isinstance(entry, dict):
+            problems.append(Problem(key, f"expected a table, got {entry!r}"))
+            continue
+        if isinstance(entry.get("name"), str):
+            key = f"{key} ({entry['name']})"
+        found = len(problems)
+        table = _typed(entry, shape, key, problems)
+        account = build(table, key, problems)
+        if len(problems) == found:
+            accounts.append(account)
+    names = [account.name for account in accounts]
     for name in {n for n in names if names.count(n) > 1}:
-        problems.append(Problem("channels.email", f"the account name {name!r} is used twice"))
-    return tuple(account for account in accounts if account is not None)
+        problems.append(Problem(f"channels.{kind}", f"the account name {name!r} is used twice"))
+    return tuple(accounts)
 
 
-def _email_account(entry: Any, index: int, problems: list[Problem]) -> EmailAccount | None:
-    key = f"channels.email[{index}]"
-    if not isinstance(entry, dict):
-        problems.append(Problem(key, f"expected a table, got {entry!r}"))
-        return None
-    if isinstance(entry.get("name"), str):
-        key = f"{key} ({entry['name']})"
+def _email_account(table: dict[str, Any], key: str, problems: list[Problem]) -> EmailAccount | None:
     found = len(problems)
-    table = _typed(entry, key, problems)
     _check_required(table, key, problems)
     _check_values(table, key, problems)
+    return _build(table) if len(problems) == found else None
+
+
+def _sms_account(table: dict[str, Any], key: str, problems: list[Problem]) -> TwilioAccount | None:
+    found = len(problems)
+    for name in ("name", "account_sid", "auth_token_env", "public_url"):
+        if not str(table.get(name, "")).strip():
+            problems.append(Problem(f"{key}.{name}", "is required"))
+    if ("from_number" in table) == ("messaging_service_sid" in table):
+        problems.append(
+            Problem(f"{key}.from_number", "give either from_number or messaging_service_sid")
+        )
+    if "from_number" in table and _e164(table["from_number"]) is None:
+        problems.append(
+            Problem(
+                f"{key}.from_number",
+                f"expected a phone number such as +4755000000, got {table['from_number']!r}",
+            )
+        )
+    for name in ("public_url", "api_base_url"):
+        if name in table and not table[name].startswith(("https://", "http://")):
+            problems.append(
+                Problem(f"{key}.{name}", f"expected an http(s):// URL, got {table[name]!r}")
+            )
+    if "auth_token_env" in table and not ENV_NAME.match(table["auth_token_env"]):
+        problems.append(
+            Problem(
+                f"{key}.auth_token_env",
+                "expected the NAME of an environment variable (letters, digits, _), "
+                "not the token itself",
+            )
+        )
     if len(problems) > found:
         return None
-    return _build(table)
+    extra = {
+        k: table[k]
+        for k in ("messaging_service_sid", "api_base_url", "poll_interval_seconds")
+        if k in table
+    }
+    return TwilioAccount(
+        table["name"],
+        table["account_sid"],
+        table["auth_token_env"],
+        table["public_url"],
+        from_number=_e164(table["from_number"]) if "from_number" in table else None,
+        **extra,
+    )
 
 
-def _typed(entry: dict[str, Any], key: str, problems: list[Problem]) -> dict[str, Any]:
+def _e164(number: str) -> str | None:
+    try:
+        parsed = phonenumbers.parse(number, "NO")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _typed(
+    entry: dict[str, Any], shape: dict[str, type], key: str, problems: list[Problem]
+) -> dict[str, Any]:
     valid = {}
     for name, value in entry.items():
-        expected = EMAIL_KEYS.get(name)
+        expected = shape.get(name)
         if expected is None:
-            known = ", ".join(EMAIL_KEYS)
+            known = ", ".join(shape)
             problems.append(Problem(f"{key}.{name}", f"unknown key; expected one of {known}"))
         elif expected is date and isinstance(value, str):
             try:

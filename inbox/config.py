@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from channels.email import EmailAccount
+from channels.sms import TwilioAccount
 from inbox.channel_config import parse_channels
 from rules.autoreply import AcknowledgementLimits
 from rules.config import (
@@ -85,6 +86,7 @@ class Settings:
     frontline: str | None = None
     templates: tuple[ReplyTemplate, ...] = ()
     email_accounts: tuple[EmailAccount, ...] = ()
+    sms_accounts: tuple[TwilioAccount, ...] = ()
     acknowledgement_limits: AcknowledgementLimits = field(default_factory=AcknowledgementLimits)
     #: The municipality's own e-mail acknowledgement per language (``str.format`` placeholders).
     acknowledgement_texts: dict[str, str] = field(default_factory=dict)
@@ -116,7 +118,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     ]
     app = {name: _app_section(data, name, problems) for name in APP_SECTIONS}
     templates = _templates(data.get("templates", []), problems)
-    email_accounts = parse_channels(data.get("channels", {}), problems)
+    channel_accounts = parse_channels(data.get("channels", {}), problems)
     acknowledgement_texts = _acknowledgement_texts(app["acknowledgements"], problems)
     rules = parse_rules(with_defaults(data), problems)
     if problems or rules is None:
@@ -136,7 +138,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
         thread_window_days=app["intake"].get("thread_window_days", 14),
         frontline=app["intake"].get("frontline"),
         templates=templates,
-        email_accounts=email_accounts,
+        email_accounts=channel_accounts.email,
+        sms_accounts=channel_accounts.sms,
         acknowledgement_limits=AcknowledgementLimits(
             per_sender=timedelta(hours=app["acknowledgements"].get("per_sender_hours", 24)),
             quiet_period=timedelta(hours=app["acknowledgements"].get("quiet_period_hours", 24)),

@@ -1,6 +1,7 @@
 """Which adapter sends each channel's outbox rows.
 
-Built from the configured channel accounts (SMTP for ``[[channels.email]]``).
+Built from the configured channel accounts (SMTP for ``[[channels.email]]``, Twilio
+for ``[[channels.sms]]``).
 What the app was given in ``app.extensions["svarfrist_senders"]`` takes
 precedence: tests and the demo put a :class:`channels.fake.FakeSender` there.
 A channel without a sender keeps its rows pending, with the reason on the row.
@@ -10,8 +11,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from channels.base import Sender
-from channels.email import EmailSenders, SmtpSender
+from channels.base import ByAccount, Sender
+from channels.email import SmtpSender
+from channels.sms import TwilioSender
 from inbox.config import Settings
 
 SENDERS_KEY = "svarfrist_senders"
@@ -21,8 +23,13 @@ def senders_for(app: Flask) -> dict[str, Sender]:
     settings: Settings = app.extensions["svarfrist"]
     senders: dict[str, Sender] = {}
     if settings.email_accounts:
-        senders["email"] = EmailSenders(
-            {account.name: SmtpSender(account.smtp) for account in settings.email_accounts}
+        senders["email"] = ByAccount(
+            "e-mail",
+            {account.name: SmtpSender(account.smtp) for account in settings.email_accounts},
+        )
+    if settings.sms_accounts:
+        senders["sms"] = ByAccount(
+            "SMS", {account.name: TwilioSender(account) for account in settings.sms_accounts}
         )
     senders.update(app.extensions.get(SENDERS_KEY, {}))
     return senders

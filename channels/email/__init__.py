@@ -12,14 +12,13 @@ from channels.email.accounts import (
 )
 from channels.email.mailbox import Fetched, Mailbox, MailboxError
 from channels.email.reading import parse_email, raw_id
-from channels.email.sending import EmailSenders, SmtpSender, build_email
+from channels.email.sending import SmtpSender, build_email
 
 __all__ = [
     "AUTH_METHODS",
     "TLS_MODES",
     "CredentialError",
     "EmailAccount",
-    "EmailSenders",
     "Fetched",
     "ImapSettings",
     "Login",

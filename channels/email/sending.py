@@ -137,24 +137,3 @@ class SmtpSender:
             connection.auth("XOAUTH2", lambda challenge=None: response, initial_response_ok=True)
         else:
             connection.login(login.username, login.password())
-
-
-class EmailSenders:
-    """The outbox's sender for the e-mail channel: each row goes out through its account.
-
-    A row without a known account (a case registered by hand) goes through the
-    first configured account.
-    """
-
-    def __init__(self, senders: dict[str, SmtpSender]) -> None:
-        self.senders = senders
-
-    def send(self, message: OutboundMessage) -> SendResult:
-        sender = self.senders.get(message.account) or next(iter(self.senders.values()), None)
-        if sender is None:
-            return SendResult(SendStatus.FAILED, error="no e-mail account is configured")
-        return sender.send(message)
-
-    def close(self) -> None:
-        for sender in self.senders.values():
-            sender.close()

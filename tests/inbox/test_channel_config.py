@@ -90,7 +90,7 @@ password_env = "hunter2 with spaces"
 name = "postmottak"
 auth = "xoauth2"
 
-[channels.sms]
+[channels.fax]
 """,
     )
     text = "\n".join(lines)
@@ -106,7 +106,7 @@ auth = "xoauth2"
         "channels.email[1] (postmottak).address: is required",
         "channels.email[1] (postmottak).smtp_host: is required",
         'channels.email[1] (postmottak).token_command: is required with auth = "xoauth2"',
-        "channels.sms: unknown channel; expected one of email",
+        "channels.fax: unknown channel; expected one of email, sms",
     ):
         assert expected in text, f"missing {expected!r} in:\n{text}"
     assert "hunter2" not in text  # a secret in the wrong place is not echoed back

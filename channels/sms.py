@@ -1,0 +1,223 @@
+"""SMS through Twilio: webhooks in, the REST API out, and listing what the webhook missed.
+
+Uses the ``twilio`` library for everything it does: the REST client (sending,
+listing), and ``RequestValidator`` for the ``X-Twilio-Signature`` of
+webhooks. ``api_base_url`` points the client elsewhere than
+``https://api.twilio.com`` (a regional edge, or a local server in tests).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+import requests
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.request_validator import RequestValidator
+from twilio.rest import Client
+
+from channels.base import (
+    Identity,
+    IdentityKind,
+    InboundAttachment,
+    InboundMessage,
+    OutboundMessage,
+    SendResult,
+    SendStatus,
+)
+
+TWILIO_API = "https://api.twilio.com"
+# Twilio's own opt-out keywords, and the Norwegian ones citizens write.
+STOP_WORDS = frozenset(
+    {"stop", "stopp", "stopall", "unsubscribe", "cancel", "end", "quit", "slutt"}
+)
+START_WORDS = frozenset({"start", "yes", "unstop"})
+HELP_WORDS = frozenset({"help", "info", "hjelp"})
+# Twilio error codes that will never succeed for this recipient.
+PERMANENT_ERRORS = frozenset({21211, 21610, 21612, 21614, 21408})
+MEDIA_TIMEOUT_SECONDS = 15
+
+
+class SmsCredentialError(Exception):
+    """The auth token could not be had; the message names the account and the variable."""
+
+
+@dataclass(frozen=True)
+class TwilioAccount:
+    """One configured number or messaging service (``[[channels.sms]]``)."""
+
+    name: str
+    account_sid: str
+    auth_token_env: str
+    #: The public base URL Twilio calls (``https://svarfrist.alver.kommune.no``); the
+    #: signature is computed over it, not over what a reverse proxy forwards.
+    public_url: str
+    from_number: str | None = None
+    messaging_service_sid: str | None = None
+    api_base_url: str = TWILIO_API
+    poll_interval_seconds: int = 300
+
+    def auth_token(self) -> str:
+        value = os.environ.get(self.auth_token_env)
+        if not value:
+            raise SmsCredentialError(
+                f"SMS account {self.name!r}: the environment variable "
+                f"{self.auth_token_env} (auth_token_env) is not set"
+            )
+        return value
+
+    def webhook_url(self, path: str) -> str:
+        return self.public_url.rstrip("/") + path
+
+
+class _RedirectedHttpClient(TwilioHttpClient):
+    """The library's own HTTP client, sending to ``base_url`` instead of api.twilio.com."""
+
+    def __init__(self, base_url: str, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self.base_url = base_url.rstrip("/")
+
+    def request(self, method, url, *args, **kwargs):
+        if url.startswith(TWILIO_API):
+            url = self.base_url + url[len(TWILIO_API) :]
+        return super().request(method, url, *args, **kwargs)
+
+
+def client_for(account: TwilioAccount, timeout: float = 30.0) -> Client:
+    http_client = (
+        _RedirectedHttpClient(account.api_base_url, timeout)
+        if account.api_base_url.rstrip("/") != TWILIO_API
+        else TwilioHttpClient(timeout=timeout)
+    )
+    return Client(account.account_sid, account.auth_token(), http_client=http_client)
+
+
+def signature_is_valid(
+    account: TwilioAccount, url: str, params: Mapping[str, str], signature: str
+) -> bool:
+    """Whether ``X-Twilio-Signature`` matches ``url`` (as Twilio called it) and the form."""
+    if not signature:
+        return False
+    return RequestValidator(account.auth_token()).validate(url, dict(params), signature)
+
+
+def keyword(body: str) -> str | None:
+    """``stop``, ``start`` or ``help`` when the whole message is such a keyword."""
+    word = body.strip().strip(".!").lower()
+    if word in STOP_WORDS:
+        return "stop"
+    if word in START_WORDS:
+        return "start"
+    if word in HELP_WORDS:
+        return "help"
+    return None
+
+
+def inbound_from_webhook(
+    account: TwilioAccount, form: Mapping[str, str], received_at: datetime
+) -> InboundMessage:
+    """An incoming SMS/MMS from the webhook's form; raises ``ValueError`` naming a missing field."""
+    for field in ("MessageSid", "From"):
+        if not form.get(field):
+            raise ValueError(f"the field {field} is missing")
+    try:
+        media_count = int(form.get("NumMedia") or 0)
+    except ValueError:
+        raise ValueError(f"the field NumMedia is not a number: {form.get('NumMedia')!r}") from None
+    media = [
+        (form.get(f"MediaUrl{n}", ""), form.get(f"MediaContentType{n}", ""))
+        for n in range(media_count)
+    ]
+    return _inbound(
+        account, form["MessageSid"], form["From"], form.get("Body", ""), received_at, media
+    )
+
+
+def _inbound(account, sid, sender, body, received_at, media) -> InboundMessage:
+    return InboundMessage(
+        channel="sms",
+        account=account.name,
+        external_id=sid,
+        sender=Identity(IdentityKind.PHONE, sender),
+        received_at=received_at,
+        text=body,
+        metadata={
+            "keyword": keyword(body),
+            "media": [{"url": url, "content_type": kind} for url, kind in media if url],
+        },
+    )
+
+
+def fetch_media(account: TwilioAccount, inbound: InboundMessage, limit: int) -> InboundMessage:
+    """The MMS pictures as attachments, fetched with the account's credentials.
+
+    A picture that cannot be fetched (or is over ``limit`` bytes) is named in
+    ``media_not_fetched``; the message itself is never lost over it.
+    """
+    attachments, missing = [], []
+    for number, item in enumerate(inbound.metadata.get("media", []), start=1):
+        try:
+            response = requests.get(
+                item["url"],
+                auth=(account.account_sid, account.auth_token()),
+                timeout=MEDIA_TIMEOUT_SECONDS,
+            )
+            response.raise_for_status()
+        except (requests.RequestException, SmsCredentialError) as error:
+            missing.append(f"{item['url']}: {error}")
+            continue
+        if len(response.content) > limit:
+            missing.append(f"{item['url']}: larger than {limit} bytes")
+            continue
+        kind = item["content_type"] or response.headers.get("Content-Type", "")
+        extension = kind.partition("/")[2].split(";")[0] or "bin"
+        attachments.append(InboundAttachment(f"mms-{number}.{extension}", kind, response.content))
+    metadata = {**inbound.metadata}
+    if missing:
+        metadata["media_not_fetched"] = missing
+    return replace(inbound, attachments=tuple(attachments), metadata=metadata)
+
+
+def list_inbound(account: TwilioAccount, since: datetime) -> list[InboundMessage]:
+    """Incoming messages to the account's number sent since ``since``, oldest first."""
+    client = client_for(account)
+    found = client.messages.list(to=account.from_number, date_sent_after=since)
+    messages = []
+    for item in found:
+        if not str(item.direction or "").startswith("inbound"):
+            continue
+        sent = item.date_sent or item.date_created or datetime.now(UTC)
+        messages.append(_inbound(account, item.sid, item.from_, item.body or "", sent, []))
+    return sorted(messages, key=lambda message: message.received_at)
+
+
+class TwilioSender:
+    """Sends through Twilio's Messages API, asking for delivery reports on our webhook."""
+
+    def __init__(self, account: TwilioAccount) -> None:
+        self.account = account
+
+    def send(self, message: OutboundMessage) -> SendResult:
+        account = self.account
+        sender = (
+            {"messaging_service_sid": account.messaging_service_sid}
+            if account.messaging_service_sid
+            else {"from_": account.from_number}
+        )
+        try:
+            created = client_for(account).messages.create(
+                to=message.recipient,
+                body=message.text,
+                status_callback=account.webhook_url("/webhooks/twilio/status"),
+                **sender,
+            )
+        except TwilioRestException as error:
+            permanent = error.code in PERMANENT_ERRORS or 400 <= error.status < 500
+            status = SendStatus.REJECTED if permanent else SendStatus.FAILED
+            return SendResult(status, error=f"Twilio {error.status} ({error.code}): {error.msg}")
+        except (TwilioException, requests.RequestException, SmsCredentialError) as error:
+            return SendResult(SendStatus.FAILED, error=f"{type(error).__name__}: {error}")
+        return SendResult(SendStatus.SENT, external_id=created.sid)
