@@ -2,8 +2,9 @@
 
 ``[[channels.email]]`` (mailboxes) and ``[[channels.sms]]`` (Twilio numbers).
 Each problem names the entry by index and name, and the key
-(``channels.email[0] (postmottak).imap_port``). Passwords are never in the file: ``password_env`` names the environment variable that
-holds one; XOAUTH2 accounts name a ``token_command`` that prints a fresh
+(``channels.email[0] (postmottak).imap_port``). Secrets are never in the
+file: ``password_env`` and ``auth_token_env`` name the environment variables
+that hold them; XOAUTH2 accounts name a ``token_command`` that prints a fresh
 access token.
 """
 
