@@ -152,6 +152,9 @@ def _take_in(inbound: InboundMessage, settings: Settings) -> Case:
         # A delivery report about our message: staff must see it, but the citizen
         # wrote nothing, so no turn starts and the case keeps its status.
         _note_bounce(case, inbound)
+    elif inbound.metadata.get("keyword"):
+        # STOP, START or HELP: an instruction to the channel, not a question to answer.
+        _note_keyword(inbound)
     else:
         _reopen(case, inbound)
         if is_new_case or open_turn(case) is None:
@@ -210,6 +213,19 @@ def _note_bounce(case: Case, inbound: InboundMessage) -> None:
         "delivery_error": inbound.metadata.get("bounce_reason") or inbound.subject,
     }
     audit.record("message.bounce", case=case, message_id=bounced.id)
+
+
+def _note_keyword(inbound: InboundMessage) -> None:
+    """STOP marks the number as opted out of SMS; START lifts that."""
+    kind, value = normalised(inbound.sender)
+    identity = db.session.scalar(
+        select(ContactIdentity).where(ContactIdentity.kind == kind, ContactIdentity.value == value)
+    )
+    if inbound.metadata["keyword"] == "stop":
+        identity.opted_out_at = inbound.received_at
+    elif inbound.metadata["keyword"] == "start":
+        identity.opted_out_at = None
+    audit.record(f"sms.{inbound.metadata['keyword']}", contact_identity_id=identity.id)
 
 
 def normalised(identity: Identity) -> tuple[IdentityKind, str]:

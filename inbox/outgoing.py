@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from email.utils import make_msgid
 
+from sqlalchemy import select
+
+from channels.base import IdentityKind
 from inbox.clock import now
 from inbox.extensions import db
-from inbox.models import Case, Direction, Message, OutKind, User
+from inbox.models import Case, ContactIdentity, Direction, Message, OutKind, User
 from inbox.outbox import enqueue
 
 # Channels an answer can be sent on; letters, calls and visits are answered
 # outside Svarfrist and the answer is only registered here.
 SENDABLE_CHANNELS = frozenset({"email", "sms", "facebook", "instagram"})
+# The delivery error of a message not sent because the number answered STOP (translated on
+# the case page).
+OPTED_OUT = "opted-out"
 
 
 def send_to_citizen(
@@ -62,6 +68,9 @@ def send_to_citizen(
     )
     db.session.add(message)
     db.session.flush()
+    if channel == "sms" and recipient and opted_out(recipient):
+        message.metadata_json = {"delivery": "failed", "delivery_error": OPTED_OUT}
+        return message
     if channel in SENDABLE_CHANNELS and recipient:
         enqueue(
             purpose=kind.value,
@@ -73,3 +82,15 @@ def send_to_citizen(
             message=message,
         )
     return message
+
+
+def opted_out(phone: str) -> bool:
+    """Whether the citizen asked us (STOP) not to send SMS to this number."""
+    return (
+        db.session.scalar(
+            select(ContactIdentity.opted_out_at).where(
+                ContactIdentity.kind == IdentityKind.PHONE, ContactIdentity.value == phone
+            )
+        )
+        is not None
+    )

@@ -20,12 +20,16 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from flask import current_app
+from requests import RequestException
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
+from twilio.base.exceptions import TwilioException
 
 from channels.email import EmailAccount, Fetched, Mailbox, MailboxError, parse_email, raw_id
+from channels.sms import SmsCredentialError, TwilioAccount, list_inbound
 from inbox.clock import now
 from inbox.config import Settings
 from inbox.database import begin_write
@@ -34,6 +38,9 @@ from inbox.intake import receive_or_flag
 from inbox.models import Message, SourceCursor
 
 log = logging.getLogger(__name__)
+# SMS pulls: how far back the first one looks, and how much each one overlaps the last.
+SMS_FIRST_PULL = timedelta(days=1)
+SMS_OVERLAP = timedelta(hours=1)
 
 
 @dataclass
@@ -156,18 +163,59 @@ def _take_in(
     return stored
 
 
-def _known_ids(account: EmailAccount, batch: list[Fetched]) -> set[str]:
-    """Which of the batch are stored already: one query instead of one per message."""
-    ids = [raw_id(item.raw) for item in batch]
+def poll_sms_account(account: TwilioAccount) -> PollReport:
+    """Take in what Twilio has received since the last pull and the webhook may have missed.
+
+    Messages already taken in (by the webhook or an earlier pull) are known by
+    their MessageSid and change nothing. The cursor is the start of the last
+    successful pull, less an overlap, so a message Twilio dates a little late
+    is not skipped.
+    """
+    db.session.commit()
+    report = PollReport(account.name, "messages")
+    cursor = _source_cursor("sms", account.name, "messages")
+    started = now()
+    since = (
+        datetime.fromisoformat(cursor.position) - SMS_OVERLAP
+        if cursor.position
+        else started - SMS_FIRST_PULL
+    )
+    db.session.commit()
+    try:
+        found = list_inbound(account, since)
+    except (TwilioException, RequestException, SmsCredentialError) as error:
+        report.errors.append(f"SMS account {account.name!r}: {type(error).__name__}: {error}")
+        log.error("poll_failed account=%s error=%s", account.name, error)
+        return report
+    begin_write()
+    known = _stored_ids("sms", account.name, [message.external_id for message in found])
+    for inbound in found:
+        if inbound.external_id in known:
+            report.known += 1
+            continue
+        receive_or_flag(inbound)
+        report.new += 1
+    cursor.position = started.isoformat()  # the same row, read again in this transaction
+    cursor.updated_at = now()
+    db.session.commit()
+    return report
+
+
+def _stored_ids(channel: str, account: str, ids: list[str]) -> set[str]:
+    """Which of these external ids are stored already: one query, not one per message."""
     return set(
         db.session.scalars(
             select(Message.external_id).where(
-                Message.channel == "email",
-                Message.account == account.name,
+                Message.channel == channel,
+                Message.account == account,
                 Message.external_id.in_(ids),
             )
         )
     )
+
+
+def _known_ids(account: EmailAccount, batch: list[Fetched]) -> set[str]:
+    return _stored_ids("email", account.name, [raw_id(item.raw) for item in batch])
 
 
 def commit() -> None:
@@ -176,21 +224,27 @@ def commit() -> None:
 
 
 def _cursor(account: EmailAccount) -> SourceCursor:
+    cursor = _source_cursor("email", account.name, account.imap.folder)
+    cursor.position = cursor.position or "0"
+    return cursor
+
+
+def _source_cursor(channel: str, account: str, source: str) -> SourceCursor:
     begin_write()
     cursor = db.session.scalar(
         select(SourceCursor).where(
-            SourceCursor.channel == "email",
-            SourceCursor.account == account.name,
-            SourceCursor.source == account.imap.folder,
+            SourceCursor.channel == channel,
+            SourceCursor.account == account,
+            SourceCursor.source == source,
         )
     )
     if cursor is None:
         cursor = SourceCursor(
-            channel="email",
-            account=account.name,
-            source=account.imap.folder,
+            channel=channel,
+            account=account,
+            source=source,
             validity="",
-            position="0",
+            position="",
             updated_at=now(),
         )
         db.session.add(cursor)

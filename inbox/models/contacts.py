@@ -48,6 +48,8 @@ class ContactIdentity(db.Model):
     kind: Mapped[IdentityKind] = mapped_column(enum_column(IdentityKind))
     #: Normalised: e-mail lower-case, phone in E.164.
     value: Mapped[str] = mapped_column(String(320))
+    #: When the citizen answered STOP on this number; nothing is sent to it until START.
+    opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     contact: Mapped[Contact] = relationship(back_populates="identities")
 

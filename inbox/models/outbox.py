@@ -24,7 +24,11 @@ class OutboxMessage(db.Model):
     """One message for the dispatcher to send through its channel's adapter."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+        # Delivery reports (Twilio's status callback) find the row by the provider's id.
+        Index("ix_outbox_channel_external_id", "channel", "external_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(

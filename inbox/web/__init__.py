@@ -6,6 +6,7 @@ from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from inbox import webhooks
 from inbox.api import views as api_views
 from inbox.api.problems import from_http_exception
 from inbox.extensions import db, login_manager
@@ -28,6 +29,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(case_page.attachments)
     app.register_blueprint(register_page.blueprint)
     app.register_blueprint(api_views.blueprint)
+    app.register_blueprint(webhooks.blueprint)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Log in to see this page.")
     login_manager.session_protection = "strong"
@@ -60,4 +62,6 @@ def _security_headers(response):
 def _error_page(error: HTTPException):
     if request.path.startswith(api_views.blueprint.url_prefix):
         return from_http_exception(error)  # e.g. an unknown /api/v1 path
+    if request.path.startswith(webhooks.blueprint.url_prefix):
+        return f"{error.code} {error.name}\n", error.code, {"Content-Type": "text/plain"}
     return render_template("errors/error.html", error=error), error.code or 500

@@ -65,6 +65,18 @@ MESSAGE_LABELS = {
 }
 
 
+DELIVERY_ERRORS = {
+    "opted-out": _l(
+        "the citizen has answered STOP to our SMS; nothing is sent to this number until START"
+    ),
+}
+
+
+def delivery_error_text(reason: str) -> str:
+    """Known reasons in the user's language; a server's own words as they came."""
+    return str(DELIVERY_ERRORS.get(reason, reason))
+
+
 def acknowledgement_held_text(reason: str) -> str:
     return str(HELD_ACKNOWLEDGEMENTS.get(reason, _l("No automatic acknowledgement was sent.")))
 
@@ -127,6 +139,7 @@ def template_globals() -> dict:
         "error_text": error_text,
         "message_label": message_label,
         "acknowledgement_held_text": acknowledgement_held_text,
+        "delivery_error_text": delivery_error_text,
         "time_left_text": time_left_text,
         "sanitized": sanitized,
         "long_datetime": long_datetime,

@@ -24,6 +24,8 @@ from tests.inbox.web_helpers import csrf_token, log_in
 
 PUBLIC = {"auth.login", "auth.language", "auth.logout"}
 SESSION_ENDPOINTS = {"auth.login", "auth.logout"}
+# Authenticated by the provider's signature, not a session: unsigned requests get 403.
+SIGNED = {"webhooks.twilio_sms", "webhooks.twilio_status"}
 ROLES = ["anonymous", "frontline", "byggesak", "byggesak_leader", "skule", "admin", "nobody"]
 
 
@@ -103,7 +105,9 @@ def test_no_route_shows_a_case_the_user_may_not_see(app, client, town, role):
                 assert response.status_code in (401, 404), (role, method, path)
             else:
                 assert reference not in body, (role, method, path, reference)
-        if user is None and endpoint not in PUBLIC and endpoint != "api.openapi":
+        if endpoint in SIGNED:
+            assert response.status_code == 403, (role, method, path)
+        elif user is None and endpoint not in PUBLIC and endpoint != "api.openapi":
             assert response.status_code in (302, 401), (method, path)
             assert "/login" in response.headers.get("Location", "/login")
     assert walked >= 10
