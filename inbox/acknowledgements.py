@@ -97,6 +97,8 @@ def acknowledgement_hold(
     case: Case, received: Message, settings: Settings, *, is_new_case: bool = False
 ) -> Hold | None:
     """Why ``received`` must not be acknowledged automatically, or ``None``."""
+    if received.channel == "callback" and not (received.metadata_json or {}).get("sms_consent"):
+        return Hold.NO_CONSENT  # the confirmation SMS needs the citizen's yes
     if received.channel == "email":
         hold = hold_for_headers(
             received.metadata_json or {}, received.address, settings.own_addresses

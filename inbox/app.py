@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 
 import inbox.database
@@ -78,6 +78,8 @@ def _instance_secret() -> str:
 
 
 def _select_language() -> str:
+    if g.get("page_language"):
+        return g.page_language  # a public page that exists in one language per address
     if current_user and current_user.is_authenticated:
         return current_user.language
     chosen = session.get("language")

@@ -31,6 +31,7 @@ class Hold(StrEnum):
     OWN_ADDRESS = "own-address"
     RECENTLY_ACKNOWLEDGED = "recently-acknowledged"
     QUIET_PERIOD = "quiet-period"
+    NO_CONSENT = "no-consent"
 
 
 # Local parts that belong to machines, not people.

@@ -49,6 +49,29 @@ SCHEMAS: dict[str, Any] = {
             "due_at": NULLABLE_TIME,
         }
     ),
+    "CallbackRequest": _object(
+        {
+            "name": STRING,
+            "phone": {"type": "string", "description": "any format; Norway is the default region"},
+            "about": STRING,
+            "preferred_time": {"enum": ["any", "morning", "midday", "afternoon"]},
+            "department": {"type": "string", "description": "a department's slug"},
+            "sms_consent": {"type": "boolean"},
+            "language": {"enum": ["nn", "nb", "en"]},
+            "request_id": {
+                "type": "string",
+                "description": "the caller's id: sent twice, kept once",
+            },
+        },
+        required=["name", "phone", "about"],
+    ),
+    "CallbackCreated": _object(
+        {
+            "reference": {"type": "string", "pattern": r"^\d{4}-\d{6}$"},
+            "target_at": NULLABLE_TIME,
+            "due_at": NULLABLE_TIME,
+        }
+    ),
     "CaseList": _object(
         {"items": {"type": "array", "items": _ref("CaseSummary")}, "next": NULLABLE_STRING}
     ),
@@ -284,6 +307,16 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {
                         "200": _json("CaseDetail", "closed"),
                         **_problems(401, 403, 404, 409),
+                    },
+                }
+            },
+            "/callbacks": {
+                "post": {
+                    "summary": "Ask for a callback (from a phone system's queue)",
+                    "requestBody": _body("CallbackRequest"),
+                    "responses": {
+                        "201": _json("CallbackCreated", "taken in (or already taken in)"),
+                        **_problems(400, 401, 422, 429),
                     },
                 }
             },

@@ -1,4 +1,4 @@
-"""The REST API under /api/v1: cases, answers, notes, assignment, closing."""
+"""The REST API under /api/v1: cases, answers, notes, assignment, closing, callback requests."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from inbox.access import may_change
 from inbox.api.auth import api_user, authenticate_request
 from inbox.api.openapi import openapi_document
 from inbox.api.problems import ApiProblem, from_api_problem, from_http_exception
+from inbox.callbacks import CallbackError, CallbackRequest, TooManyRequests, request_callback
 from inbox.case_details import find_case
 from inbox.export import case_record, iso_time
 from inbox.extensions import csrf, db
+from inbox.i18n import LANGUAGES
 from inbox.models import Case, Handover, Message, OutKind, User
 from inbox.queue import QueueError, QueueFilter, queue_page
 from inbox.replies import ReplyError, add_note, reply
@@ -207,3 +209,41 @@ def close_case(reference: str):
         raise ApiProblem(409, "Conflict", str(error)) from None
     db.session.commit()
     return jsonify(_detail(case))
+
+
+@blueprint.post("/callbacks")
+def create_callback():
+    """A "call me back" request from a phone system's queue; ``request_id`` makes it idempotent."""
+    body = _body()
+    wanted = CallbackRequest(
+        name=_field(body, "name", str),
+        phone=_field(body, "phone", str),
+        about=_field(body, "about", str),
+        preferred_time=_field(body, "preferred_time", str, required=False) or "any",
+        department=_field(body, "department", str, required=False),
+        sms_consent=_field(body, "sms_consent", bool, required=False) or False,
+        language=_field(body, "language", str, required=False)
+        or current_app.extensions["svarfrist"].rules.municipality.language,
+        request_id=_field(body, "request_id", str, required=False),
+    )
+    if wanted.language not in LANGUAGES:
+        raise ApiProblem(422, "Unprocessable Content", f"language: one of {', '.join(LANGUAGES)}")
+    try:
+        case = request_callback(wanted, source="api")
+    except CallbackError as error:
+        db.session.rollback()
+        raise ApiProblem(422, "Unprocessable Content", f"{error.field}: {error}") from None
+    except TooManyRequests:
+        db.session.rollback()
+        raise ApiProblem(
+            429, "Too Many Requests", "phone: this number has asked too often today"
+        ) from None
+    audit.record("callback.create", user=api_user(), case=case, via="api")
+    db.session.commit()
+    return jsonify(
+        {
+            "reference": case.reference,
+            "target_at": iso_time(case.target_at),
+            "due_at": iso_time(case.due_at),
+        }
+    ), 201

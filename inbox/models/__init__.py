@@ -17,6 +17,7 @@ from inbox.models.cursors import SourceCursor
 from inbox.models.handovers import Handover, HandoverStatus
 from inbox.models.outbox import OutboxMessage, OutboxStatus
 from inbox.models.people import ApiToken, Department, LoginAttempt, Role, User, department_members
+from inbox.models.rate_events import RateEvent
 
 __all__ = [
     "ApiToken",
@@ -36,6 +37,7 @@ __all__ = [
     "OutKind",
     "OutboxMessage",
     "OutboxStatus",
+    "RateEvent",
     "Role",
     "SourceCursor",
     "Turn",

@@ -22,13 +22,22 @@ from flask_login import current_user, login_required
 from inbox import audit, casework
 from inbox.access import may_change, may_see
 from inbox.blobs import BlobStore
+from inbox.callbacks import Outcome, record_attempt
 from inbox.case_details import answers_since, case_details, find_case
 from inbox.clock import now
 from inbox.config import ReplyTemplate
 from inbox.extensions import db
 from inbox.models import Attachment, Case, OutKind
 from inbox.replies import ReplyError, add_note, reply
-from inbox.web.forms import AssignForm, CaseLanguageForm, NoteForm, PostForm, ReplyForm
+from inbox.web.forms import (
+    PREFERRED_TIME_NAMES,
+    AssignForm,
+    CallbackAttemptForm,
+    CaseLanguageForm,
+    NoteForm,
+    PostForm,
+    ReplyForm,
+)
 
 blueprint = Blueprint("case", __name__, url_prefix="/cases")
 NEW_DATE_CHOICES = 20
@@ -100,7 +109,46 @@ def show(reference: str):
         assign_form=_assign_form(case, details.members),
         language_form=CaseLanguageForm(language=case.language),
         action_form=PostForm(),
+        callback=_callback_request(case),
+        attempt_form=CallbackAttemptForm(),
+        preferred_times=PREFERRED_TIME_NAMES,
     )
+
+
+def _callback_request(case: Case) -> dict | None:
+    """For a callback case: the number to call and what the citizen asked for."""
+    if case.channel != "callback":
+        return None
+    asked = next((m for m in case.messages if m.channel == "callback"), None)
+    metadata = asked.metadata_json if asked is not None else {}
+    return {
+        "phone": asked.address if asked is not None else case.contact.address("phone"),
+        "preferred_time": metadata.get("preferred_time", "any"),
+        "department_wish": metadata.get("department_wish"),
+        "sms_consent": bool(metadata.get("sms_consent")),
+    }
+
+
+@blueprint.route("/<reference>/callback-attempt", methods=["POST"])
+@login_required
+def callback_attempt(reference: str):
+    case = _changeable(reference)
+    form = CallbackAttemptForm()
+    if case.channel != "callback":
+        abort(404)
+    if form.validate_on_submit():
+        record_attempt(
+            case,
+            current_user,
+            Outcome(form.outcome.data),
+            form.note.data or "",
+            tell_by_sms=bool(form.tell_by_sms.data),
+        )
+        db.session.commit()
+        flash(_("The call is recorded."), "success")
+    else:
+        flash(_("Choose how the call went."), "error")
+    return redirect(url_for(".show", reference=reference))
 
 
 @blueprint.route("/<reference>/reply", methods=["POST"])

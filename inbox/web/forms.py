@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     EmailField,
     HiddenField,
@@ -21,6 +22,12 @@ from wtforms.validators import DataRequired, Length, Optional
 from inbox.i18n import LANGUAGES
 
 LANGUAGE_NAMES = {"nn": "Nynorsk", "nb": "Bokmål", "en": "English"}
+PREFERRED_TIME_NAMES = {
+    "any": _l("Any time in our opening hours"),
+    "morning": _l("Morning"),
+    "midday": _l("Around midday"),
+    "afternoon": _l("Afternoon"),
+}
 
 
 class LoginForm(FlaskForm):
@@ -97,3 +104,36 @@ class RegisterForm(FlaskForm):
         choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
     )
     department = SelectField(_l("Department"), coerce=int, choices=[], validate_choice=False)
+
+
+class CallbackForm(FlaskForm):
+    """The public "Ring meg opp" form; the service checks the values and names what is wrong."""
+
+    name = StringField(_l("Your name"), validators=[Length(max=400)])
+    phone = TelField(_l("Phone number"), validators=[Length(max=40)])
+    about = TextAreaField(_l("What is it about?"), validators=[Length(max=4000)])
+    department = SelectField(
+        _l("Which department (if you know)"), choices=[], validate_choice=False
+    )
+    preferred_time = SelectField(
+        _l("When does it suit you best?"),
+        choices=[SelectChoice(code, name) for code, name in PREFERRED_TIME_NAMES.items()],
+        default="any",
+    )
+    sms_consent = BooleanField(_l("Send me an SMS saying when you will call"), default=True)
+    #: A honeypot: hidden from people, filled in by robots.
+    website = StringField(_l("Leave this field empty"))
+
+
+class CallbackAttemptForm(FlaskForm):
+    outcome = RadioField(
+        _l("How did the call go?"),
+        choices=[
+            SelectChoice("reached", _l("Reached the citizen (the request is answered)")),
+            SelectChoice("not-reached", _l("No answer")),
+            SelectChoice("wrong-number", _l("Wrong number")),
+        ],
+        validators=[DataRequired()],
+    )
+    note = TextAreaField(_l("Note (optional)"), validators=[Length(max=20000)])
+    tell_by_sms = BooleanField(_l("Send an SMS saying that we tried to call"))

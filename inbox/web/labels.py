@@ -53,6 +53,7 @@ HELD_ACKNOWLEDGEMENTS = {
     Hold.OWN_ADDRESS: _l("No automatic acknowledgement: the message came from our own address."),
     Hold.RECENTLY_ACKNOWLEDGED: _l("No automatic acknowledgement: this address got one recently."),
     Hold.QUIET_PERIOD: _l("No automatic acknowledgement: this case got one recently."),
+    Hold.NO_CONSENT: _l("No confirmation SMS: the citizen did not agree to one."),
 }
 
 MESSAGE_LABELS = {

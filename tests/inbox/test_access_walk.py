@@ -15,6 +15,7 @@ from channels.base import InboundAttachment
 from inbox.access import may_see
 from inbox.clock import frozen_at
 from inbox.extensions import db
+from inbox.i18n import LANGUAGES as LANGS
 from inbox.intake import receive
 from inbox.models import AuditEvent, Case, Role
 from inbox.users import create_api_token
@@ -22,7 +23,9 @@ from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import OSLO, email, sms
 from tests.inbox.web_helpers import csrf_token, log_in
 
-PUBLIC = {"auth.login", "auth.language", "auth.logout"}
+# The citizen's "Ring meg opp" page in each language, and its receipt, need no login.
+CALLBACK_PAGES = {f"callback.{page}_{lang}" for page in ("page", "receipt") for lang in LANGS}
+PUBLIC = {"auth.login", "auth.language", "auth.logout", *CALLBACK_PAGES}
 SESSION_ENDPOINTS = {"auth.login", "auth.logout"}
 # Authenticated by the provider's signature, not a session: unsigned requests get 403.
 SIGNED = {"webhooks.twilio_sms", "webhooks.twilio_status"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -180,12 +181,21 @@ def test_facebook_messages_get_no_acknowledgement_by_default(frontline):
 
 
 def test_callback_request_is_acknowledged_by_sms_with_target_and_due(frontline):
-    receive(sms(channel="callback", received_at=datetime(2026, 11, 24, 11, 0, tzinfo=OSLO)))
+    request = sms(channel="callback", received_at=datetime(2026, 11, 24, 11, 0, tzinfo=OSLO))
+    receive(replace(request, metadata={"sms_consent": True}))
     db.session.commit()
     row = db.session.scalar(select(OutboxMessage))
     assert row.channel == "sms"
     assert "tysdag 24. november 2026 kl. 15:00" in row.payload["text"]
     assert "onsdag 25. november 2026 kl. 15:00" in row.payload["text"]
+
+
+def test_a_callback_request_without_consent_gets_no_sms(frontline):
+    receive(sms(channel="callback"))
+    db.session.commit()
+    assert count(OutboxMessage) == 0
+    received = db.session.scalar(select(Message))
+    assert received.metadata_json["acknowledgement_held"] == "no-consent"
 
 
 def test_rolled_back_intake_leaves_no_case_message_or_outbox_row(frontline):

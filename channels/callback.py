@@ -1,0 +1,63 @@
+"""Callback requests ("Ring meg opp"): a citizen's wish to be phoned, as an inbound message.
+
+Requests come from Svarfrist's own public page or from a phone system's
+"call me back" queue; either way they become an :class:`InboundMessage` on
+channel ``callback`` whose sender is the number to call, in E.164.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import phonenumbers
+
+from channels.base import Identity, IdentityKind, InboundMessage
+
+PREFERRED_TIMES = ("any", "morning", "midday", "afternoon")
+DEFAULT_REGION = "NO"
+
+
+def normalise_phone(text: str, region: str = DEFAULT_REGION) -> str | None:
+    """The number in E.164 (``+4791234567``), or ``None`` when it is not a valid number."""
+    try:
+        number = phonenumbers.parse(text.strip(), region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def callback_message(
+    *,
+    name: str,
+    phone: str,
+    about: str,
+    received_at: datetime,
+    preferred_time: str = "any",
+    department: str | None = None,
+    sms_consent: bool = False,
+    source: str = "web",
+    request_id: str | None = None,
+) -> InboundMessage:
+    """The request as a message; ``phone`` must already be in E.164.
+
+    ``request_id`` is the phone system's own id, so the same request sent
+    twice is taken in once; the web page's requests get a fresh one.
+    """
+    if preferred_time not in PREFERRED_TIMES:
+        raise ValueError(f"preferred_time must be one of {', '.join(PREFERRED_TIMES)}")
+    return InboundMessage(
+        channel="callback",
+        account=source,
+        external_id=f"callback-{request_id or uuid.uuid4()}",
+        sender=Identity(IdentityKind.PHONE, phone, name.strip() or None),
+        received_at=received_at,
+        text=about.strip(),
+        metadata={
+            "preferred_time": preferred_time,
+            "department_wish": department,
+            "sms_consent": sms_consent,
+        },
+    )

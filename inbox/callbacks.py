@@ -1,0 +1,192 @@
+"""Callback requests: taking them in (web page, API) and recording the calls staff make.
+
+A request becomes a case on channel ``callback`` through intake like any
+message; its promise is the callback rule (preferably the same day, at the
+latest the next working day) and, when the citizen agreed, an SMS confirms
+when we will call. Staff then record each attempt: reached (the answer, which
+ends the turn), not reached (a note, and optionally an SMS saying we tried),
+or a wrong number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from channels.callback import PREFERRED_TIMES, callback_message, normalise_phone
+from inbox import audit
+from inbox.clock import now
+from inbox.config import Settings
+from inbox.database import begin_write
+from inbox.extensions import db
+from inbox.i18n import N_, Language
+from inbox.intake import receive
+from inbox.models import Case, Department, Direction, Message, OutKind, RateEvent, User
+from inbox.outgoing import send_to_citizen
+from inbox.replies import add_note, reply
+
+NAME_LENGTH = 200
+ABOUT_LENGTH = 2000
+# At most this many requests per window from one address and for one number.
+LIMITS = {"callback-ip": (5, timedelta(hours=1)), "callback-phone": (3, timedelta(days=1))}
+
+
+class CallbackError(ValueError):
+    """A request that cannot be taken in; ``field`` says which input is wrong."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class TooManyRequests(Exception):
+    """The address or the number has asked too often; try again later."""
+
+
+@dataclass(frozen=True)
+class CallbackRequest:
+    name: str
+    phone: str
+    about: str
+    preferred_time: str = "any"
+    department: str | None = None
+    sms_consent: bool = False
+    language: str = "nn"
+    #: The phone system's own id (API), so a request sent twice is taken in once.
+    request_id: str | None = None
+
+
+def validate(request: CallbackRequest) -> str:
+    """The number in E.164; raises :class:`CallbackError` naming the first bad field."""
+    if not request.name.strip():
+        raise CallbackError("name", N_("Write your name."))
+    if len(request.name) > NAME_LENGTH:
+        raise CallbackError("name", N_("The name is too long."))
+    phone = normalise_phone(request.phone)
+    if phone is None:
+        raise CallbackError("phone", N_("Write a phone number we can call, such as 912 34 567."))
+    if not request.about.strip():
+        raise CallbackError("about", N_("Tell us briefly what it is about."))
+    if len(request.about) > ABOUT_LENGTH:
+        raise CallbackError("about", N_("Please keep it shorter (at most 2000 characters)."))
+    if request.preferred_time not in PREFERRED_TIMES:
+        raise CallbackError("preferred_time", N_("Choose a time of day from the list."))
+    if request.department is not None and _department(request.department) is None:
+        raise CallbackError("department", N_("Choose a department from the list."))
+    return phone
+
+
+def request_callback(request: CallbackRequest, *, source: str, ip: str | None = None) -> Case:
+    """Take in a valid request (after the rate limits); the caller commits.
+
+    Ends the session's read transaction first: counting against the limits and
+    taking in must be one writer's transaction from its start (SQLite).
+    """
+    phone = validate(request)
+    db.session.commit()
+    begin_write()
+    _count_against_limits({"callback-ip": ip, "callback-phone": phone})
+    case = receive(
+        callback_message(
+            name=request.name,
+            phone=phone,
+            about=request.about[:ABOUT_LENGTH],
+            received_at=now(),
+            preferred_time=request.preferred_time,
+            department=request.department,
+            sms_consent=request.sms_consent,
+            source=source,
+            request_id=request.request_id,
+        )
+    )
+    case.language = request.language
+    if case.contact.language is None:
+        case.contact.language = request.language
+    return case
+
+
+def _department(slug: str) -> Department | None:
+    return db.session.scalar(select(Department).where(Department.slug == slug))
+
+
+def _count_against_limits(keys: dict[str, str | None]) -> None:
+    at = now()
+    for bucket, key in keys.items():
+        if key is None:
+            continue
+        most, window = LIMITS[bucket]
+        used = db.session.scalar(
+            select(func.count()).where(
+                RateEvent.bucket == bucket, RateEvent.key == key, RateEvent.at >= at - window
+            )
+        )
+        if used >= most:
+            raise TooManyRequests(bucket)
+    for bucket, key in keys.items():
+        if key is not None:
+            db.session.add(RateEvent(bucket=bucket, key=key[:100], at=at))
+
+
+class Outcome(StrEnum):
+    REACHED = "reached"
+    NOT_REACHED = "not-reached"
+    WRONG_NUMBER = "wrong-number"
+
+
+OUTCOME_NOTES = {
+    Outcome.REACHED: N_("Called the citizen: reached."),
+    Outcome.NOT_REACHED: N_("Called the citizen: no answer."),
+    Outcome.WRONG_NUMBER: N_("Called the citizen: wrong number."),
+}
+
+
+def record_attempt(
+    case: Case, staff: User, outcome: Outcome, note: str = "", *, tell_by_sms: bool = False
+) -> Message:
+    """One call: reached ends the turn as answered; the others are notes on the case.
+
+    ``tell_by_sms`` (not reached): an SMS that we tried, on the number asked
+    to be called, in the case's language.
+    """
+    language = Language.load(case.language)
+    text = language.gettext(OUTCOME_NOTES[outcome])
+    if note.strip():
+        text = f"{text}\n\n{note.strip()}"
+    audit.record("callback.attempt", user=staff, case=case, outcome=outcome.value)
+    if outcome == Outcome.REACHED:
+        return reply(case, staff, text)
+    message = add_note(case, staff, text)
+    if outcome == Outcome.NOT_REACHED and tell_by_sms:
+        _tell_we_tried(case, staff, language)
+    return message
+
+
+def _tell_we_tried(case: Case, staff: User, language: Language) -> None:
+    settings: Settings = current_app.extensions["svarfrist"]
+    phone = next(
+        (
+            m.address
+            for m in reversed(case.messages)
+            if m.channel == "callback" and m.direction == Direction.IN
+        ),
+        None,
+    )
+    text = language.gettext(
+        "%(municipality)s tried to call you about case %(reference)s. "
+        "We will try again, or you can call us during opening hours.",
+        municipality=settings.rules.municipality.name,
+        reference=case.reference,
+    )
+    send_to_citizen(
+        case,
+        kind=OutKind.NOTICE,
+        text=text,
+        channel="sms",
+        account="",
+        recipient=phone,
+        author=staff,
+    )
