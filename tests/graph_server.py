@@ -54,7 +54,10 @@ class FakeGraph:
 
     def start(self) -> FakeGraph:
         self._server = make_server("127.0.0.1", self.port, self._app, threaded=True)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        # A short poll interval: stopping waits for the loop, once per test.
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:
