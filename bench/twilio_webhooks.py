@@ -1,0 +1,219 @@
+"""Signed Twilio SMS webhooks against `svarfrist serve` (gunicorn, 2 workers) on PostgreSQL.
+
+Starts the real server as its own process on a fresh database, then sends N
+signed ``POST /webhooks/twilio/sms`` requests (distinct MessageSids and
+senders, so each one is a new case with its acknowledgement in the outbox)
+from a separate load process with C concurrent connections. Measures
+requests per second and latency percentiles as the client sees them.
+Goal: at least 300 requests per second with p95 under 50 ms. Prints the
+figures and writes bench/results/twilio_webhooks.json.
+
+    SVARFRIST_BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres \\
+        .venv/bin/python bench/twilio_webhooks.py [--requests 3000] [--concurrency 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+import sqlalchemy as sa
+from results_file import write_results
+from twilio.request_validator import RequestValidator
+
+DATABASE = "svarfrist_bench_twilio"
+ACCOUNT_SID = "AC" + "1" * 32
+TOKEN = "bench-twilio-token"
+OUR_NUMBER = "+4755000000"
+SVARFRIST = str(Path(sys.executable).with_name("svarfrist"))
+GOAL_RPS = 300
+GOAL_P95_MS = 50
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fresh_database(server: sa.URL) -> str:
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{DATABASE}"'))
+    admin.dispose()
+    return server.set(database=DATABASE).render_as_string(hide_password=False)
+
+
+def write_config(directory: Path, url: str, port: int) -> Path:
+    path = directory / "svarfrist.toml"
+    path.write_text(
+        f"""
+[database]
+url = "{url}"
+
+[storage]
+data_dir = "{directory / "data"}"
+
+[[channels.sms]]
+name = "sms"
+account_sid = "{ACCOUNT_SID}"
+auth_token_env = "SVARFRIST_BENCH_TWILIO_TOKEN"
+public_url = "http://127.0.0.1:{port}"
+from_number = "{OUR_NUMBER}"
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def signed_requests(count: int, base: str) -> list[tuple[dict, str]]:
+    validator = RequestValidator(TOKEN)
+    url = f"{base}/webhooks/twilio/sms"
+    prepared = []
+    for number in range(count):
+        form = {
+            "MessageSid": f"SM{number:032d}",
+            "AccountSid": ACCOUNT_SID,
+            "From": f"+479{number % 10_000_000:07d}",
+            "To": OUR_NUMBER,
+            "Body": f"Hei, når blir vegen brøytt? ({number})",
+            "NumMedia": "0",
+        }
+        prepared.append((form, validator.compute_signature(url, form)))
+    return prepared
+
+
+def load(base: str, prepared: list[tuple[dict, str]], concurrency: int, results) -> None:
+    """The load process: sends every request and reports (latencies, wall seconds, failures)."""
+    session_per_thread = {}
+
+    def send(item):
+        form, signature = item
+        session = session_per_thread.setdefault(os.getpid() * 1000 + _thread_id(), requests.Session())
+        started = time.perf_counter()
+        response = session.post(
+            f"{base}/webhooks/twilio/sms", data=form, headers={"X-Twilio-Signature": signature}
+        )
+        return time.perf_counter() - started, response.status_code
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        outcomes = list(pool.map(send, prepared))
+    wall = time.perf_counter() - started
+    results.put(([o[0] for o in outcomes], wall, sum(1 for o in outcomes if o[1] != 200)))
+
+
+def _thread_id() -> int:
+    import threading
+
+    return threading.get_ident()
+
+
+def wait_until_up(base: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"{base}/login", timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise SystemExit("svarfrist serve did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    options = parser.parse_args()
+    server = sa.make_url(
+        os.environ.get(
+            "SVARFRIST_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        )
+    )
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    directory = Path(tempfile.mkdtemp(prefix="svarfrist-bench-"))
+    url = fresh_database(server)
+    env = {
+        **os.environ,
+        "SVARFRIST_CONFIG": str(write_config(directory, url, port)),
+        "SVARFRIST_BENCH_TWILIO_TOKEN": TOKEN,
+        "SVARFRIST_SECRET_KEY": "bench-secret",
+    }
+    subprocess.run([SVARFRIST, "db", "upgrade"], env=env, check=True, capture_output=True)
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO departments (slug, name, is_frontline) "
+                "VALUES ('innbyggjarservice', 'Innbyggjarservice', true)"
+            )
+        )
+    serving = subprocess.Popen(
+        [SVARFRIST, "serve", "--port", str(port), "--workers", "2", "--proxies", "0"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_up(base)
+        warm = signed_requests(50, base)
+        for form, signature in warm:
+            form["MessageSid"] = "SMwarm" + form["MessageSid"][6:]
+        prepared = signed_requests(options.requests, base)
+        results = multiprocessing.Queue()
+        for batch in (_resign(warm, base), prepared):
+            worker = multiprocessing.Process(
+                target=load, args=(base, batch, options.concurrency, results)
+            )
+            worker.start()
+            latencies, wall, failures = results.get()
+            worker.join()
+        with engine.connect() as connection:
+            cases = connection.scalar(sa.text("SELECT count(*) FROM cases"))
+        engine.dispose()
+    finally:
+        serving.terminate()
+        serving.wait(timeout=30)
+
+    ordered = sorted(latencies)
+    figures = {
+        "requests": options.requests,
+        "concurrency": options.concurrency,
+        "failures": failures,
+        "cases": cases,
+        "requests_per_second": round(options.requests / wall),
+        "p50_ms": round(statistics.median(ordered) * 1000, 1),
+        "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 1),
+        "p99_ms": round(ordered[int(len(ordered) * 0.99) - 1] * 1000, 1),
+        "goal_requests_per_second": GOAL_RPS,
+        "goal_p95_ms": GOAL_P95_MS,
+    }
+    for key, value in figures.items():
+        print(f"{key:28} {value}")
+    met = figures["requests_per_second"] >= GOAL_RPS and figures["p95_ms"] <= GOAL_P95_MS
+    print(f"goal ({GOAL_RPS} requests/s, p95 under {GOAL_P95_MS} ms): {'met' if met else 'MISSED'}")
+    write_results("twilio_webhooks", figures)
+    if failures:
+        raise SystemExit(f"{failures} requests did not get 200")
+
+
+def _resign(prepared: list[tuple[dict, str]], base: str) -> list[tuple[dict, str]]:
+    validator = RequestValidator(TOKEN)
+    url = f"{base}/webhooks/twilio/sms"
+    return [(form, validator.compute_signature(url, form)) for form, _signature in prepared]
+
+
+if __name__ == "__main__":
+    main()
