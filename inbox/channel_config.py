@@ -1,6 +1,7 @@
 """The ``[channels]`` section: the municipality's channel accounts.
 
-``[[channels.email]]`` (mailboxes) and ``[[channels.sms]]`` (Twilio numbers).
+``[[channels.email]]`` (mailboxes), ``[[channels.sms]]`` (Twilio numbers) and
+``[[channels.meta]]`` (a Facebook page, with its Instagram account).
 Each problem names the entry by index and name, and the key
 (``channels.email[0] (postmottak).imap_port``). Secrets are never in the
 file: ``password_env`` and ``auth_token_env`` name the environment variables
@@ -26,10 +27,11 @@ from channels.email import (
     Server,
     SmtpAccount,
 )
+from channels.meta import MetaAccount
 from channels.sms import TwilioAccount
 from rules.config import Problem
 
-CHANNEL_KINDS = ("email", "sms")
+CHANNEL_KINDS = ("email", "sms", "meta")
 EMAIL_KEYS = {
     "name": str,
     "address": str,
@@ -63,19 +65,38 @@ SMS_KEYS = {
     "api_base_url": str,
     "poll_interval_seconds": int,
 }
+META_KEYS = {
+    "name": str,
+    "page_id": str,
+    "page_token_env": str,
+    "app_secret_env": str,
+    "verify_token_env": str,
+    "instagram_account_id": str,
+    "graph_base_url": str,
+    "api_version": str,
+    "human_agent_tag": bool,
+    "poll_interval_seconds": int,
+}
 DEFAULT_PORTS = {
     "imap": {"ssl": 993, "starttls": 143, "none": 143},
     "smtp": {"ssl": 465, "starttls": 587, "none": 25},
 }
 ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-TYPE_NAMES = {str: "a string", int: "a whole number", list: "an array", date: "a date"}
+TYPE_NAMES = {
+    str: "a string",
+    int: "a whole number",
+    list: "an array",
+    date: "a date",
+    bool: "true or false",
+}
 
 
 @dataclass(frozen=True)
 class ChannelAccounts:
     email: tuple[EmailAccount, ...] = ()
     sms: tuple[TwilioAccount, ...] = ()
+    meta: tuple[MetaAccount, ...] = ()
 
 
 def parse_channels(value: Any, problems: list[Problem]) -> ChannelAccounts:
@@ -91,6 +112,7 @@ def parse_channels(value: Any, problems: list[Problem]) -> ChannelAccounts:
     return ChannelAccounts(
         email=_accounts(value, "email", EMAIL_KEYS, _email_account, problems),
         sms=_accounts(value, "sms", SMS_KEYS, _sms_account, problems),
+        meta=_accounts(value, "meta", META_KEYS, _meta_account, problems),
     )
 
 
@@ -173,6 +195,35 @@ def _sms_account(table: dict[str, Any], key: str, problems: list[Problem]) -> Tw
     )
 
 
+def _meta_account(table: dict[str, Any], key: str, problems: list[Problem]) -> MetaAccount | None:
+    found = len(problems)
+    required = ("name", "page_id", "page_token_env", "app_secret_env", "verify_token_env")
+    for name in required:
+        if not str(table.get(name, "")).strip():
+            problems.append(Problem(f"{key}.{name}", "is required"))
+    for name in ("page_token_env", "app_secret_env", "verify_token_env"):
+        if name in table and not ENV_NAME.match(table[name]):
+            problems.append(
+                Problem(
+                    f"{key}.{name}",
+                    "expected the NAME of an environment variable (letters, digits, _), "
+                    "not the secret itself",
+                )
+            )
+    if "graph_base_url" in table and not table["graph_base_url"].startswith(
+        ("https://", "http://")
+    ):
+        problems.append(
+            Problem(
+                f"{key}.graph_base_url",
+                f"expected an http(s):// URL, got {table['graph_base_url']!r}",
+            )
+        )
+    if len(problems) > found:
+        return None
+    return MetaAccount(**{name: table[name] for name in META_KEYS if name in table})
+
+
 def _e164(number: str) -> str | None:
     try:
         parsed = phonenumbers.parse(number, "NO")
@@ -199,7 +250,7 @@ def _typed(
                 problems.append(
                     Problem(f"{key}.{name}", f"expected a date (YYYY-MM-DD), got {value!r}")
                 )
-        elif not isinstance(value, expected) or isinstance(value, bool):
+        elif not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
             problems.append(
                 Problem(f"{key}.{name}", f"expected {TYPE_NAMES[expected]}, got {value!r}")
             )

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from channels.email import EmailAccount
+from channels.meta import MetaAccount
 from channels.sms import TwilioAccount
 from inbox.channel_config import parse_channels
 from rules.autoreply import AcknowledgementLimits
@@ -87,6 +88,7 @@ class Settings:
     templates: tuple[ReplyTemplate, ...] = ()
     email_accounts: tuple[EmailAccount, ...] = ()
     sms_accounts: tuple[TwilioAccount, ...] = ()
+    meta_accounts: tuple[MetaAccount, ...] = ()
     acknowledgement_limits: AcknowledgementLimits = field(default_factory=AcknowledgementLimits)
     #: The municipality's own e-mail acknowledgement per language (``str.format`` placeholders).
     acknowledgement_texts: dict[str, str] = field(default_factory=dict)
@@ -140,6 +142,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         templates=templates,
         email_accounts=channel_accounts.email,
         sms_accounts=channel_accounts.sms,
+        meta_accounts=channel_accounts.meta,
         acknowledgement_limits=AcknowledgementLimits(
             per_sender=timedelta(hours=app["acknowledgements"].get("per_sender_hours", 24)),
             quiet_period=timedelta(hours=app["acknowledgements"].get("quiet_period_hours", 24)),

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from channels.base import IdentityKind
 from inbox.clock import now
 from inbox.extensions import db
+from inbox.meta_replies import OUTSIDE_WINDOW, planned_reply, reply_headers
 from inbox.models import Case, ContactIdentity, Direction, Message, OutKind, User
 from inbox.outbox import enqueue
 
@@ -50,6 +51,9 @@ def send_to_citizen(
             earlier = (in_reply_to.metadata_json or {}).get("references", "")
             headers["In-Reply-To"] = in_reply_to.rfc_message_id
             headers["References"] = f"{earlier} {in_reply_to.rfc_message_id}".strip()
+    plan = planned_reply(in_reply_to, now())
+    if plan is not None:
+        headers.update(reply_headers(in_reply_to, plan))
     if author is None:
         headers["Auto-Submitted"] = "auto-replied"
         headers["X-Auto-Response-Suppress"] = "All"
@@ -70,6 +74,9 @@ def send_to_citizen(
     db.session.flush()
     if channel == "sms" and recipient and opted_out(recipient):
         message.metadata_json = {"delivery": "failed", "delivery_error": OPTED_OUT}
+        return message
+    if plan == OUTSIDE_WINDOW:
+        message.metadata_json = {"delivery": "failed", "delivery_error": OUTSIDE_WINDOW}
         return message
     if channel in SENDABLE_CHANNELS and recipient:
         enqueue(

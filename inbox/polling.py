@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from twilio.base.exceptions import TwilioException
 
 from channels.email import EmailAccount, Fetched, Mailbox, MailboxError, parse_email, raw_id
+from channels.meta import MetaAccount, MetaCredentialError, list_recent
 from channels.sms import SmsCredentialError, TwilioAccount, list_inbound
 from inbox.clock import now
 from inbox.config import Settings
@@ -38,9 +39,10 @@ from inbox.intake import receive_or_flag
 from inbox.models import Message, SourceCursor
 
 log = logging.getLogger(__name__)
-# SMS pulls: how far back the first one looks, and how much each one overlaps the last.
-SMS_FIRST_PULL = timedelta(days=1)
-SMS_OVERLAP = timedelta(hours=1)
+# Pulls from providers' lists (SMS, Meta): how far back the first one looks, and how
+# much each one overlaps the last.
+FIRST_LISTING = timedelta(days=1)
+LISTING_OVERLAP = timedelta(hours=1)
 
 
 @dataclass
@@ -164,33 +166,49 @@ def _take_in(
 
 
 def poll_sms_account(account: TwilioAccount) -> PollReport:
-    """Take in what Twilio has received since the last pull and the webhook may have missed.
+    """Take in what Twilio has received since the last pull and the webhook may have missed."""
+    return _poll_listing("sms", account.name, lambda since: list_inbound(account, since))
 
-    Messages already taken in (by the webhook or an earlier pull) are known by
-    their MessageSid and change nothing. The cursor is the start of the last
-    successful pull, less an overlap, so a message Twilio dates a little late
-    is not skipped.
+
+def poll_meta_account(account: MetaAccount) -> PollReport:
+    """Take in the page's recent messages and comments that no webhook brought."""
+    return _poll_listing("meta", account.name, lambda since: list_recent(account, since))
+
+
+def _poll_listing(channel: str, account: str, listing) -> PollReport:
+    """Take in a provider's list of recent messages, skipping those already stored.
+
+    Messages already taken in (by a webhook or an earlier pull) are known by
+    their channel's id and change nothing. The cursor is the start of the last
+    successful pull, less an overlap, so a message the provider dates a
+    little late is not skipped.
     """
     db.session.commit()
-    report = PollReport(account.name, "messages")
-    cursor = _source_cursor("sms", account.name, "messages")
+    report = PollReport(account, "messages")
+    cursor = _source_cursor(channel, account, "messages")
     started = now()
     since = (
-        datetime.fromisoformat(cursor.position) - SMS_OVERLAP
+        datetime.fromisoformat(cursor.position) - LISTING_OVERLAP
         if cursor.position
-        else started - SMS_FIRST_PULL
+        else started - FIRST_LISTING
     )
     db.session.commit()
     try:
-        found = list_inbound(account, since)
-    except (TwilioException, RequestException, SmsCredentialError) as error:
-        report.errors.append(f"SMS account {account.name!r}: {type(error).__name__}: {error}")
-        log.error("poll_failed account=%s error=%s", account.name, error)
+        found = listing(since)
+    except (TwilioException, RequestException, SmsCredentialError, MetaCredentialError) as error:
+        report.errors.append(f"{channel} account {account!r}: {type(error).__name__}: {error}")
+        log.error("poll_failed channel=%s account=%s error=%s", channel, account, error)
         return report
     begin_write()
-    known = _stored_ids("sms", account.name, [message.external_id for message in found])
+    known = {
+        (kind, external_id)
+        for kind in {message.channel for message in found}
+        for external_id in _stored_ids(
+            kind, account, [m.external_id for m in found if m.channel == kind]
+        )
+    }
     for inbound in found:
-        if inbound.external_id in known:
+        if (inbound.channel, inbound.external_id) in known:
             report.known += 1
             continue
         receive_or_flag(inbound)

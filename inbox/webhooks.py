@@ -1,4 +1,8 @@
-"""Webhooks under ``/webhooks``: Twilio's incoming SMS and delivery reports.
+"""Webhooks under ``/webhooks``: Twilio's incoming SMS and delivery reports, and Meta's
+page events (Messenger, Instagram, comments).
+
+Meta's are checked with ``X-Hub-Signature-256`` (HMAC-SHA256 of the raw body
+with the app secret); a bad or missing one gets 403 and a log line.
 
 Every request is checked against ``X-Twilio-Signature`` with the URL Twilio
 called, rebuilt from the account's configured ``public_url`` (behind a
@@ -10,11 +14,19 @@ No session, no CSRF token: the signature is the authentication.
 
 from __future__ import annotations
 
+import json
 import logging
 
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy import select
 
+from channels.meta import (
+    MetaAccount,
+    MetaCredentialError,
+    parse_webhook,
+    subscription_challenge,
+)
+from channels.meta import signature_is_valid as meta_signature_is_valid
 from channels.sms import (
     SmsCredentialError,
     TwilioAccount,
@@ -125,3 +137,52 @@ def twilio_status():
         }
     db.session.commit()
     return Response(EMPTY_TWIML, 200, content_type="text/xml")
+
+
+def _meta_accounts():
+    return _settings().meta_accounts
+
+
+@blueprint.get("/meta")
+def meta_subscription():
+    """Meta's subscription check: echo ``hub.challenge`` when the verify token is ours."""
+    for account in _meta_accounts():
+        try:
+            challenge = subscription_challenge(account, request.args)
+        except MetaCredentialError as error:
+            log.error("meta_subscription_refused reason=credentials error=%s", error)
+            continue
+        if challenge is not None:
+            return _plain(challenge, 200)
+    log.warning(
+        "meta_subscription_refused reason=verify_token mode=%s", request.args.get("hub.mode")
+    )
+    return _plain("The verify token does not match.", 403)
+
+
+@blueprint.post("/meta")
+def meta_events():
+    raw = request.get_data(cache=False)
+    header = request.headers.get("X-Hub-Signature-256")
+    account = next((a for a in _meta_accounts() if _meta_signature_valid(a, raw, header)), None)
+    if account is None:
+        log.warning("meta_webhook_refused reason=%s", "bad_signature" if header else "no_signature")
+        return _plain("Invalid X-Hub-Signature-256.", 403)
+    try:
+        inbound = parse_webhook(account, json.loads(raw), now())
+    except (ValueError, UnicodeDecodeError) as error:
+        log.warning("meta_webhook_malformed account=%s reason=%s", account.name, error)
+        return _plain(f"Malformed Meta event: {error}.", 400)
+    begin_write()
+    for message in inbound:
+        receive_or_flag(message)
+    db.session.commit()
+    return _plain("EVENT_RECEIVED", 200)
+
+
+def _meta_signature_valid(account: MetaAccount, raw: bytes, header: str | None) -> bool:
+    try:
+        return meta_signature_is_valid(account, raw, header)
+    except MetaCredentialError as error:
+        log.error("meta_webhook_refused reason=credentials error=%s", error)
+        return False

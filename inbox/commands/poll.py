@@ -8,7 +8,7 @@ import click
 from flask import current_app
 
 from inbox.config import Settings
-from inbox.polling import PollReport, poll_account, poll_sms_account
+from inbox.polling import PollReport, poll_account, poll_meta_account, poll_sms_account
 
 # Below this many messages a progress bar is more noise than help.
 PROGRESS_FROM = 50
@@ -23,26 +23,29 @@ PROGRESS_FROM = 50
     help="Seconds between rounds; default: each account's poll_interval_seconds.",
 )
 def poll_command(account_name: str | None, once: bool, interval: float | None) -> None:
-    """Read new messages from the e-mail and SMS accounts; prints what each poll did.
+    """Read new messages from the e-mail, SMS and Meta accounts; prints what each poll did.
 
     Exits with status 1 when an account could not be read (after --once).
     """
     settings: Settings = current_app.extensions["svarfrist"]
     pollers = [(a, _poll_with_progress) for a in settings.email_accounts if a.imap is not None]
-    pollers += [(a, _poll_sms) for a in settings.sms_accounts]
+    pollers += [(a, _reporting(poll_sms_account)) for a in settings.sms_accounts]
+    pollers += [(a, _reporting(poll_meta_account)) for a in settings.meta_accounts]
     if account_name is not None:
         pollers = [(a, poll) for a, poll in pollers if a.name == account_name]
         if not pollers:
-            names = ", ".join(a.name for a in (*settings.email_accounts, *settings.sms_accounts))
+            every = (*settings.email_accounts, *settings.sms_accounts, *settings.meta_accounts)
+            names = ", ".join(a.name for a in every)
             raise click.BadParameter(
-                f"no e-mail account (with imap_host) or SMS account named {account_name!r} in "
-                f"{settings.source or 'the configuration'} (configured: {names or 'none'})",
+                f"no e-mail account (with imap_host), SMS or Meta account named "
+                f"{account_name!r} in {settings.source or 'the configuration'} "
+                f"(configured: {names or 'none'})",
                 param_hint="--account",
             )
     if not pollers:
         click.echo(
-            "Nothing to poll: no [[channels.email]] account with imap_host and no "
-            "[[channels.sms]] account is configured."
+            "Nothing to poll: no [[channels.email]] account with imap_host, and no "
+            "[[channels.sms]] or [[channels.meta]] account is configured."
         )
         return
     pause = interval or min(a.poll_interval_seconds for a, _poll in pollers)
@@ -55,10 +58,13 @@ def poll_command(account_name: str | None, once: bool, interval: float | None) -
         time.sleep(pause)
 
 
-def _poll_sms(account) -> PollReport:
-    report = poll_sms_account(account)
-    click.echo(str(report), err=bool(report.errors))
-    return report
+def _reporting(poll):
+    def poll_and_print(account) -> PollReport:
+        report = poll(account)
+        click.echo(str(report), err=bool(report.errors))
+        return report
+
+    return poll_and_print
 
 
 def _poll_with_progress(account) -> PollReport:

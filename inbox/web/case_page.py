@@ -27,7 +27,8 @@ from inbox.case_details import answers_since, case_details, find_case
 from inbox.clock import now
 from inbox.config import ReplyTemplate
 from inbox.extensions import db
-from inbox.models import Attachment, Case, OutKind
+from inbox.meta_replies import planned_reply
+from inbox.models import Attachment, Case, Direction, OutKind
 from inbox.replies import ReplyError, add_note, reply
 from inbox.web.forms import (
     PREFERRED_TIME_NAMES,
@@ -110,6 +111,10 @@ def show(reference: str):
         language_form=CaseLanguageForm(language=case.language),
         action_form=PostForm(),
         callback=_callback_request(case),
+        reply_plan=planned_reply(
+            next((m for m in reversed(details.messages) if m.direction == Direction.IN), None),
+            moment,
+        ),
         attempt_form=CallbackAttemptForm(),
         preferred_times=PREFERRED_TIME_NAMES,
     )

@@ -70,7 +70,28 @@ DELIVERY_ERRORS = {
     "opted-out": _l(
         "the citizen has answered STOP to our SMS; nothing is sent to this number until START"
     ),
+    "outside_window": _l(
+        "Meta lets a page answer a message only within 24 hours of the citizen's last one; "
+        "answer another way"
+    ),
 }
+REPLY_PLANS = {
+    "response": _l("The answer goes out as a message (within 24 hours of the citizen's last)."),
+    "human_agent": _l(
+        "The answer goes out as a message marked as from a person (HUMAN_AGENT), "
+        "allowed up to 7 days after the citizen's last message."
+    ),
+    "comment": _l("The answer goes out as a reply under the citizen's comment."),
+    "outside_window": _l(
+        "This conversation can no longer be answered here: Meta allows answers only within "
+        "24 hours of the citizen's last message. Answer another way (phone, e-mail, letter) "
+        "and register it."
+    ),
+}
+
+
+def reply_plan_text(plan: str | None) -> str | None:
+    return str(REPLY_PLANS[plan]) if plan in REPLY_PLANS else None
 
 
 def delivery_error_text(reason: str) -> str:
@@ -141,6 +162,7 @@ def template_globals() -> dict:
         "message_label": message_label,
         "acknowledgement_held_text": acknowledgement_held_text,
         "delivery_error_text": delivery_error_text,
+        "reply_plan_text": reply_plan_text,
         "time_left_text": time_left_text,
         "sanitized": sanitized,
         "long_datetime": long_datetime,

@@ -28,7 +28,12 @@ CALLBACK_PAGES = {f"callback.{page}_{lang}" for page in ("page", "receipt") for 
 PUBLIC = {"auth.login", "auth.language", "auth.logout", *CALLBACK_PAGES}
 SESSION_ENDPOINTS = {"auth.login", "auth.logout"}
 # Authenticated by the provider's signature, not a session: unsigned requests get 403.
-SIGNED = {"webhooks.twilio_sms", "webhooks.twilio_status"}
+SIGNED = {
+    "webhooks.twilio_sms",
+    "webhooks.twilio_status",
+    "webhooks.meta_subscription",
+    "webhooks.meta_events",
+}
 ROLES = ["anonymous", "frontline", "byggesak", "byggesak_leader", "skule", "admin", "nobody"]
 
 

@@ -358,7 +358,7 @@ def test_the_poll_command_prints_what_it_did(app, account, mailbox):
 def test_the_poll_command_names_an_unknown_account(app, account):
     result = app.test_cli_runner().invoke(args=["poll", "--once", "--account", "sentralbord"])
     assert result.exit_code == 2
-    assert "or SMS account named 'sentralbord'" in result.output
+    assert "SMS or Meta account named 'sentralbord'" in result.output
     assert "configured: postmottak" in result.output
 
 

@@ -1,0 +1,40 @@
+"""How an answer on Facebook or Instagram will go out, decided before staff write it.
+
+Meta allows a page to answer a direct message freely only within 24 hours
+of the citizen's last message; with the HUMAN_AGENT tag (a permission the
+page must have) within 7 days; after that not at all. A comment is answered
+in its thread. The case page shows the plan, and :mod:`inbox.outgoing`
+follows it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+
+from channels.meta import COMMENT_HEADER, REPLY_HEADER, reply_kind
+from inbox.config import Settings
+from inbox.models import Message
+
+META_CHANNELS = frozenset({"facebook", "instagram"})
+OUTSIDE_WINDOW = "outside_window"
+
+
+def planned_reply(replying_to: Message | None, at: datetime) -> str | None:
+    """``response``, ``human_agent``, ``comment`` or ``outside_window``; ``None`` off Meta."""
+    if replying_to is None or replying_to.channel not in META_CHANNELS:
+        return None
+    settings: Settings = current_app.extensions["svarfrist"]
+    account = next((a for a in settings.meta_accounts if a.name == replying_to.account), None)
+    kind = (replying_to.metadata_json or {}).get("kind", "message")
+    human_agent = account.human_agent_tag if account is not None else False
+    return reply_kind(kind, replying_to.created_at, at, human_agent)
+
+
+def reply_headers(replying_to: Message, plan: str) -> dict[str, str]:
+    """What the Graph sender needs to know to send the planned reply."""
+    headers = {REPLY_HEADER: plan}
+    if plan == "comment":
+        headers[COMMENT_HEADER] = (replying_to.metadata_json or {}).get("comment_id", "")
+    return headers
