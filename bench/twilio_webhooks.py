@@ -2,9 +2,10 @@
 
 Starts the real server as its own process on a fresh database, then sends N
 signed ``POST /webhooks/twilio/sms`` requests (distinct MessageSids and
-senders, so each one is a new case with its acknowledgement in the outbox)
-from a separate load process with C concurrent connections. Measures
-requests per second and latency percentiles as the client sees them.
+senders) from a separate load process with C concurrent connections, and
+measures requests per second and latency percentiles as the client sees
+them. Then takes the stored webhooks in, as the poller does (each one a new
+message with its case, turn and acknowledgement), and checks every one arrived.
 Goal: at least 300 requests per second with p95 under 50 ms. Prints the
 figures and writes bench/results/twilio_webhooks.json.
 
@@ -38,7 +39,18 @@ TOKEN = "bench-twilio-token"
 OUR_NUMBER = "+4755000000"
 SVARFRIST = str(Path(sys.executable).with_name("svarfrist"))
 GOAL_RPS = 300
+# What the poller does with the stored webhooks (`svarfrist poll` also pulls from Twilio,
+# which a benchmark must not call).
+TAKE_IN = (
+    "from inbox.app import create_app\n"
+    "from inbox.webhook_events import take_in_pending\n"
+    "with create_app().app_context():\n"
+    "    print(take_in_pending(limit=1_000_000))\n"
+)
 GOAL_P95_MS = 50
+WARM_UP = 50
+# The warm-up's senders write again in the measured run, so count messages, not cases.
+COUNT_TAKEN_IN = "SELECT count(*) FROM messages WHERE direction = 'in'"
 
 
 def free_port() -> int:
@@ -165,7 +177,7 @@ def main() -> None:
     )
     try:
         wait_until_up(base)
-        warm = signed_requests(50, base, prefix="SMwarm")
+        warm = signed_requests(WARM_UP, base, prefix="SMwarm")
         prepared = signed_requests(options.requests, base)
         results = multiprocessing.Queue()
         for batch in (warm, prepared):
@@ -176,18 +188,26 @@ def main() -> None:
             latencies, wall, failures = results.get()
             worker.join()
         with engine.connect() as connection:
-            cases = connection.scalar(sa.text("SELECT count(*) FROM cases"))
-        engine.dispose()
+            cases_at_once = connection.scalar(sa.text(COUNT_TAKEN_IN))
     finally:
         serving.terminate()
         serving.wait(timeout=30)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", TAKE_IN], env=env, check=True)
+    take_in_seconds = time.perf_counter() - started
+    with engine.connect() as connection:
+        cases = connection.scalar(sa.text(COUNT_TAKEN_IN))
+    engine.dispose()
 
     ordered = sorted(latencies)
     figures = {
         "requests": options.requests,
         "concurrency": options.concurrency,
         "failures": failures,
-        "cases": cases,
+        "messages_when_answered": cases_at_once,
+        "messages_after_take_in": cases,
+        "take_in_seconds": round(take_in_seconds, 1),
+        "take_in_per_second": round(cases / take_in_seconds),
         "requests_per_second": round(options.requests / wall),
         "p50_ms": round(statistics.median(ordered) * 1000, 1),
         "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 1),
@@ -202,6 +222,8 @@ def main() -> None:
     write_results("twilio_webhooks", figures)
     if failures:
         raise SystemExit(f"{failures} requests did not get 200")
+    if cases != options.requests + WARM_UP:
+        raise SystemExit(f"{cases} messages taken in for {options.requests + WARM_UP} webhooks")
 
 
 if __name__ == "__main__":

@@ -1,15 +1,17 @@
 """Webhooks under ``/webhooks``: Twilio's incoming SMS and delivery reports, and Meta's
 page events (Messenger, Instagram, comments).
 
-Meta's are checked with ``X-Hub-Signature-256`` (HMAC-SHA256 of the raw body
-with the app secret); a bad or missing one gets 403 and a log line.
+A verified, well-formed request is stored (:mod:`inbox.webhook_events`) and
+answered at once; the poller takes it in.
 
-Every request is checked against ``X-Twilio-Signature`` with the URL Twilio
-called, rebuilt from the account's configured ``public_url`` (behind a
+Twilio's requests are checked against ``X-Twilio-Signature`` with the URL
+Twilio called, rebuilt from the account's configured ``public_url`` (behind a
 reverse proxy the URL Flask sees is not the one Twilio signed). A bad or
 missing signature is refused with 403 and a log line that names the URL that
 was validated, so an administrator can see a wrong ``public_url`` at once.
-No session, no CSRF token: the signature is the authentication.
+Meta's are checked with ``X-Hub-Signature-256`` (HMAC-SHA256 of the raw body
+with the app secret). No session, no CSRF token: the signature is the
+authentication.
 """
 
 from __future__ import annotations
@@ -30,15 +32,14 @@ from channels.meta import signature_is_valid as meta_signature_is_valid
 from channels.sms import (
     SmsCredentialError,
     TwilioAccount,
-    fetch_media,
     inbound_from_webhook,
     signature_is_valid,
 )
+from inbox import webhook_events
 from inbox.clock import now
 from inbox.config import Settings
 from inbox.database import begin_write
 from inbox.extensions import csrf, db
-from inbox.intake import receive_or_flag
 from inbox.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -99,15 +100,17 @@ def twilio_sms():
     if refusal is not None:
         return refusal
     try:
-        inbound = inbound_from_webhook(account, request.form, now())
+        inbound_from_webhook(account, request.form, now())  # the shape, checked before storing
     except ValueError as error:
         log.warning("twilio_webhook_malformed account=%s reason=%s", account.name, error)
         return _plain(f"Malformed Twilio request: {error}.", 400)
-    inbound = fetch_media(account, inbound, _settings().max_attachment_bytes)
-    begin_write()
-    case = receive_or_flag(inbound)
+    webhook_events.store(
+        webhook_events.TWILIO_SMS,
+        account.name,
+        request.form.to_dict(),
+        external_id=request.form["MessageSid"],
+    )
     db.session.commit()
-    log.info("twilio_sms account=%s case=%s", account.name, case.reference)
     return Response(EMPTY_TWIML, 200, content_type="text/xml")
 
 
@@ -169,13 +172,12 @@ def meta_events():
         log.warning("meta_webhook_refused reason=%s", "bad_signature" if header else "no_signature")
         return _plain("Invalid X-Hub-Signature-256.", 403)
     try:
-        inbound = parse_webhook(account, json.loads(raw), now())
+        payload = json.loads(raw)
+        parse_webhook(account, payload, now())  # the shape, checked before storing
     except (ValueError, UnicodeDecodeError) as error:
         log.warning("meta_webhook_malformed account=%s reason=%s", account.name, error)
         return _plain(f"Malformed Meta event: {error}.", 400)
-    begin_write()
-    for message in inbound:
-        receive_or_flag(message)
+    webhook_events.store(webhook_events.META, account.name, payload)
     db.session.commit()
     return _plain("EVENT_RECEIVED", 200)
 

@@ -9,6 +9,7 @@ from flask import current_app
 
 from inbox.config import Settings
 from inbox.polling import PollReport, poll_account, poll_meta_account, poll_sms_account
+from inbox.webhook_events import take_in_pending
 
 # Below this many messages a progress bar is more noise than help.
 PROGRESS_FROM = 50
@@ -23,7 +24,8 @@ PROGRESS_FROM = 50
     help="Seconds between rounds; default: each account's poll_interval_seconds.",
 )
 def poll_command(account_name: str | None, once: bool, interval: float | None) -> None:
-    """Read new messages from the e-mail, SMS and Meta accounts; prints what each poll did.
+    """Take in stored webhooks, then read new messages from the e-mail, SMS and Meta
+    accounts; prints what each step did.
 
     Exits with status 1 when an account could not be read (after --once).
     """
@@ -49,7 +51,10 @@ def poll_command(account_name: str | None, once: bool, interval: float | None) -
         )
         return
     pause = interval or min(a.poll_interval_seconds for a, _poll in pollers)
+    takes_webhooks = bool(settings.sms_accounts or settings.meta_accounts)
     while True:
+        if takes_webhooks:
+            click.echo(str(take_in_pending()))
         reports = [poll(account) for account, poll in pollers]
         if once:
             if any(report.errors for report in reports):

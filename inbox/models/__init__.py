@@ -18,6 +18,7 @@ from inbox.models.handovers import Handover, HandoverStatus
 from inbox.models.outbox import OutboxMessage, OutboxStatus
 from inbox.models.people import ApiToken, Department, LoginAttempt, Role, User, department_members
 from inbox.models.rate_events import RateEvent
+from inbox.models.webhook_events import WebhookEvent
 
 __all__ = [
     "ApiToken",
@@ -43,5 +44,6 @@ __all__ = [
     "Turn",
     "TurnOrigin",
     "User",
+    "WebhookEvent",
     "department_members",
 ]

@@ -17,6 +17,7 @@ from inbox.outbox import dispatch_once
 from inbox.polling import poll_meta_account
 from inbox.replies import reply
 from inbox.senders import senders_for
+from inbox.webhook_events import take_in_pending
 from tests.channels.test_meta import (
     ACCOUNT,
     APP_SECRET,
@@ -61,13 +62,16 @@ def page(app, graph, monkeypatch):
 
 
 def post_event(client, payload, secret=APP_SECRET):
+    """POST as Meta does, then let the poller take in what the webhook stored."""
     body = json.dumps(payload).encode()
-    return client.post(
+    response = client.post(
         "/webhooks/meta",
         data=body,
         content_type="application/json",
         headers={"X-Hub-Signature-256": signed(body, secret)},
     )
+    take_in_pending()
+    return response
 
 
 def count(model) -> int:

@@ -26,6 +26,7 @@ from inbox.outbox import dispatch_once
 from inbox.polling import poll_sms_account
 from inbox.replies import reply
 from inbox.senders import senders_for
+from inbox.webhook_events import take_in_pending
 from tests.conftest import free_port
 from tests.factories import make_user
 from tests.inbox.intake_helpers import OSLO
@@ -75,10 +76,13 @@ def sms_form(sid="SM" + "1" * 32, body="Når blir vegen min brøytt?", sender=CI
 
 
 def post_signed(client, path, form, signed_url=None, token=AUTH_TOKEN):
-    """POST as Twilio does: the signature is over the public URL it called and the form."""
+    """POST as Twilio does (the signature is over the public URL it called and the form),
+    then let the poller take in what the webhook stored."""
     url = signed_url or PUBLIC_URL + path
     signature = RequestValidator(token).compute_signature(url, form)
-    return client.post(path, data=form, headers={"X-Twilio-Signature": signature})
+    response = client.post(path, data=form, headers={"X-Twilio-Signature": signature})
+    take_in_pending()
+    return response
 
 
 def count(model) -> int:
@@ -217,3 +221,57 @@ def test_acknowledgements_are_not_sent_when_sms_acknowledgements_are_off(app, cl
     assert (
         db.session.scalar(select(func.count()).where(Message.kind == OutKind.ACKNOWLEDGEMENT)) == 0
     )
+
+
+def test_the_webhook_answers_at_once_and_the_promise_counts_from_its_arrival(app, client, account):
+    from inbox.models import WebhookEvent
+
+    form = sms_form()
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(
+        PUBLIC_URL + "/webhooks/twilio/sms", form
+    )
+    with frozen_at(TUESDAY_MORNING):
+        response = client.post(
+            "/webhooks/twilio/sms", data=form, headers={"X-Twilio-Signature": signature}
+        )
+    assert response.status_code == 200 and count(Case) == 0
+    assert db.session.scalars(select(WebhookEvent)).one().processed_at is None
+
+    with frozen_at(TUESDAY_MORNING + timedelta(hours=2)):
+        report = take_in_pending()
+
+    assert (report.taken_in, report.failed) == (1, 0)
+    turn = db.session.scalars(select(Case)).one().turns[0]
+    assert turn.received_at == TUESDAY_MORNING  # not when the poller got to it
+
+
+def test_an_event_for_an_account_no_longer_configured_waits_with_its_error(app, client, account):
+    from inbox.models import WebhookEvent
+
+    post_signed(client, "/webhooks/twilio/sms", sms_form())  # taken in
+    form = sms_form(sid="SM" + "9" * 32)
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(
+        PUBLIC_URL + "/webhooks/twilio/sms", form
+    )
+    client.post("/webhooks/twilio/sms", data=form, headers={"X-Twilio-Signature": signature})
+    app.extensions["svarfrist"] = replace(app.extensions["svarfrist"], sms_accounts=())
+
+    report = take_in_pending()
+
+    assert (report.taken_in, report.failed) == (0, 1)
+    waiting = db.session.scalars(
+        select(WebhookEvent).where(WebhookEvent.processed_at.is_(None))
+    ).one()
+    assert "no [[channels.sms]] account named 'sms'" in waiting.last_error
+
+
+def test_the_poll_command_takes_in_stored_webhooks(app, client, account, twilio):
+    form = sms_form()
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(
+        PUBLIC_URL + "/webhooks/twilio/sms", form
+    )
+    client.post("/webhooks/twilio/sms", data=form, headers={"X-Twilio-Signature": signature})
+    result = app.test_cli_runner().invoke(args=["poll", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "webhooks: 1 taken in, 0 failed" in result.output
+    assert count(Case) == 1

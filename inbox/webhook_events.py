@@ -1,0 +1,123 @@
+"""Webhook events: stored when they arrive, taken in by the poller.
+
+:func:`store` is all a webhook request does after its signature and shape
+are checked: one INSERT (the same Twilio MessageSid twice is stored once).
+:func:`take_in_pending` turns stored events into cases through intake, with
+the time the webhook arrived as the time received, so the promise counts
+from the arrival and not from when the poller got to it. An event whose
+account is no longer configured, or whose intake fails, stays pending with
+its error and is tried again on the next round.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from channels.base import InboundMessage
+from channels.meta import parse_webhook
+from channels.sms import fetch_media, inbound_from_webhook
+from inbox.clock import now
+from inbox.config import Settings
+from inbox.database import begin_write
+from inbox.extensions import db
+from inbox.intake import receive_or_flag
+from inbox.models import WebhookEvent
+
+log = logging.getLogger(__name__)
+TWILIO_SMS = "twilio-sms"
+META = "meta"
+BATCH = 100
+
+
+def store(source: str, account: str, payload: Any, external_id: str | None = None) -> None:
+    """Keep a verified webhook request for intake; the caller commits."""
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    db.session.execute(
+        insert(WebhookEvent)
+        .values(
+            source=source,
+            account=account,
+            external_id=external_id,
+            payload=payload,
+            received_at=now(),
+            attempts=0,
+        )
+        .on_conflict_do_nothing(index_elements=["source", "account", "external_id"])
+    )
+
+
+@dataclass
+class EventReport:
+    taken_in: int = 0
+    failed: int = 0
+
+    def __str__(self) -> str:
+        return f"webhooks: {self.taken_in} taken in, {self.failed} failed (kept for the next round)"
+
+
+def take_in_pending(limit: int = 10_000) -> EventReport:
+    """Take in stored events, oldest first, in batches; commits per batch."""
+    report = EventReport()
+    while report.taken_in + report.failed < limit:
+        db.session.commit()
+        begin_write()
+        events = _claim(min(BATCH, limit - report.taken_in - report.failed))
+        if not events:
+            db.session.commit()
+            break
+        for event in events:
+            _take_in(event, report)
+        db.session.commit()
+        if report.failed and report.taken_in == 0:
+            break  # nothing goes through (database or disk trouble): try again next round
+    return report
+
+
+def _claim(size: int) -> list[WebhookEvent]:
+    query = (
+        select(WebhookEvent)
+        .where(WebhookEvent.processed_at.is_(None))
+        .order_by(WebhookEvent.id)
+        .limit(size)
+    )
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)  # another poller takes the others
+    return list(db.session.scalars(query))
+
+
+def _take_in(event: WebhookEvent, report: EventReport) -> None:
+    event.attempts += 1
+    try:
+        with db.session.begin_nested():
+            for inbound in _messages(event):
+                receive_or_flag(inbound)
+    except Exception as error:  # one event must not stop the others
+        event.last_error = f"{type(error).__name__}: {error}"[:2000]
+        report.failed += 1
+        log.exception("webhook_event_failed id=%s source=%s", event.id, event.source)
+        return
+    event.processed_at = now()
+    event.last_error = None
+    report.taken_in += 1
+
+
+def _messages(event: WebhookEvent) -> list[InboundMessage]:
+    settings: Settings = current_app.extensions["svarfrist"]
+    if event.source == TWILIO_SMS:
+        account = next((a for a in settings.sms_accounts if a.name == event.account), None)
+        if account is None:
+            raise LookupError(f"no [[channels.sms]] account named {event.account!r}")
+        inbound = inbound_from_webhook(account, event.payload, event.received_at)
+        return [fetch_media(account, inbound, settings.max_attachment_bytes)]
+    if event.source == META:
+        account = next((a for a in settings.meta_accounts if a.name == event.account), None)
+        if account is None:
+            raise LookupError(f"no [[channels.meta]] account named {event.account!r}")
+        return parse_webhook(account, event.payload, event.received_at)
+    raise LookupError(f"unknown webhook source {event.source!r}")
