@@ -1,7 +1,11 @@
 """Handovers between departments, which complete only when the receiver accepts.
 
-This module proposes handovers; accepting, declining, withdrawing and the
-escalation of overdue handovers come with the handover feature.
+While a handover is pending the case stays with the sending department. Any
+member of the receiving department accepts (the owner changes; the turn and
+its due time do not) or declines with a reason (the sender is told); the
+sender may withdraw it. Two people deciding at the same moment: the handover
+row is locked (``FOR UPDATE`` on PostgreSQL; SQLite has one writer), so
+exactly one decision wins and the other gets :class:`HandoverConflict`.
 """
 
 from __future__ import annotations
@@ -11,14 +15,32 @@ from sqlalchemy import select
 
 from inbox import audit
 from inbox.clock import now
+from inbox.database import begin_write
 from inbox.extensions import db
-from inbox.models import Case, Department, Handover, HandoverStatus, User
+from inbox.i18n import Language
+from inbox.models import (
+    Case,
+    Department,
+    Direction,
+    Handover,
+    HandoverStatus,
+    Message,
+    OutKind,
+    Role,
+    User,
+)
+from inbox.outbox import enqueue
+from inbox.outgoing import SENDABLE_CHANNELS, send_to_citizen
 
 ACCEPT_WITHIN_WORKING_DAYS = 1
 
 
 class HandoverError(ValueError):
     """The handover cannot be made as asked; the message says why."""
+
+
+class HandoverConflict(HandoverError):
+    """Someone else decided first; the message says who and how."""
 
 
 def propose(case: Case, to_department: Department, by: User, note: str) -> Handover:
@@ -54,3 +76,134 @@ def propose(case: Case, to_department: Department, by: User, note: str) -> Hando
     db.session.flush()
     audit.record("handover.propose", user=by, case=case, handover_id=handover.id)
     return handover
+
+
+def locked(handover_id: int) -> Handover | None:
+    """The handover, locked for a decision until the transaction ends."""
+    db.session.commit()
+    begin_write()
+    query = select(Handover).where(Handover.id == handover_id)
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return db.session.scalar(query.execution_options(populate_existing=True))
+
+
+def may_decide(user: User, handover: Handover) -> bool:
+    return user.role == Role.ADMIN or handover.to_department_id in user.department_ids
+
+
+def may_withdraw(user: User, handover: Handover) -> bool:
+    return user.role == Role.ADMIN or handover.from_department_id in user.department_ids
+
+
+def accept(
+    handover: Handover, by: User, *, tell_citizen: bool = True, assign_to_me: bool = False
+) -> Handover:
+    """The receiving department takes the case over; call on a :func:`locked` handover."""
+    _still_pending(handover)
+    if not may_decide(by, handover):
+        raise HandoverError(f"only {handover.to_department.name} can accept this handover")
+    case = handover.case
+    _decide(handover, by, HandoverStatus.ACCEPTED)
+    case.department = handover.to_department
+    case.assignee = by if assign_to_me else None
+    if tell_citizen:
+        _tell_citizen(case)
+    audit.record("handover.accept", user=by, case=case, handover_id=handover.id)
+    return handover
+
+
+def decline(handover: Handover, by: User, reason: str) -> Handover:
+    """The receiving department says no, with a reason the sender is told."""
+    _still_pending(handover)
+    if not may_decide(by, handover):
+        raise HandoverError(f"only {handover.to_department.name} can decline this handover")
+    if not reason.strip():
+        raise HandoverError("declining needs a reason for the sending department")
+    _decide(handover, by, HandoverStatus.DECLINED)
+    handover.reason = reason.strip()
+    _tell_sender(handover, by)
+    audit.record("handover.decline", user=by, case=handover.case, handover_id=handover.id)
+    return handover
+
+
+def withdraw(handover: Handover, by: User) -> Handover:
+    """The sending department takes its offer back while it is pending."""
+    _still_pending(handover)
+    if not may_withdraw(by, handover):
+        raise HandoverError(f"only {handover.from_department.name} can withdraw this handover")
+    _decide(handover, by, HandoverStatus.WITHDRAWN)
+    audit.record("handover.withdraw", user=by, case=handover.case, handover_id=handover.id)
+    return handover
+
+
+def _still_pending(handover: Handover) -> None:
+    if handover.status == HandoverStatus.PENDING:
+        return
+    who = db.session.get(User, handover.decided_by_id) if handover.decided_by_id else None
+    by = f" by {who.name}" if who is not None else ""
+    raise HandoverConflict(f"the handover was already {handover.status.value}{by}")
+
+
+def _decide(handover: Handover, by: User, status: HandoverStatus) -> None:
+    handover.status = status
+    handover.decided_at = now()
+    handover.decided_by_id = by.id
+
+
+def _tell_citizen(case: Case) -> None:
+    """Which department now handles the case and when the answer comes, on its channel."""
+    settings = current_app.extensions["svarfrist"]
+    language = Language.load(case.language)
+    zone = settings.rules.calendar.zone
+    text = language.gettext(
+        "Your case %(reference)s is now handled by %(department)s at %(municipality)s.",
+        reference=case.reference,
+        department=case.department.name,
+        municipality=settings.rules.municipality.name,
+    )
+    if case.due_at is not None:
+        text += " " + language.gettext(
+            "You will have an answer at the latest by %(due)s.",
+            due=language.datetime(case.due_at.astimezone(zone)),
+        )
+    if case.channel not in SENDABLE_CHANNELS:
+        return  # a letter or a call: the citizen hears it the way the case came in
+    last = db.session.scalar(
+        select(Message)
+        .where(Message.case_id == case.id, Message.direction == Direction.IN)
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(1)
+    )
+    if last is None:
+        return
+    send_to_citizen(
+        case,
+        kind=OutKind.NOTICE,
+        text=text,
+        channel=case.channel,
+        account=last.account,
+        recipient=last.address,
+        in_reply_to=last,
+    )
+
+
+def _tell_sender(handover: Handover, by: User) -> None:
+    """An e-mail to whoever proposed the handover (staff notification, through the outbox)."""
+    proposer = handover.proposed_by
+    if proposer is None:
+        return
+    language = Language.load(proposer.language)
+    text = language.gettext(
+        "%(department)s declined the handover of case %(reference)s: %(reason)s",
+        department=handover.to_department.name,
+        reference=handover.case.reference,
+        reason=handover.reason,
+    )
+    enqueue(
+        purpose="notification",
+        channel="email",
+        recipient=proposer.email,
+        payload={"subject": text[:200], "text": text},
+        case=handover.case,
+    )

@@ -72,6 +72,28 @@ SCHEMAS: dict[str, Any] = {
             "due_at": NULLABLE_TIME,
         }
     ),
+    "HandoverRequest": _object(
+        {"to_department": {"type": "string", "description": "the slug"}, "note": STRING},
+        required=["to_department", "note"],
+    ),
+    "AcceptRequest": _object(
+        {"tell_citizen": {"type": "boolean"}, "assign_to_me": {"type": "boolean"}}
+    ),
+    "DeclineRequest": _object({"reason": STRING}, required=["reason"]),
+    "HandoverRecord": _object(
+        {
+            "id": {"type": "integer"},
+            "case": STRING,
+            "from": STRING,
+            "to": STRING,
+            "status": {"enum": ["pending", "accepted", "declined", "withdrawn"]},
+            "note": STRING,
+            "reason": NULLABLE_STRING,
+            "proposed_at": TIME,
+            "accept_by": TIME,
+            "decided_at": NULLABLE_TIME,
+        }
+    ),
     "CaseList": _object(
         {"items": {"type": "array", "items": _ref("CaseSummary")}, "next": NULLABLE_STRING}
     ),
@@ -195,6 +217,23 @@ REFERENCE = {
 }
 
 
+HANDOVER_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def _decision_path(summary: str, body: str | None) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "parameters": [HANDOVER_ID],
+        "responses": {
+            "200": _json("HandoverRecord", "decided"),
+            **_problems(400, 401, 403, 404, 409, 422),
+        },
+    }
+    if body is not None:
+        operation["requestBody"] = _body(body)
+    return {"post": operation}
+
+
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {
         "name": name,
@@ -310,6 +349,24 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            "/cases/{reference}/handovers": {
+                "post": {
+                    "summary": "Offer the case to another department (it moves when they accept)",
+                    "parameters": [REFERENCE],
+                    "requestBody": _body("HandoverRequest"),
+                    "responses": {
+                        "201": _json("HandoverRecord", "proposed"),
+                        **_problems(400, 401, 403, 404, 422),
+                    },
+                }
+            },
+            "/handovers/{id}/accept": _decision_path(
+                "Accept (receiving department)", "AcceptRequest"
+            ),
+            "/handovers/{id}/decline": _decision_path(
+                "Decline with a reason (receiving department)", "DeclineRequest"
+            ),
+            "/handovers/{id}/withdraw": _decision_path("Withdraw (sending department)", None),
             "/callbacks": {
                 "post": {
                     "summary": "Ask for a callback (from a phone system's queue)",

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
-from inbox import audit, casework
+from inbox import audit, casework, handovers
 from inbox.access import may_change
 from inbox.api.auth import api_user, authenticate_request
 from inbox.api.openapi import openapi_document
@@ -19,7 +19,7 @@ from inbox.case_details import find_case
 from inbox.export import case_record, iso_time
 from inbox.extensions import csrf, db
 from inbox.i18n import LANGUAGES
-from inbox.models import Case, Handover, Message, OutKind, User
+from inbox.models import Case, Department, Handover, Message, OutKind, User
 from inbox.queue import QueueError, QueueFilter, queue_page
 from inbox.replies import ReplyError, add_note, reply
 
@@ -247,3 +247,79 @@ def create_callback():
             "due_at": iso_time(case.due_at),
         }
     ), 201
+
+
+def _handover_json(handover: Handover) -> dict[str, Any]:
+    return {
+        "id": handover.id,
+        "case": handover.case.reference,
+        "from": handover.from_department.slug,
+        "to": handover.to_department.slug,
+        "status": handover.status.value,
+        "note": handover.note,
+        "reason": handover.reason,
+        "proposed_at": iso_time(handover.proposed_at),
+        "accept_by": iso_time(handover.accept_by),
+        "decided_at": iso_time(handover.decided_at),
+    }
+
+
+@blueprint.post("/cases/<reference>/handovers")
+def propose_handover(reference: str):
+    case = _changeable(reference)
+    body = _body()
+    slug = _field(body, "to_department", str)
+    department = db.session.scalar(select(Department).where(Department.slug == slug))
+    if department is None:
+        raise ApiProblem(422, "Unprocessable Content", f"to_department: no department {slug!r}")
+    try:
+        handover = handovers.propose(case, department, api_user(), _field(body, "note", str))
+    except handovers.HandoverError as error:
+        db.session.rollback()
+        raise ApiProblem(422, "Unprocessable Content", str(error)) from None
+    db.session.commit()
+    return jsonify(_handover_json(handover)), 201
+
+
+def _decision(handover_id: int, decide):
+    handover = handovers.locked(handover_id)
+    user = api_user()
+    if handover is None or not (
+        handovers.may_decide(user, handover) or handovers.may_withdraw(user, handover)
+    ):
+        db.session.rollback()
+        raise ApiProblem(404, "Not Found", f"no handover {handover_id}")
+    try:
+        decide(handover, user)
+    except handovers.HandoverConflict as error:
+        db.session.rollback()
+        raise ApiProblem(409, "Conflict", str(error)) from None
+    except handovers.HandoverError as error:
+        db.session.rollback()
+        raise ApiProblem(403, "Forbidden", str(error)) from None
+    db.session.commit()
+    return jsonify(_handover_json(handover))
+
+
+@blueprint.post("/handovers/<int:handover_id>/accept")
+def accept_handover(handover_id: int):
+    body = request.get_json(silent=True) or {}
+    tell = _field(body, "tell_citizen", bool, required=False)
+    assign_to_me = _field(body, "assign_to_me", bool, required=False) or False
+    return _decision(
+        handover_id,
+        lambda handover, user: handovers.accept(
+            handover, user, tell_citizen=tell is not False, assign_to_me=assign_to_me
+        ),
+    )
+
+
+@blueprint.post("/handovers/<int:handover_id>/decline")
+def decline_handover(handover_id: int):
+    reason = _field(_body(), "reason", str)
+    return _decision(handover_id, lambda handover, user: handovers.decline(handover, user, reason))
+
+
+@blueprint.post("/handovers/<int:handover_id>/withdraw")
+def withdraw_handover(handover_id: int):
+    return _decision(handover_id, handovers.withdraw)

@@ -27,6 +27,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(cases.blueprint)
     app.register_blueprint(case_page.blueprint)
     app.register_blueprint(case_page.attachments)
+    app.register_blueprint(case_page.decisions)
     app.register_blueprint(register_page.blueprint)
     app.register_blueprint(callback_page.blueprint)
     app.register_blueprint(api_views.blueprint)

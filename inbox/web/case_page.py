@@ -17,9 +17,12 @@ from flask import (
 )
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
-from inbox import audit, casework
+from inbox import audit, casework, handovers
 from inbox.access import may_change, may_see
 from inbox.blobs import BlobStore
 from inbox.callbacks import Outcome, record_attempt
@@ -28,19 +31,36 @@ from inbox.clock import now
 from inbox.config import ReplyTemplate
 from inbox.extensions import db
 from inbox.meta_replies import planned_reply
-from inbox.models import Attachment, Case, Direction, OutKind
+from inbox.models import (
+    Attachment,
+    Case,
+    Department,
+    Direction,
+    Handover,
+    HandoverStatus,
+    OutKind,
+)
 from inbox.replies import ReplyError, add_note, reply
 from inbox.web.forms import (
     PREFERRED_TIME_NAMES,
+    AcceptHandoverForm,
     AssignForm,
     CallbackAttemptForm,
     CaseLanguageForm,
+    DeclineHandoverForm,
+    HandoverForm,
     NoteForm,
     PostForm,
     ReplyForm,
 )
 
 blueprint = Blueprint("case", __name__, url_prefix="/cases")
+decisions = Blueprint("handover", __name__, url_prefix="/handovers")
+HANDOVER_DONE = {
+    "accept": _l("You have taken over the case."),
+    "decline": _l("The handover is declined; the sending department is told."),
+    "withdraw": _l("The handover is withdrawn."),
+}
 NEW_DATE_CHOICES = 20
 
 
@@ -117,6 +137,7 @@ def show(reference: str):
         ),
         attempt_form=CallbackAttemptForm(),
         preferred_times=PREFERRED_TIME_NAMES,
+        **_handover_forms(case, details),
     )
 
 
@@ -304,3 +325,85 @@ def download(attachment_id: int):
         download_name=attachment.filename,
         max_age=0,
     )
+
+
+def _pending_handover(details) -> Handover | None:
+    return next((h for h in details.handovers if h.status == HandoverStatus.PENDING), None)
+
+
+def _handover_forms(case: Case, details) -> dict:
+    handover_form = HandoverForm()
+    handover_form.department.choices = [
+        SelectChoice(department.id, department.name)
+        for department in db.session.scalars(select(Department).order_by(Department.name))
+        if department.id != case.department_id
+    ]
+    pending = _pending_handover(details)
+    return {
+        "pending_handover": pending,
+        "may_decide": pending is not None and handovers.may_decide(current_user, pending),
+        "may_withdraw": pending is not None and handovers.may_withdraw(current_user, pending),
+        "handover_form": handover_form,
+        "accept_form": AcceptHandoverForm(),
+        "decline_form": DeclineHandoverForm(),
+    }
+
+
+@blueprint.route("/<reference>/handover", methods=["POST"])
+@login_required
+def propose_handover(reference: str):
+    case = _changeable(reference)
+    form = HandoverForm()
+    department = db.session.get(Department, form.department.data or 0)
+    if not form.validate_on_submit() or department is None:
+        flash(_("Choose a department and write a note for them."), "error")
+        return redirect(url_for(".show", reference=reference))
+    try:
+        handovers.propose(case, department, current_user, form.note.data)
+    except handovers.HandoverError as error:
+        db.session.rollback()
+        flash(_("The case was not offered: %(reason)s", reason=str(error)), "error")
+    else:
+        db.session.commit()
+        flash(_("The case is offered to %(department)s.", department=department.name), "success")
+    return redirect(url_for(".show", reference=reference))
+
+
+@decisions.route("/<int:handover_id>/<any(accept, decline, withdraw):action>", methods=["POST"])
+@login_required
+def decide(handover_id: int, action: str):
+    handover = handovers.locked(handover_id)
+    if handover is None or not may_see(current_user, handover.case):
+        abort(404)
+    reference = handover.case.reference
+    try:
+        if action == "accept":
+            form = AcceptHandoverForm()
+            if not form.validate_on_submit():
+                abort(400)
+            handovers.accept(
+                handover,
+                current_user,
+                tell_citizen=bool(form.tell_citizen.data),
+                assign_to_me=bool(form.assign_to_me.data),
+            )
+        elif action == "decline":
+            form = DeclineHandoverForm()
+            if not form.validate_on_submit():
+                db.session.rollback()
+                flash(_("Write why the case is declined."), "error")
+                return redirect(url_for("case.show", reference=reference))
+            handovers.decline(handover, current_user, form.reason.data)
+        else:
+            if not PostForm().validate_on_submit():
+                abort(400)
+            handovers.withdraw(handover, current_user)
+    except handovers.HandoverError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("case.show", reference=reference))
+    db.session.commit()
+    flash(str(HANDOVER_DONE[action]), "success")
+    if action == "accept" or may_see(current_user, handover.case):
+        return redirect(url_for("case.show", reference=reference))
+    return redirect(url_for("cases.index"))

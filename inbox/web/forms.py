@@ -137,3 +137,19 @@ class CallbackAttemptForm(FlaskForm):
     )
     note = TextAreaField(_l("Note (optional)"), validators=[Length(max=20000)])
     tell_by_sms = BooleanField(_l("Send an SMS saying that we tried to call"))
+
+
+class HandoverForm(FlaskForm):
+    department = SelectField(_l("To department"), coerce=int, choices=[], validate_choice=False)
+    note = TextAreaField(
+        _l("Note to the receiving department"), validators=[DataRequired(), Length(max=5000)]
+    )
+
+
+class AcceptHandoverForm(FlaskForm):
+    tell_citizen = BooleanField(_l("Tell the citizen who now handles the case"), default=True)
+    assign_to_me = BooleanField(_l("Assign the case to me"))
+
+
+class DeclineHandoverForm(FlaskForm):
+    reason = TextAreaField(_l("Why not?"), validators=[DataRequired(), Length(max=5000)])

@@ -94,6 +94,21 @@ def reply_plan_text(plan: str | None) -> str | None:
     return str(REPLY_PLANS[plan]) if plan in REPLY_PLANS else None
 
 
+HANDOVER_HISTORY = {
+    "accepted": _l("%(date)s: %(to)s accepted the case from %(from)s"),
+    "declined": _l("%(date)s: %(to)s declined the case from %(from)s"),
+    "withdrawn": _l("%(date)s: %(from)s withdrew the offer to %(to)s"),
+}
+
+
+def handover_history_text(handover) -> str:
+    return str(HANDOVER_HISTORY[handover.status.value]) % {
+        "date": long_datetime(handover.decided_at),
+        "to": handover.to_department.name,
+        "from": handover.from_department.name,
+    }
+
+
 def delivery_error_text(reason: str) -> str:
     """Known reasons in the user's language; a server's own words as they came."""
     return str(DELIVERY_ERRORS.get(reason, reason))
@@ -163,6 +178,7 @@ def template_globals() -> dict:
         "acknowledgement_held_text": acknowledgement_held_text,
         "delivery_error_text": delivery_error_text,
         "reply_plan_text": reply_plan_text,
+        "handover_history_text": handover_history_text,
         "time_left_text": time_left_text,
         "sanitized": sanitized,
         "long_datetime": long_datetime,
