@@ -97,6 +97,7 @@ def _register_commands(app: Flask) -> None:
     from inbox.commands.poll import poll_command
     from inbox.commands.serve import serve_command
     from inbox.commands.users import users_group
+    from inbox.commands.worker import worker_command
 
     for command in (
         cases_group,
@@ -105,6 +106,7 @@ def _register_commands(app: Flask) -> None:
         poll_command,
         serve_command,
         users_group,
+        worker_command,
     ):
         app.cli.add_command(command)
 

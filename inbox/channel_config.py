@@ -264,7 +264,9 @@ def _check_required(table: dict[str, Any], key: str, problems: list[Problem]) ->
         if not str(table.get(name, "")).strip():
             problems.append(Problem(f"{key}.{name}", "is required"))
     auth = table.get("auth", "password")
-    if auth == "password" and "password_env" not in table:
+    # A send-only account with smtp_auth = "none" (a relay that trusts us) logs in nowhere.
+    logs_in = "imap_host" in table or table.get("smtp_auth", auth) != "none"
+    if logs_in and auth == "password" and "password_env" not in table:
         problems.append(
             Problem(
                 f"{key}.password_env",
@@ -272,7 +274,7 @@ def _check_required(table: dict[str, Any], key: str, problems: list[Problem]) ->
                 "(the name of the environment variable holding the password)",
             )
         )
-    if auth == "xoauth2" and "token_command" not in table:
+    if logs_in and auth == "xoauth2" and "token_command" not in table:
         problems.append(
             Problem(
                 f"{key}.token_command",

@@ -10,6 +10,8 @@ exactly one decision wins and the other gets :class:`HandoverConflict`.
 
 from __future__ import annotations
 
+import logging
+
 from flask import current_app
 from sqlalchemy import select
 
@@ -32,6 +34,7 @@ from inbox.models import (
 from inbox.outbox import enqueue
 from inbox.outgoing import SENDABLE_CHANNELS, send_to_citizen
 
+log = logging.getLogger(__name__)
 ACCEPT_WITHIN_WORKING_DAYS = 1
 
 
@@ -204,6 +207,57 @@ def _tell_sender(handover: Handover, by: User) -> None:
         purpose="notification",
         channel="email",
         recipient=proposer.email,
+        payload={"subject": text[:200], "text": text},
+        case=handover.case,
+    )
+
+
+def notify_overdue() -> int:
+    """Tell the receiving department's leader about handovers not answered in time.
+
+    Each handover is escalated once: the flag is set in the same transaction
+    as the e-mail's outbox row, under a row lock that other workers skip.
+    Returns how many were escalated.
+    """
+    db.session.commit()
+    begin_write()
+    query = select(Handover).where(
+        Handover.status == HandoverStatus.PENDING,
+        Handover.accept_by < now(),
+        Handover.is_escalated.is_(False),
+    )
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    overdue = list(db.session.scalars(query))
+    for handover in overdue:
+        handover.is_escalated = True
+        _tell_leader(handover)
+        audit.record("handover.escalate", case=handover.case, handover_id=handover.id)
+    db.session.commit()
+    return len(overdue)
+
+
+def _tell_leader(handover: Handover) -> None:
+    department = handover.to_department
+    leader = department.leader
+    recipient = leader.email if leader is not None else department.email
+    if not recipient:
+        log.warning("handover_escalation_nobody department=%s", department.slug)
+        return
+    language = Language.load(leader.language if leader is not None else "nn")
+    text = language.gettext(
+        "Case %(reference)s was offered to %(department)s on %(proposed)s and nobody has "
+        "accepted or declined it yet. The citizen is waiting.",
+        reference=handover.case.reference,
+        department=department.name,
+        proposed=language.datetime(
+            handover.proposed_at.astimezone(current_app.extensions["svarfrist"].rules.calendar.zone)
+        ),
+    )
+    enqueue(
+        purpose="notification",
+        channel="email",
+        recipient=recipient,
         payload={"subject": text[:200], "text": text},
         case=handover.case,
     )

@@ -56,6 +56,9 @@ class PollReport:
     restarted: bool = False
     errors: list[str] = field(default_factory=list)
 
+    def __bool__(self) -> bool:
+        return bool(self.new or self.failed or self.errors or self.restarted)
+
     def __str__(self) -> str:
         if self.busy:
             return f"{self.account}: skipped, another process is polling it"

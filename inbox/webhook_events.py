@@ -57,6 +57,9 @@ class EventReport:
     taken_in: int = 0
     failed: int = 0
 
+    def __bool__(self) -> bool:
+        return bool(self.taken_in or self.failed)
+
     def __str__(self) -> str:
         return f"webhooks: {self.taken_in} taken in, {self.failed} failed (kept for the next round)"
 

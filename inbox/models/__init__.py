@@ -15,6 +15,7 @@ from inbox.models.cases import (
 from inbox.models.contacts import Contact, ContactIdentity
 from inbox.models.cursors import SourceCursor
 from inbox.models.handovers import Handover, HandoverStatus
+from inbox.models.heartbeats import WorkerHeartbeat
 from inbox.models.outbox import OutboxMessage, OutboxStatus
 from inbox.models.people import ApiToken, Department, LoginAttempt, Role, User, department_members
 from inbox.models.rate_events import RateEvent
@@ -45,5 +46,6 @@ __all__ = [
     "TurnOrigin",
     "User",
     "WebhookEvent",
+    "WorkerHeartbeat",
     "department_members",
 ]

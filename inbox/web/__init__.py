@@ -6,7 +6,7 @@ from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
-from inbox import webhooks
+from inbox import health, webhooks
 from inbox.api import views as api_views
 from inbox.api.problems import from_http_exception
 from inbox.extensions import db, login_manager
@@ -32,6 +32,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(callback_page.blueprint)
     app.register_blueprint(api_views.blueprint)
     app.register_blueprint(webhooks.blueprint)
+    app.register_blueprint(health.blueprint)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Log in to see this page.")
     login_manager.session_protection = "strong"

@@ -1,0 +1,137 @@
+"""The background worker (`svarfrist worker`): every recurring job, on one schedule.
+
+Jobs: take in stored webhooks, poll each channel account at its own
+interval, send the outbox, escalate handovers nobody answered, and record a
+heartbeat for /healthz. Several workers (and web processes) may run against
+one PostgreSQL database: outbox rows and webhook events are claimed with
+``SKIP LOCKED``, a mailbox is polled under an advisory lock, and a handover
+is escalated under a row lock, so nothing is done twice. SIGTERM lets the
+running jobs finish, then the worker exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+from collections.abc import Callable
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+from inbox import handovers
+from inbox.clock import now
+from inbox.config import Settings
+from inbox.database import begin_write
+from inbox.extensions import db
+from inbox.models import WorkerHeartbeat
+from inbox.outbox import dispatch_once
+from inbox.polling import poll_account, poll_meta_account, poll_sms_account
+from inbox.senders import senders_for
+from inbox.webhook_events import take_in_pending
+
+log = logging.getLogger(__name__)
+HEARTBEAT_SECONDS = 10
+DISPATCH_SECONDS = 5
+WEBHOOK_SECONDS = 5
+HANDOVER_SECONDS = 300
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def build_scheduler(app: Flask, *, dispatch_seconds: float = DISPATCH_SECONDS) -> BlockingScheduler:
+    settings: Settings = app.extensions["svarfrist"]
+    scheduler = BlockingScheduler(
+        timezone=settings.rules.municipality.timezone,
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
+    )
+    name = worker_name()
+    started = now()
+
+    def add(job_id: str, seconds: float, work: Callable[[], object]) -> None:
+        scheduler.add_job(
+            _in_context(app, job_id, work),
+            "interval",
+            seconds=seconds,
+            id=job_id,
+            next_run_time=now(),
+        )
+
+    add("heartbeat", HEARTBEAT_SECONDS, lambda: beat(name, started))
+    add("webhooks", WEBHOOK_SECONDS, take_in_pending)
+    add("dispatch", dispatch_seconds, lambda: _drain(app))
+    add("handover-deadlines", HANDOVER_SECONDS, handovers.notify_overdue)
+    for account in settings.email_accounts:
+        if account.imap is not None:
+            add(
+                f"poll-email-{account.name}",
+                account.poll_interval_seconds,
+                lambda account=account: poll_account(account),
+            )
+    for account in settings.sms_accounts:
+        add(
+            f"poll-sms-{account.name}",
+            account.poll_interval_seconds,
+            lambda account=account: poll_sms_account(account),
+        )
+    for account in settings.meta_accounts:
+        add(
+            f"poll-meta-{account.name}",
+            account.poll_interval_seconds,
+            lambda account=account: poll_meta_account(account),
+        )
+    return scheduler
+
+
+def _in_context(app: Flask, job_id: str, work: Callable[[], object]) -> Callable[[], None]:
+    def run() -> None:
+        with app.app_context():
+            try:
+                result = work()
+                if result:
+                    log.info("job=%s result=%s", job_id, result)
+            except Exception:  # one failing job must not stop the worker
+                log.exception("job_failed job=%s", job_id)
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+    return run
+
+
+def _drain(app: Flask):
+    """Send everything due now, batch after batch."""
+    senders = senders_for(app)
+    total = dispatch_once(senders)
+    while total.claimed and (report := dispatch_once(senders)).claimed:
+        total = total + report
+    return total if total.claimed else None
+
+
+def beat(name: str, started) -> None:
+    db.session.commit()
+    begin_write()
+    heartbeat = db.session.get(WorkerHeartbeat, name)
+    if heartbeat is None:
+        heartbeat = WorkerHeartbeat(worker=name, started_at=started, beat_at=now())
+        db.session.add(heartbeat)
+    heartbeat.beat_at = now()
+    db.session.commit()
+
+
+def run(app: Flask, **options) -> None:
+    """Run until SIGTERM or SIGINT; the jobs that are running then finish first."""
+    scheduler = build_scheduler(app, **options)
+
+    def stop(signum, _frame) -> None:
+        log.info("worker_stopping signal=%s", signal.Signals(signum).name)
+        scheduler.shutdown(wait=True)  # the running jobs finish first
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info("worker_started name=%s jobs=%s", worker_name(), len(scheduler.get_jobs()))
+    scheduler.start()
+    log.info("worker_stopped name=%s", worker_name())

@@ -1,0 +1,125 @@
+"""The background worker: two processes on one database send each outbox row once,
+escalate each overdue handover once, beat for /healthz, and stop cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from inbox import handovers
+from inbox.clock import frozen_at, now
+from inbox.extensions import db
+from inbox.intake import receive
+from inbox.models import OutboxMessage, OutboxStatus, Role, WorkerHeartbeat
+from inbox.outbox import enqueue
+from inbox.worker import beat
+from tests.factories import make_department, make_user
+from tests.inbox.intake_helpers import email
+
+SVARFRIST = str(Path(sys.executable).with_name("svarfrist"))
+
+
+def test_healthz_is_503_without_a_worker_and_200_with_a_fresh_heartbeat(app, client):
+    missing = client.get("/healthz")
+    assert missing.status_code == 503
+    assert missing.get_json() == {
+        "database": "ok",
+        "worker": {"heartbeat_age_seconds": None, "stale_after_seconds": 60, "ok": False},
+    }
+    beat("host:1", now())
+    assert client.get("/healthz").status_code == 200
+    with frozen_at(now() + timedelta(minutes=2)):
+        stale = client.get("/healthz")
+    assert stale.status_code == 503 and stale.get_json()["worker"]["heartbeat_age_seconds"] >= 119
+
+
+def test_an_unanswered_handover_is_escalated_to_the_leader_once(app):
+    frontline = make_department("innbyggjarservice", is_frontline=True)
+    byggesak = make_department("byggesak")
+    leader = make_user(byggesak, role=Role.LEADER, email="leiar@alver.no")
+    byggesak.leader = leader
+    case = receive(email())
+    handovers.propose(case, byggesak, make_user(frontline), "Gjeld byggesak")
+    db.session.commit()
+    assert handovers.notify_overdue() == 0  # not due yet
+
+    with frozen_at(now() + timedelta(days=4)):
+        assert handovers.notify_overdue() == 1
+        assert handovers.notify_overdue() == 0
+
+    (told,) = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.purpose == "notification")
+    ).all()
+    assert told.recipient == "leiar@alver.no" and case.reference in told.payload["text"]
+
+
+def test_two_workers_send_every_row_exactly_once_and_stop_on_sigterm(
+    app, database_url, smtp_server, tmp_path
+):
+    for number in range(60):
+        enqueue(
+            purpose="reply",
+            channel="email",
+            account="postmottak",
+            recipient=f"innbyggjar{number}@example.no",
+            payload={"subject": "Svar", "text": f"Svar {number}"},
+        )
+    db.session.commit()
+    config = tmp_path / "svarfrist.toml"
+    config.write_text(
+        f"""
+[database]
+url = "{database_url}"
+
+[storage]
+data_dir = "{tmp_path / "data"}"
+
+[[channels.email]]
+name = "postmottak"
+address = "postmottak@alver.kommune.no"
+smtp_host = "127.0.0.1"
+smtp_port = {smtp_server.port}
+smtp_tls = "none"
+smtp_auth = "none"
+""",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "SVARFRIST_CONFIG": str(config), "SVARFRIST_SECRET_KEY": "x"}
+    workers = [
+        subprocess.Popen(
+            [SVARFRIST, "worker", "--dispatch-interval", "0.2"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            db.session.rollback()
+            pending = db.session.scalar(
+                select(func.count()).where(OutboxMessage.status != OutboxStatus.SENT)
+            )
+            beats = db.session.scalar(select(func.count()).select_from(WorkerHeartbeat))
+            if pending == 0 and beats == 2:
+                break
+            time.sleep(0.3)
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        outputs = [worker.communicate(timeout=30)[0] for worker in workers]
+
+    assert [worker.returncode for worker in workers] == [0, 0], outputs
+    assert all("worker_stopped" in output for output in outputs), outputs
+    assert pending == 0 and beats == 2, outputs
+    recipients = sorted(m.split(b"To: ")[1].split(b"\r\n")[0] for m in smtp_server.messages)
+    assert len(recipients) == 60 and len(set(recipients)) == 60  # each once
