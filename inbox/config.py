@@ -33,6 +33,7 @@ from rules.config import (
     read_toml,
     with_defaults,
 )
+from rules.escalation import EscalationRule
 
 CONFIG_ENV = "SVARFRIST_CONFIG"
 DATABASE_ENV = "SVARFRIST_DATABASE_URL"
@@ -58,7 +59,8 @@ ACKNOWLEDGEMENT_PLACEHOLDERS = {
 }
 # Keys that may be 0 (switching a limit off).
 ZERO_ALLOWED = {"acknowledgements.per_sender_hours", "acknowledgements.quiet_period_hours"}
-KNOWN_SECTIONS = (*RULES_SECTIONS, *APP_SECTIONS, "templates", "channels")
+KNOWN_SECTIONS = (*RULES_SECTIONS, *APP_SECTIONS, "templates", "channels", "escalation")
+ESCALATION_KEYS = {"warn_hours_before": int, "next_level_after_days": int, "next_level": list}
 TEMPLATE_KEYS = ("name", "text", "language", "department")
 
 
@@ -92,6 +94,11 @@ class Settings:
     acknowledgement_limits: AcknowledgementLimits = field(default_factory=AcknowledgementLimits)
     #: The municipality's own e-mail acknowledgement per language (``str.format`` placeholders).
     acknowledgement_texts: dict[str, str] = field(default_factory=dict)
+    #: The escalation ladder: ``None`` is every department's, a slug one department's own.
+    escalation: dict[str | None, EscalationRule] = field(default_factory=dict)
+
+    def escalation_rule(self, department_slug: str) -> EscalationRule:
+        return self.escalation.get(department_slug) or self.escalation.get(None) or EscalationRule()
 
     def email_account(self, name: str) -> EmailAccount | None:
         return next((a for a in self.email_accounts if a.name == name), None)
@@ -122,6 +129,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     templates = _templates(data.get("templates", []), problems)
     channel_accounts = parse_channels(data.get("channels", {}), problems)
     acknowledgement_texts = _acknowledgement_texts(app["acknowledgements"], problems)
+    escalation = _escalation(data.get("escalation", {}), problems)
     rules = parse_rules(with_defaults(data), problems)
     if problems or rules is None:
         raise ConfigError(label, problems)
@@ -148,6 +156,50 @@ def load_settings(path: str | Path | None = None) -> Settings:
             quiet_period=timedelta(hours=app["acknowledgements"].get("quiet_period_hours", 24)),
         ),
         acknowledgement_texts=acknowledgement_texts,
+        escalation=escalation,
+    )
+
+
+def _escalation(section: Any, problems: list[Problem]) -> dict[str | None, EscalationRule]:
+    """``[escalation]`` for every department, ``[escalation.<slug>]`` for one department."""
+    if not isinstance(section, dict):
+        problems.append(Problem("escalation", f"expected a table, got {section!r}"))
+        return {}
+    general = {k: v for k, v in section.items() if not isinstance(v, dict)}
+    rules: dict[str | None, EscalationRule] = {}
+    base = _escalation_rule(general, "escalation", EscalationRule(), problems)
+    if base is not None:
+        rules[None] = base
+    for slug, own in section.items():
+        if isinstance(own, dict):
+            rule = _escalation_rule(own, f"escalation.{slug}", base or EscalationRule(), problems)
+            if rule is not None:
+                rules[slug] = rule
+    return rules
+
+
+def _escalation_rule(
+    table: dict[str, Any], key: str, base: EscalationRule, problems: list[Problem]
+) -> EscalationRule | None:
+    found = len(problems)
+    for name, value in table.items():
+        expected = ESCALATION_KEYS.get(name)
+        if expected is None:
+            known = ", ".join(ESCALATION_KEYS)
+            problems.append(Problem(f"{key}.{name}", f"unknown key; expected one of {known}"))
+        elif not isinstance(value, expected) or isinstance(value, bool):
+            kind = "a whole number" if expected is int else "an array of e-mail addresses"
+            problems.append(Problem(f"{key}.{name}", f"expected {kind}, got {value!r}"))
+        elif expected is int and value < 0:
+            problems.append(Problem(f"{key}.{name}", f"expected at least 0, got {value!r}"))
+        elif expected is list and not all(isinstance(a, str) and "@" in a for a in value):
+            problems.append(Problem(f"{key}.{name}", f"expected e-mail addresses, got {value!r}"))
+    if len(problems) > found:
+        return None
+    return EscalationRule(
+        warn_hours_before=table.get("warn_hours_before", base.warn_hours_before),
+        next_level_after_days=table.get("next_level_after_days", base.next_level_after_days),
+        next_level=tuple(table.get("next_level", base.next_level)),
     )
 
 

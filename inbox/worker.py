@@ -1,12 +1,13 @@
 """The background worker (`svarfrist worker`): every recurring job, on one schedule.
 
 Jobs: take in stored webhooks, poll each channel account at its own
-interval, send the outbox, escalate handovers nobody answered, and record a
-heartbeat for /healthz. Several workers (and web processes) may run against
-one PostgreSQL database: outbox rows and webhook events are claimed with
-``SKIP LOCKED``, a mailbox is polled under an advisory lock, and a handover
-is escalated under a row lock, so nothing is done twice. SIGTERM lets the
-running jobs finish, then the worker exits.
+interval, send the outbox, escalate handovers nobody answered and promises
+about to break or broken, and record a heartbeat for /healthz. Several
+workers (and web processes) may run against one PostgreSQL database: outbox
+rows and webhook events are claimed with ``SKIP LOCKED``, a mailbox is polled
+under an advisory lock, a handover is escalated under a row lock and each
+escalation notice has a unique key, so nothing is done twice. SIGTERM lets
+the running jobs finish, then the worker exits.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from inbox import handovers
+from inbox import escalation, handovers
 from inbox.clock import now
 from inbox.config import Settings
 from inbox.database import begin_write
@@ -36,6 +37,7 @@ HEARTBEAT_SECONDS = 10
 DISPATCH_SECONDS = 5
 WEBHOOK_SECONDS = 5
 HANDOVER_SECONDS = 300
+ESCALATION_SECONDS = 300
 
 
 def worker_name() -> str:
@@ -64,6 +66,7 @@ def build_scheduler(app: Flask, *, dispatch_seconds: float = DISPATCH_SECONDS) -
     add("webhooks", WEBHOOK_SECONDS, take_in_pending)
     add("dispatch", dispatch_seconds, lambda: _drain(app))
     add("handover-deadlines", HANDOVER_SECONDS, handovers.notify_overdue)
+    add("escalation", ESCALATION_SECONDS, escalation.check)
     for account in settings.email_accounts:
         if account.imap is not None:
             add(

@@ -16,6 +16,7 @@ from inbox.models.contacts import Contact, ContactIdentity
 from inbox.models.cursors import SourceCursor
 from inbox.models.handovers import Handover, HandoverStatus
 from inbox.models.heartbeats import WorkerHeartbeat
+from inbox.models.notices import SentNotice
 from inbox.models.outbox import OutboxMessage, OutboxStatus
 from inbox.models.people import ApiToken, Department, LoginAttempt, Role, User, department_members
 from inbox.models.rate_events import RateEvent
@@ -41,6 +42,7 @@ __all__ = [
     "OutboxStatus",
     "RateEvent",
     "Role",
+    "SentNotice",
     "SourceCursor",
     "Turn",
     "TurnOrigin",

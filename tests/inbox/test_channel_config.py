@@ -153,3 +153,29 @@ def test_the_own_text_is_sent_with_the_date_filled_in(app, tmp_path):
         f"Takk for e-posten til Alver kommune. Saka har nummer {case.reference}.\n"
         "Du får svar innan fredag 27. november 2026. Hastar det, ring 56 37 50 00."
     )
+
+
+def test_escalation_for_every_department_and_one_of_its_own(tmp_path):
+    settings = load_settings(
+        write(
+            tmp_path,
+            """
+[escalation]
+warn_hours_before = 3
+next_level = ["seksjonsleiar@alver.kommune.no"]
+
+[escalation.byggesak]
+next_level_after_days = 5
+next_level = ["seksjonsleiar@alver.kommune.no", "kommunedirektor@alver.kommune.no"]
+""",
+        )
+    )
+    general, byggesak = settings.escalation_rule("skule"), settings.escalation_rule("byggesak")
+    assert (general.warn_hours_before, general.next_level_after_days) == (3, 2)
+    assert (byggesak.warn_hours_before, byggesak.next_level_after_days) == (3, 5)
+    assert len(byggesak.next_level) == 2
+
+
+def test_a_wrong_escalation_value_is_named(tmp_path):
+    lines = problems_of(tmp_path, '[escalation.byggesak]\nnext_level = ["not an address"]\n')
+    assert any("escalation.byggesak.next_level: expected e-mail addresses" in x for x in lines)

@@ -123,3 +123,49 @@ smtp_auth = "none"
     assert pending == 0 and beats == 2, outputs
     recipients = sorted(m.split(b"To: ")[1].split(b"\r\n")[0] for m in smtp_server.messages)
     assert len(recipients) == 60 and len(set(recipients)) == 60  # each once
+
+
+def test_escalation_climbs_the_ladder_once_per_level(app):
+    from dataclasses import replace
+
+    from inbox import escalation
+    from rules.escalation import EscalationRule
+    from tests.inbox.intake_helpers import OSLO
+
+    frontline = make_department("innbyggjarservice", is_frontline=True, name="Innbyggjarservice")
+    frontline.email = "service@alver.no"
+    leader = make_user(frontline, role=Role.LEADER, email="leiar@alver.no")
+    frontline.leader = leader
+    rule = EscalationRule(
+        warn_hours_before=4, next_level_after_days=2, next_level=("dir@alver.no",)
+    )
+    app.extensions["svarfrist"] = replace(app.extensions["svarfrist"], escalation={None: rule})
+    from datetime import datetime
+
+    with frozen_at(datetime(2026, 11, 23, 10, 0, tzinfo=OSLO)):
+        case = receive(email(received_at=datetime(2026, 11, 23, 10, 0, tzinfo=OSLO)))
+    db.session.commit()  # due Monday 30 November 15:00
+
+    def notices():
+        rows = db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.purpose == "notification")
+            .order_by(OutboxMessage.id)
+        )
+        return [row.recipient for row in rows]
+
+    moments = [
+        (datetime(2026, 11, 30, 10, 0, tzinfo=OSLO), []),
+        (datetime(2026, 11, 30, 11, 30, tzinfo=OSLO), ["service@alver.no"]),
+        (datetime(2026, 11, 30, 12, 0, tzinfo=OSLO), ["service@alver.no"]),  # not twice
+        (datetime(2026, 11, 30, 15, 5, tzinfo=OSLO), ["service@alver.no", "leiar@alver.no"]),
+        (
+            datetime(2026, 12, 2, 15, 5, tzinfo=OSLO),
+            ["service@alver.no", "leiar@alver.no", "dir@alver.no"],
+        ),
+    ]
+    for moment, expected in moments:
+        with frozen_at(moment):
+            escalation.check()
+        assert notices() == expected, moment
+    assert case.reference in db.session.scalars(select(OutboxMessage.payload)).all()[-1]["subject"]
