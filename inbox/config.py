@@ -42,6 +42,7 @@ APP_SECTIONS = {
     "database": {"url": str},
     "storage": {"data_dir": str, "max_attachment_mb": int},
     "intake": {"thread_window_days": int, "frontline": str},
+    "retention": {"closed_months": int, "action": str},
     "acknowledgements": {
         "per_sender_hours": int,
         "quiet_period_hours": int,
@@ -94,6 +95,9 @@ class Settings:
     acknowledgement_limits: AcknowledgementLimits = field(default_factory=AcknowledgementLimits)
     #: The municipality's own e-mail acknowledgement per language (``str.format`` placeholders).
     acknowledgement_texts: dict[str, str] = field(default_factory=dict)
+    #: Months after closing when a case is anonymized or deleted; ``None``: kept (not configured).
+    retention_months: int | None = None
+    retention_action: str = "anonymize"
     #: The escalation ladder: ``None`` is every department's, a slug one department's own.
     escalation: dict[str | None, EscalationRule] = field(default_factory=dict)
 
@@ -130,6 +134,11 @@ def load_settings(path: str | Path | None = None) -> Settings:
     channel_accounts = parse_channels(data.get("channels", {}), problems)
     acknowledgement_texts = _acknowledgement_texts(app["acknowledgements"], problems)
     escalation = _escalation(data.get("escalation", {}), problems)
+    if app["retention"].get("action", "anonymize") not in ("anonymize", "delete"):
+        action = app["retention"]["action"]
+        problems.append(
+            Problem("retention.action", f'expected "anonymize" or "delete", got {action!r}')
+        )
     rules = parse_rules(with_defaults(data), problems)
     if problems or rules is None:
         raise ConfigError(label, problems)
@@ -157,6 +166,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
         ),
         acknowledgement_texts=acknowledgement_texts,
         escalation=escalation,
+        retention_months=app["retention"].get("closed_months"),
+        retention_action=app["retention"].get("action", "anonymize"),
     )
 
 

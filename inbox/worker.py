@@ -2,12 +2,12 @@
 
 Jobs: take in stored webhooks, poll each channel account at its own
 interval, send the outbox, escalate handovers nobody answered and promises
-about to break or broken, and record a heartbeat for /healthz. Several
-workers (and web processes) may run against one PostgreSQL database: outbox
-rows and webhook events are claimed with ``SKIP LOCKED``, a mailbox is polled
-under an advisory lock, a handover is escalated under a row lock and each
-escalation notice has a unique key, so nothing is done twice. SIGTERM lets
-the running jobs finish, then the worker exits.
+about to break or broken, apply retention every night, and record a heartbeat
+for /healthz. Several workers (and web processes) may run against one
+PostgreSQL database: outbox rows and webhook events are claimed with ``SKIP
+LOCKED``, a mailbox is polled under an advisory lock, a handover is escalated
+under a row lock and each escalation notice has a unique key, so nothing is
+done twice. SIGTERM lets the running jobs finish, then the worker exits.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Callable
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from inbox import escalation, handovers
+from inbox import escalation, handovers, retention
 from inbox.clock import now
 from inbox.config import Settings
 from inbox.database import begin_write
@@ -67,6 +67,9 @@ def build_scheduler(app: Flask, *, dispatch_seconds: float = DISPATCH_SECONDS) -
     add("dispatch", dispatch_seconds, lambda: _drain(app))
     add("handover-deadlines", HANDOVER_SECONDS, handovers.notify_overdue)
     add("escalation", ESCALATION_SECONDS, escalation.check)
+    scheduler.add_job(
+        _in_context(app, "retention", retention.apply), "cron", hour=2, minute=30, id="retention"
+    )
     for account in settings.email_accounts:
         if account.imap is not None:
             add(
