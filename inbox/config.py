@@ -43,6 +43,7 @@ APP_SECTIONS = {
     "storage": {"data_dir": str, "max_attachment_mb": int},
     "intake": {"thread_window_days": int, "frontline": str},
     "retention": {"closed_months": int, "action": str},
+    "handovers": {"accept_within_working_days": int, "leader_only": list},
     "acknowledgements": {
         "per_sender_hours": int,
         "quiet_period_hours": int,
@@ -95,6 +96,10 @@ class Settings:
     acknowledgement_limits: AcknowledgementLimits = field(default_factory=AcknowledgementLimits)
     #: The municipality's own e-mail acknowledgement per language (``str.format`` placeholders).
     acknowledgement_texts: dict[str, str] = field(default_factory=dict)
+    #: Working days a receiving department has to accept or decline before its leader is told.
+    handover_days: int = 1
+    #: Departments (slugs) where only the leader may accept a handover.
+    handover_leader_only: frozenset[str] = frozenset()
     #: Months after closing when a case is anonymized or deleted; ``None``: kept (not configured).
     retention_months: int | None = None
     retention_action: str = "anonymize"
@@ -167,6 +172,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
         acknowledgement_texts=acknowledgement_texts,
         escalation=escalation,
         retention_months=app["retention"].get("closed_months"),
+        handover_days=app["handovers"].get("accept_within_working_days", 1),
+        handover_leader_only=frozenset(app["handovers"].get("leader_only", [])),
         retention_action=app["retention"].get("action", "anonymize"),
     )
 
@@ -251,7 +258,9 @@ def _app_section(data: dict[str, Any], name: str, problems: list[Problem]) -> di
                 Problem(f"{name}.{key}", "unknown key; expected one of " + ", ".join(shape))
             )
         elif not isinstance(value, expected) or isinstance(value, bool):
-            kind = "a whole number" if expected is int else "a string"
+            kind = {int: "a whole number", list: "an array of department slugs"}.get(
+                expected, "a string"
+            )
             problems.append(Problem(f"{name}.{key}", f"expected {kind}, got {value!r}"))
         elif expected is int and value < (least := 0 if f"{name}.{key}" in ZERO_ALLOWED else 1):
             problems.append(Problem(f"{name}.{key}", f"expected at least {least}, got {value!r}"))

@@ -35,7 +35,6 @@ from inbox.outbox import enqueue
 from inbox.outgoing import SENDABLE_CHANNELS, send_to_citizen
 
 log = logging.getLogger(__name__)
-ACCEPT_WITHIN_WORKING_DAYS = 1
 
 
 class HandoverError(ValueError):
@@ -62,9 +61,10 @@ def propose(case: Case, to_department: Department, by: User, note: str) -> Hando
             f"case {case.reference} already has a pending handover to {pending.to_department.name}"
         )
     proposed_at = now()
-    calendar = current_app.extensions["svarfrist"].rules.calendar
+    settings = current_app.extensions["svarfrist"]
+    calendar = settings.rules.calendar
     accept_by = calendar.add_working_days(
-        calendar.local_date(proposed_at), ACCEPT_WITHIN_WORKING_DAYS
+        calendar.local_date(proposed_at), settings.handover_days
     ).closes_at
     handover = Handover(
         case=case,
@@ -106,6 +106,10 @@ def accept(
     _still_pending(handover)
     if not may_decide(by, handover):
         raise HandoverError(f"only {handover.to_department.name} can accept this handover")
+    receiving = handover.to_department
+    leader_only = receiving.slug in current_app.extensions["svarfrist"].handover_leader_only
+    if leader_only and by.role != Role.ADMIN and receiving.leader_id != by.id:
+        raise HandoverError(f"only the leader of {receiving.name} can accept this handover")
     case = handover.case
     _decide(handover, by, HandoverStatus.ACCEPTED)
     case.department = handover.to_department

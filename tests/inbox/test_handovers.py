@@ -12,7 +12,7 @@ from inbox import handovers
 from inbox.clock import frozen_at
 from inbox.extensions import db
 from inbox.intake import receive
-from inbox.models import Case, Handover, HandoverStatus, OutboxMessage, OutKind
+from inbox.models import Case, Handover, HandoverStatus, OutboxMessage, OutKind, Role
 from inbox.users import create_api_token
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import OSLO, email
@@ -189,3 +189,19 @@ def test_the_pages_offer_accept_and_show_the_history(client, town):
     shown = client.get(page).get_data(as_text=True)
     assert "Byggesak tok over saka frå Innbyggjarservice" in shown
     assert db.session.scalar(select(func.count()).select_from(Handover)) == 1
+
+
+def test_a_department_may_let_only_its_leader_accept(app, client, town):
+    from dataclasses import replace
+
+    settings = app.extensions["svarfrist"]
+    app.extensions["svarfrist"] = replace(settings, handover_leader_only=frozenset({"byggesak"}))
+    leader = make_user(town["byggesak"], role=Role.LEADER, email="leiar@alver.no")
+    town["byggesak"].leader = leader
+    town["tokens"]["leiar"] = create_api_token(leader)
+    db.session.commit()
+    handover_id = offer(client, town)
+    refused = api(client, town, "bygg", f"/handovers/{handover_id}/accept")
+    assert refused.status_code == 403
+    assert "only the leader of Byggesak" in refused.get_json()["detail"]
+    assert api(client, town, "leiar", f"/handovers/{handover_id}/accept").status_code == 200
