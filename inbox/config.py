@@ -13,6 +13,7 @@ file itself can be kept in version control:
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -63,6 +64,7 @@ ACKNOWLEDGEMENT_PLACEHOLDERS = {
 ZERO_ALLOWED = {"acknowledgements.per_sender_hours", "acknowledgements.quiet_period_hours"}
 KNOWN_SECTIONS = (*RULES_SECTIONS, *APP_SECTIONS, "templates", "channels", "escalation")
 ESCALATION_KEYS = {"warn_hours_before": int, "next_level_after_days": int, "next_level": list}
+DIGEST_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 TEMPLATE_KEYS = ("name", "text", "language", "department")
 
 
@@ -105,6 +107,9 @@ class Settings:
     retention_action: str = "anonymize"
     #: The escalation ladder: ``None`` is every department's, a slug one department's own.
     escalation: dict[str | None, EscalationRule] = field(default_factory=dict)
+
+    #: When leaders get their daily list (local time, working days).
+    digest_time: tuple[int, int] = (8, 0)
 
     def escalation_rule(self, department_slug: str) -> EscalationRule:
         return self.escalation.get(department_slug) or self.escalation.get(None) or EscalationRule()
@@ -171,6 +176,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         ),
         acknowledgement_texts=acknowledgement_texts,
         escalation=escalation,
+        digest_time=_digest_time(data.get("escalation", {}), problems),
         retention_months=app["retention"].get("closed_months"),
         handover_days=app["handovers"].get("accept_within_working_days", 1),
         handover_leader_only=frozenset(app["handovers"].get("leader_only", [])),
@@ -183,7 +189,7 @@ def _escalation(section: Any, problems: list[Problem]) -> dict[str | None, Escal
     if not isinstance(section, dict):
         problems.append(Problem("escalation", f"expected a table, got {section!r}"))
         return {}
-    general = {k: v for k, v in section.items() if not isinstance(v, dict)}
+    general = {k: v for k, v in section.items() if not isinstance(v, dict) and k != "digest_time"}
     rules: dict[str | None, EscalationRule] = {}
     base = _escalation_rule(general, "escalation", EscalationRule(), problems)
     if base is not None:
@@ -194,6 +200,15 @@ def _escalation(section: Any, problems: list[Problem]) -> dict[str | None, Escal
             if rule is not None:
                 rules[slug] = rule
     return rules
+
+
+def _digest_time(section: Any, problems: list[Problem]) -> tuple[int, int]:
+    value = section.get("digest_time", "08:00") if isinstance(section, dict) else "08:00"
+    match = DIGEST_TIME.match(value) if isinstance(value, str) else None
+    if match is None:
+        problems.append(Problem("escalation.digest_time", f'expected "HH:MM", got {value!r}'))
+        return (8, 0)
+    return int(match[1]), int(match[2])
 
 
 def _escalation_rule(

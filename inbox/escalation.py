@@ -23,7 +23,7 @@ from inbox.config import Settings
 from inbox.database import begin_write
 from inbox.extensions import db
 from inbox.i18n import N_, Language
-from inbox.models import Case, CaseStatus, SentNotice, Turn
+from inbox.models import Case, CaseStatus, Department, SentNotice, Turn
 from inbox.outbox import enqueue
 from rules.escalation import Level, reached
 
@@ -65,11 +65,7 @@ def _notify_once(turn: Turn, level: Level, next_level: tuple[str, ...], settings
     recipients = _recipients(turn.case, level, next_level)
     if not recipients:
         return 0
-    try:
-        with db.session.begin_nested():
-            db.session.add(SentNotice(key=f"turn:{turn.id}:{level.value}", sent_at=now()))
-            db.session.flush()
-    except IntegrityError:
+    if not _first_time(f"turn:{turn.id}:{level.value}"):
         return 0  # sent before, by this worker or another
     language = Language.load(settings.rules.municipality.language)
     values = {
@@ -104,3 +100,71 @@ def _recipients(case: Case, level: Level, next_level: tuple[str, ...]) -> list[s
             return [department.leader.email]
         return [department.email] if department.email else []
     return list(next_level)
+
+
+def send_digests(at=None) -> int:
+    """Each department leader's morning list of turns due today and overdue, on working days.
+
+    Once per leader per day (``digest:<date>:<leader>``); nothing when there is
+    nothing to list. Returns how many digests were queued.
+    """
+    at = at or now()
+    settings: Settings = current_app.extensions["svarfrist"]
+    calendar = settings.rules.calendar
+    today = calendar.local_date(at)
+    if not calendar.is_working_day(today):
+        return 0
+    end_of_day = calendar.day(today).closes_at or at
+    db.session.commit()
+    begin_write()
+    sent = 0
+    for department in db.session.scalars(
+        select(Department).where(Department.leader_id.is_not(None))
+    ):
+        cases = db.session.scalars(
+            select(Case)
+            .where(
+                Case.department_id == department.id,
+                Case.status != CaseStatus.CLOSED,
+                Case.due_at <= end_of_day,
+            )
+            .order_by(Case.due_at)
+        ).all()
+        if cases and _first_time(f"digest:{today.isoformat()}:{department.leader.email}"):
+            _queue_digest(department, cases, at, settings)
+            sent += 1
+    db.session.commit()
+    return sent
+
+
+def _first_time(key: str) -> bool:
+    try:
+        with db.session.begin_nested():
+            db.session.add(SentNotice(key=key, sent_at=now()))
+            db.session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def _queue_digest(department: Department, cases: list[Case], at, settings: Settings) -> None:
+    leader = department.leader
+    language = Language.load(leader.language)
+    zone = settings.rules.calendar.zone
+    overdue = [case for case in cases if case.due_at <= at]
+    subject = language.gettext(
+        "%(department)s: %(overdue)s overdue, %(today)s due today",
+        department=department.name,
+        overdue=len(overdue),
+        today=len(cases) - len(overdue),
+    )
+    lines = [
+        f"{case.reference}  {language.datetime(case.due_at.astimezone(zone))}  {case.subject}"
+        for case in cases
+    ]
+    enqueue(
+        purpose="notification",
+        channel="email",
+        recipient=leader.email,
+        payload={"subject": subject, "text": subject + "\n\n" + "\n".join(lines)},
+    )

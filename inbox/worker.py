@@ -70,6 +70,15 @@ def build_scheduler(app: Flask, *, dispatch_seconds: float = DISPATCH_SECONDS) -
     scheduler.add_job(
         _in_context(app, "retention", retention.apply), "cron", hour=2, minute=30, id="retention"
     )
+    hour, minute = settings.digest_time
+    scheduler.add_job(
+        _in_context(app, "digests", escalation.send_digests),
+        "cron",
+        day_of_week="mon-fri",
+        hour=hour,
+        minute=minute,
+        id="digests",
+    )
     for account in settings.email_accounts:
         if account.imap is not None:
             add(

@@ -169,3 +169,31 @@ def test_escalation_climbs_the_ladder_once_per_level(app):
             escalation.check()
         assert notices() == expected, moment
     assert case.reference in db.session.scalars(select(OutboxMessage.payload)).all()[-1]["subject"]
+
+
+def test_leaders_get_one_digest_a_working_day_when_something_is_due(app):
+    from datetime import datetime
+
+    from inbox import escalation
+    from tests.inbox.intake_helpers import OSLO
+
+    frontline = make_department("innbyggjarservice", is_frontline=True, name="Innbyggjarservice")
+    leader = make_user(frontline, role=Role.LEADER, email="leiar@alver.no")
+    frontline.leader = leader
+    with frozen_at(datetime(2026, 11, 23, 10, 0, tzinfo=OSLO)):
+        case = receive(email(received_at=datetime(2026, 11, 23, 10, 0, tzinfo=OSLO)))
+    db.session.commit()  # due Monday 30 November 15:00
+
+    with frozen_at(datetime(2026, 11, 27, 8, 0, tzinfo=OSLO)):  # Friday: nothing due yet
+        assert escalation.send_digests() == 0
+    with frozen_at(datetime(2026, 11, 28, 8, 0, tzinfo=OSLO)):  # Saturday: no digest
+        assert escalation.send_digests() == 0
+    with frozen_at(datetime(2026, 11, 30, 8, 0, tzinfo=OSLO)):  # Monday: due today
+        assert escalation.send_digests() == 1
+        assert escalation.send_digests() == 0  # once a day
+    (digest,) = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.purpose == "notification")
+    ).all()
+    assert digest.recipient == "leiar@alver.no"
+    assert digest.payload["subject"] == "Innbyggjarservice: 0 over fristen, 1 med frist i dag"
+    assert case.reference in digest.payload["text"]
