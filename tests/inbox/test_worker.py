@@ -197,3 +197,15 @@ def test_leaders_get_one_digest_a_working_day_when_something_is_due(app):
     assert digest.recipient == "leiar@alver.no"
     assert digest.payload["subject"] == "Innbyggjarservice: 0 over fristen, 1 med frist i dag"
     assert case.reference in digest.payload["text"]
+
+
+def test_healthz_is_503_when_the_database_does_not_answer(app, client, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    def down(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+    monkeypatch.setattr(db.session, "execute", down)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"database": "unreachable (OperationalError)", "worker": None}
