@@ -95,6 +95,7 @@ def _register_commands(app: Flask) -> None:
     from inbox.commands.demo import demo_command
     from inbox.commands.dispatch import dispatch_command
     from inbox.commands.poll import poll_command
+    from inbox.commands.report import report_group
     from inbox.commands.retention import retention_command
     from inbox.commands.serve import serve_command
     from inbox.commands.users import users_group
@@ -105,6 +106,7 @@ def _register_commands(app: Flask) -> None:
         demo_command,
         dispatch_command,
         poll_command,
+        report_group,
         retention_command,
         serve_command,
         users_group,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
 
 from inbox.extensions import db
@@ -33,6 +34,7 @@ def start_turn(
         received_at=received_at,
         target_at=target_at,
         due_at=due_at,
+        promised_seconds=_working_seconds(received_at, due_at),
     )
     db.session.add(turn)
     case.target_at, case.due_at = target_at, due_at
@@ -46,4 +48,12 @@ def end_turn(turn: Turn, answer: Message, kind: OutKind) -> None:
     turn.answered_by_id = answer.id
     turn.answer_kind = kind
     turn.met = answer.created_at <= turn.due_at
+    turn.answer_seconds = _working_seconds(turn.received_at, answer.created_at)
     turn.case.target_at = turn.case.due_at = None
+
+
+def _working_seconds(start: datetime, end: datetime) -> int:
+    calendar = current_app.extensions["svarfrist"].rules.calendar
+    if end <= start:
+        return 0
+    return round(calendar.working_time_between(start, end).total_seconds())

@@ -230,6 +230,10 @@ class Turn(db.Model):
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     answer_kind: Mapped[OutKind | None] = mapped_column(enum_column(OutKind))
     met: Mapped[bool | None]
+    #: Opening time from receipt to the due time, and to the answer (seconds), so the
+    #: report aggregates in SQL instead of walking the calendar for every turn.
+    promised_seconds: Mapped[int | None]
+    answer_seconds: Mapped[int | None]
 
     case: Mapped[Case] = relationship(back_populates="turns")
 
