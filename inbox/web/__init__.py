@@ -11,7 +11,7 @@ from inbox.api import views as api_views
 from inbox.api.problems import from_http_exception
 from inbox.extensions import db, login_manager
 from inbox.models import User
-from inbox.web import auth, callback_page, case_page, cases, register_page
+from inbox.web import auth, callback_page, case_page, cases, register_page, report_page
 from inbox.web.forms import PostForm
 from inbox.web.labels import template_globals
 
@@ -30,6 +30,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(case_page.decisions)
     app.register_blueprint(register_page.blueprint)
     app.register_blueprint(callback_page.blueprint)
+    app.register_blueprint(report_page.blueprint)
     app.register_blueprint(api_views.blueprint)
     app.register_blueprint(webhooks.blueprint)
     app.register_blueprint(health.blueprint)

@@ -100,3 +100,36 @@ def test_a_month_and_the_cli(app, year_2026):
 def test_percentile_matches_postgresqls_percentile_cont():
     assert percentile([1, 2, 5.5, 6], 0.9) == pytest.approx(5.85)
     assert percentile([4], 0.5) == 4 and percentile([], 0.5) is None
+
+
+def test_the_page_and_its_exports_for_a_leader_and_not_for_staff(app, client, year_2026):
+    import io
+
+    from openpyxl import load_workbook
+
+    from inbox.models import Department, Role
+    from tests.inbox.web_helpers import csrf_token, log_in
+
+    service = db.session.scalars(db.select(Department)).first()
+    make_user(service, role=Role.LEADER, email="leiar@alver.no")
+    make_user(service, email="sakshandsamar@alver.no")
+    db.session.commit()
+    log_in(client, "sakshandsamar@alver.no")
+    assert client.get("/reports/channels?year=2026").status_code == 403
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    log_in(client, "leiar@alver.no")
+
+    with frozen_at(at(2026, 11, 25, 12, 0)):
+        page = client.get("/reports/channels?year=2026").get_data(as_text=True)
+        chart = client.get("/reports/channels/chart/kept.svg?year=2026")
+        xlsx = client.get("/reports/channels?year=2026&format=xlsx")
+        csv = client.get("/reports/channels?year=2026&format=csv")
+
+    assert "Kanalrapport 2026" in page and "60.0 %" in page
+    assert "<svg" in chart.get_data(as_text=True) and chart.content_type == "image/svg+xml"
+    assert "<script" not in chart.get_data(as_text=True)
+    sheet = load_workbook(io.BytesIO(xlsx.data))["channels"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("channel", "turns") and rows[-1][:2] == ("total", 5)
+    assert isinstance(rows[-1][6], float)  # real numbers, not strings
+    assert csv.data.decode().splitlines()[-1].startswith("total,5,5")
