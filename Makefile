@@ -51,11 +51,15 @@ $(INSTALLED): setup.cfg pyproject.toml | system-packages
 
 # Debian packages the project needs, installed only when missing: venv for Python,
 # Chromium for the browser tests (Playwright drives Debian's build; it cannot download one),
-# Dovecot for the e-mail tests (a private IMAP server on loopback; its system service is not used).
+# Dovecot for the e-mail tests (a private IMAP server on loopback; its system service is not used),
+# Pango for WeasyPrint (the report's PDF) and poppler-utils to check that PDF in the tests.
 system-packages:
 	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || $(call apt_install,python3-venv python3-pip)
 	@test -x /usr/bin/chromium || $(call apt_install,chromium)
 	@test -x /usr/sbin/dovecot || $(call apt_install,dovecot-imapd)
+	@test -x /usr/bin/pdftoppm || $(call apt_install,poppler-utils)
+	@$(PYTHON) -c 'import ctypes.util as u, sys; sys.exit(not u.find_library("pango-1.0"))' \
+		|| $(call apt_install,libpango-1.0-0 libpangoft2-1.0-0)
 
 define apt_install
 	{ if [ "$$(id -u)" = 0 ]; then SUDO=; \

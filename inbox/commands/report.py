@@ -1,13 +1,15 @@
-"""`svarfrist report channels`: the channel report as JSON or CSV."""
+"""`svarfrist report channels`: the channel report as JSON, CSV, XLSX, HTML or PDF."""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
 
-from inbox.report_exports import as_csv
+from inbox import report_document
+from inbox.report_exports import as_csv, as_xlsx
 from inbox.reports import channel_report
 
 
@@ -20,21 +22,38 @@ def report_group() -> None:
 @click.option("--year", type=click.IntRange(2000, 2100), required=True)
 @click.option("--month", type=click.IntRange(1, 12))
 @click.option(
-    "--format", "kind", type=click.Choice(["json", "csv"]), default="json", show_default=True
+    "--format",
+    "kind",
+    type=click.Choice(["json", "csv", "xlsx", "html", "pdf"]),
+    default="json",
+    show_default=True,
 )
 @click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: standard output."
 )
 def channels_command(year: int, month: int | None, kind: str, out: Path | None) -> None:
     """How each channel kept its promises in a year (or a month of it), every department."""
-    report = channel_report(year, month)
-    text = (
-        json.dumps(report, indent=2, ensure_ascii=False) + "\n"
-        if kind == "json"
-        else as_csv(report)
-    )
+    with click.progressbar(length=2, label="Counting", file=sys.stderr) as bar:
+        report = channel_report(year, month)
+        bar.update(1)
+        content = _render(report, year, month, kind)
+        bar.update(1)
     if out is None:
-        click.echo(text, nl=False)
+        if isinstance(content, bytes):
+            raise click.UsageError(f"--format {kind} is binary: give --out FILE")
+        click.echo(content, nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
+        out.write_bytes(content if isinstance(content, bytes) else content.encode())
         click.echo(f"written to {out}", err=True)
+
+
+def _render(report, year: int, month: int | None, kind: str) -> str | bytes:
+    if kind == "json":
+        return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    if kind == "csv":
+        return as_csv(report)
+    if kind == "xlsx":
+        return as_xlsx(report)
+    if kind == "html":
+        return report_document.as_html(report, year, month)
+    return report_document.as_pdf(report, year, month)

@@ -1,24 +1,19 @@
 """`/reports/channels`: the channel report for leaders (their departments) and admins (all).
 
 HTML with charts (SVG images, each with its data table beside it), and the
-same report as CSV or XLSX with ``format=``.
+same report as CSV, XLSX or PDF with ``format=``.
 """
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, abort, render_template, request, url_for
-from flask_babel import format_date
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from inbox import report_charts
+from inbox import report_document
 from inbox.clock import now
 from inbox.models import Role
 from inbox.report_exports import as_csv, as_xlsx
 from inbox.reports import channel_report
-from inbox.web.labels import channel_name
 
 blueprint = Blueprint("reports", __name__, url_prefix="/reports")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,22 +53,20 @@ def channels():
             content_type=XLSX,
             headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
         )
+    if kind == "pdf":
+        return Response(
+            report_document.as_pdf(report, year, month),
+            content_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{filename}.pdf"'},
+        )
     if kind != "html":
         abort(400)
-    month_names = {m: format_date(date(year, m, 1), "LLLL") for m in range(1, 13)}
     return render_template(
         "reports/channels.html",
-        report=report,
-        year=year,
-        month=month,
-        month_names=month_names,
-        channel_rows=[
-            *((channel_name(c), figures) for c, figures in report["channels"].items()),
-            (_("All channels"), report["total"]),
-        ],
         chart_url=lambda name: url_for(
             ".chart", name=name, year=year, **({"month": month} if month else {})
         ),
+        **report_document.page_values(report, year, month),
     )
 
 
@@ -81,16 +74,6 @@ def channels():
 @login_required
 def chart(name: str):
     report, _year, _month = _report_and_period()
-    labels = {
-        "monthly_title": _("New turns per month and channel"),
-        "kept_title": _("Share answered by the due time"),
-        "month": _("Month"),
-        "turns": _("Turns"),
-        "channel": _("Channel"),
-        "percent": _("Percent"),
-        **{channel: channel_name(channel) for channel in report["channels"]},
-    }
-    draw = report_charts.monthly_turns if name == "months" else report_charts.kept_share
-    response = Response(draw(report, labels), content_type="image/svg+xml")
+    response = Response(report_document.chart_svg(report, name), content_type="image/svg+xml")
     response.headers["Content-Security-Policy"] = CHART_POLICY
     return response

@@ -93,7 +93,7 @@ def test_a_month_and_the_cli(app, year_2026):
             args=["report", "channels", "--year", "2026", "--month", "3", "--format", "csv"]
         )
     assert march["total"]["turns"] == 2 and march["total"]["median_hours"] == 3.25
-    lines = result.output.strip().splitlines()
+    lines = result.stdout.strip().splitlines()
     assert lines[0].startswith("channel,turns,cases") and lines[-1].startswith("total,2,2")
 
 
@@ -133,3 +133,40 @@ def test_the_page_and_its_exports_for_a_leader_and_not_for_staff(app, client, ye
     assert rows[0][:2] == ("channel", "turns") and rows[-1][:2] == ("total", 5)
     assert isinstance(rows[-1][6], float)  # real numbers, not strings
     assert csv.data.decode().splitlines()[-1].startswith("total,5,5")
+
+
+def test_the_pdf_is_a4_with_page_numbers_and_renders(app, year_2026, tmp_path):
+    import shutil
+    import subprocess
+
+    pdf = tmp_path / "kanalrapport.pdf"
+    with frozen_at(at(2026, 11, 25, 12, 0)):
+        result = app.test_cli_runner().invoke(
+            args=["report", "channels", "--year", "2026", "--format", "pdf", "--out", str(pdf)]
+        )
+    assert result.exit_code == 0, result.output
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftoppm") is None:
+        pytest.fail("pdftoppm is missing: `make test` installs poppler-utils")
+    subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / "side")], check=True)
+    pages = sorted(tmp_path.glob("side*.png"))
+    assert pages, "pdftoppm rendered no page"
+    from PIL import Image
+
+    with Image.open(pages[0]) as first:
+        width, height = first.size
+    assert abs(height / width - 297 / 210) < 0.02  # A4 portrait
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Alver kommune" in text and f"1/{len(pages)}" in text.replace(" ", "")
+    assert "Kanalrapport 2026" in text
+
+
+def test_the_html_document_stands_alone(app, year_2026):
+    with frozen_at(at(2026, 11, 25, 12, 0)):
+        result = app.test_cli_runner().invoke(
+            args=["report", "channels", "--year", "2026", "--format", "html"]
+        )
+    assert result.exit_code == 0
+    assert "data:image/svg+xml;base64," in result.stdout and "<table" in result.stdout
