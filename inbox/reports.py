@@ -38,13 +38,17 @@ def channel_report(
     end = min(end, now())  # a period still running is reported up to now
     previous = _period(settings, year - 1, month)
     channels = _figures_by(Turn.channel, start, end, department_ids)
-    total = _figures_by(None, start, end, department_ids).get("all", _empty())
+    total = _summed(channels.values())
+    median, p90, promised = _hours(None, start, end, department_ids).get("all", (None,) * 3)
+    total.update(median_hours=median, p90_hours=p90, median_promised_hours=promised)
     cases = _cases_by_channel(start, end, department_ids)
     for channel, count in cases.items():
         channels.setdefault(channel, _empty())["cases"] = count
     total["cases"] = sum(cases.values())
-    before = _figures_by(None, *previous, department_ids).get("all", _empty())
-    before["cases"] = sum(_cases_by_channel(*previous, department_ids).values())
+    before = {
+        "turns": _turn_count(*previous, department_ids),
+        "cases": sum(_cases_by_channel(*previous, department_ids).values()),
+    }
     report = {
         "period": {
             "year": year,
@@ -122,37 +126,16 @@ def _figures_by(column, start: datetime, end: datetime, department_ids) -> dict[
         count_if(and_(citizen, received, Turn.answer_kind == "preliminary")),
         count_if(and_(~citizen, received)),
         count_if(and_(~citizen, received, Turn.met.is_(True))),
-        count_if(
-            and_(
-                citizen,
-                Turn.received_at < end,
-                or_(Turn.answered_at.is_(None), Turn.answered_at >= end),
-            )
-        ),
-        count_if(
-            and_(
-                citizen,
-                Turn.received_at < end,
-                Turn.due_at < end,
-                or_(Turn.answered_at.is_(None), Turn.answered_at >= end),
-            )
-        ),
-    ).where(Turn.received_at < end)
+    ).where(received)
     rows = db.session.execute(_grouped(_scoped(query, department_ids), column)).all()
+    still_open = _open_at_end(column, end, department_ids)
     figures = {}
     for row in rows:
-        (
-            name,
-            turns,
-            answered,
-            by_target,
-            by_due,
-            preliminary,
-            dates,
-            dates_kept,
-            open_at_end,
-            overdue,
-        ) = (row[0], *(int(value or 0) for value in row[1:]))
+        name, turns, answered, by_target, by_due, preliminary, dates, dates_kept = (
+            row[0],
+            *(int(value or 0) for value in row[1:]),
+        )
+        open_at_end, overdue = still_open.pop(name, (0, 0))
         if not turns and not open_at_end:
             continue
         figures[name] = {
@@ -170,10 +153,56 @@ def _figures_by(column, start: datetime, end: datetime, department_ids) -> dict[
             "open_at_end": open_at_end,
             "overdue_at_end": overdue,
         }
+    for name, (open_at_end, overdue) in still_open.items():  # nothing new, something open
+        figures[name] = {**_empty(), "open_at_end": open_at_end, "overdue_at_end": overdue}
     for name, (median, p90, promised) in _hours(column, start, end, department_ids).items():
         if name in figures:
             figures[name].update(median_hours=median, p90_hours=p90, median_promised_hours=promised)
     return figures
+
+
+def _open_at_end(column, end, department_ids) -> dict[str, tuple[int, int]]:
+    """Citizens' turns received before ``end`` and unanswered then (the open-turn index)."""
+    key = column if column is not None else literal("all")
+    overdue = func.sum(case((Turn.due_at < end, 1), else_=0))
+    query = select(key, func.count(), overdue).where(
+        Turn.origin == TurnOrigin.CITIZEN,
+        Turn.received_at < end,
+        or_(Turn.answered_at.is_(None), Turn.answered_at >= end),
+    )
+    rows = db.session.execute(_grouped(_scoped(query, department_ids), column)).all()
+    return {name: (int(count), int(late or 0)) for name, count, late in rows}
+
+
+COUNTS = (
+    "turns",
+    "answered",
+    "by_target",
+    "by_due",
+    "preliminary",
+    "preliminary_dates",
+    "preliminary_dates_kept",
+    "open_at_end",
+    "overdue_at_end",
+)
+
+
+def _summed(parts) -> dict[str, Any]:
+    """All channels together: counts added, shares worked out again."""
+    parts = list(parts)
+    total = {**_empty(), **{key: sum(part[key] for part in parts) for key in COUNTS}}
+    for key in ("by_target", "by_due", "preliminary"):
+        total[f"{key}_share"] = _share(total[key], total["turns"])
+    return total
+
+
+def _turn_count(start, end, department_ids) -> int:
+    query = (
+        select(func.count())
+        .select_from(Turn)
+        .where(Turn.origin == TurnOrigin.CITIZEN, Turn.received_at >= start, Turn.received_at < end)
+    )
+    return db.session.scalar(_scoped(query, department_ids)) or 0
 
 
 def _hours(column, start, end, department_ids) -> dict[str, tuple]:
@@ -235,6 +264,8 @@ def _cases_by_channel(start, end, department_ids) -> dict[str, int]:
 
 
 def _months(settings, year, month, department_ids) -> list[dict[str, Any]]:
+    if db.engine.dialect.name == "postgresql":
+        return _months_grouped(settings, year, month, department_ids)
     months = [month] if month is not None else range(1, 13)
     result = []
     for number in months:
@@ -254,6 +285,44 @@ def _months(settings, year, month, department_ids) -> list[dict[str, Any]]:
             {"month": number, "turns": sum(turns.values()), "by_channel": turns, "cases": cases}
         )
     return result
+
+
+def _months_grouped(settings, year, month, department_ids) -> list[dict[str, Any]]:
+    """PostgreSQL: the months of the period in one scan of the turns and one of the cases."""
+    start, end = _period(settings, year, month)
+    zone = settings.rules.municipality.timezone
+    turn_month = func.extract("month", func.timezone(zone, Turn.received_at))
+    query = (
+        select(turn_month, Turn.channel, func.count())
+        .where(
+            Turn.origin == TurnOrigin.CITIZEN,
+            Turn.received_at >= start,
+            Turn.received_at < end,
+        )
+        .group_by(turn_month, Turn.channel)
+    )
+    by_month: dict[int, dict[str, int]] = {}
+    for number, channel, count in db.session.execute(_scoped(query, department_ids)):
+        by_month.setdefault(int(number), {})[channel] = count
+    case_month = func.extract("month", func.timezone(zone, Case.created_at))
+    cases_query = (
+        select(case_month, func.count())
+        .where(Case.created_at >= start, Case.created_at < end)
+        .group_by(case_month)
+    )
+    if department_ids is not None:
+        cases_query = cases_query.where(Case.department_id.in_(department_ids))
+    cases = {int(number): count for number, count in db.session.execute(cases_query)}
+    numbers = [month] if month is not None else range(1, 13)
+    return [
+        {
+            "month": number,
+            "turns": sum(by_month.get(number, {}).values()),
+            "by_channel": by_month.get(number, {}),
+            "cases": cases.get(number, 0),
+        }
+        for number in numbers
+    ]
 
 
 def _by_department(start, end, department_ids) -> dict[str, dict]:

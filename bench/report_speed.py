@@ -1,0 +1,171 @@
+"""The yearly channel report at 1,000,000 turns a year on PostgreSQL: time and peak memory.
+
+Loads 1,000,000 turns spread over 2026 and as many over 2025 (for the
+comparison) with SQL, each on its own case, across seven departments and six
+channels, with answers, preliminary answers and handovers; then builds the
+yearly report as JSON (``svarfrist report channels --format json``, timed in
+its own process with its peak memory) and the HTML page as a leader sees it.
+Goals: JSON at most 3 s and 500 MB; the page at most 5 s. Prints the figures
+and writes bench/results/report_speed.json.
+
+    SVARFRIST_BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres \\
+        .venv/bin/python bench/report_speed.py [--turns 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from results_file import write_results
+
+from inbox.app import create_app
+from inbox.config import load_settings
+from inbox.extensions import db
+from inbox.models import Department, Role
+from inbox.users import create_user
+
+DATABASE = "svarfrist_bench_report"
+SVARFRIST = str(Path(sys.executable).with_name("svarfrist"))
+PASSWORD = "bench-password-1"
+GOALS = {"json_seconds": 3.0, "json_peak_mb": 500, "page_seconds": 5.0}
+DEPARTMENTS = ("innbyggjarservice", "byggesak", "barnehage", "skule", "helse", "vatn", "skatt")
+
+LOAD = [
+    """INSERT INTO contacts (name, language, created_at)
+       SELECT 'Innbyggjar ' || g, 'nn', now() FROM generate_series(1, 1000) g""",
+    # Each turn on its own case, received at a random moment of its year.
+    """INSERT INTO cases (reference, channel, subject, status, department_id, contact_id, language,
+                          is_unreadable, created_at, last_message_at, closed_at)
+       SELECT y || '-' || lpad(g::text, 7, '0'),
+              (ARRAY['email','sms','facebook','callback','letter','phone'])[1 + g % 6],
+              'Spørsmål', 'closed', :first_department + g % 7, 1 + g % 1000, 'nn', false,
+              make_timestamptz(y, 1, 1, 0, 0, 0, 'Europe/Oslo')
+                + (random() * interval '364 days'),
+              now(), now()
+       FROM generate_series(1, :turns) g, (VALUES (2025), (2026)) years(y)""",
+    """INSERT INTO turns (case_id, channel, origin, received_at, target_at, due_at, answered_at,
+                          answer_kind, met, promised_seconds, answer_seconds)
+       SELECT id, channel, 'citizen', created_at, created_at + interval '2 days',
+              created_at + interval '3 days',
+              created_at + (random() * interval '4 days'),
+              CASE WHEN id % 40 = 0 THEN 'preliminary' ELSE 'reply' END,
+              NULL, 64800, (random() * 86400)::int
+       FROM cases""",
+    "UPDATE turns SET met = answered_at <= due_at",
+    """INSERT INTO handovers (case_id, from_department_id, to_department_id, note, status,
+                             proposed_at, accept_by, decided_at, is_escalated)
+       SELECT id, :first_department, :first_department + 1 + id % 6, 'Gjeld fag',
+              CASE WHEN id % 10 = 0 THEN 'declined' ELSE 'accepted' END,
+              created_at, created_at + interval '1 day', created_at + interval '3 hours', false
+       FROM cases WHERE id % 50 = 0""",
+    "VACUUM ANALYZE",
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--turns", type=int, default=1_000_000, help="per year")
+    options = parser.parse_args()
+    server = sa.make_url(
+        os.environ.get(
+            "SVARFRIST_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        )
+    )
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{DATABASE}"'))
+    url = server.set(database=DATABASE).render_as_string(hide_password=False)
+    directory = Path(tempfile.mkdtemp(prefix="svarfrist-bench-"))
+    settings = replace(load_settings(None), database_url=url, data_dir=directory / "data")
+    app = create_app(settings, SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench")
+    with app.app_context():
+        upgrade()
+        departments = [Department(slug=slug, name=slug.title()) for slug in DEPARTMENTS]
+        departments[0].is_frontline = True
+        db.session.add_all(departments)
+        db.session.commit()
+        leader = create_user(
+            email="leiar@alver.no",
+            name="Leiar",
+            password=PASSWORD,
+            role=Role.ADMIN,
+            departments=departments,
+        )
+        db.session.commit()
+        started = time.perf_counter()
+        engine = db.engine.execution_options(isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            for statement in LOAD:
+                connection.execute(
+                    sa.text(statement),
+                    {"turns": options.turns, "first_department": departments[0].id},
+                )
+        print(f"loaded {2 * options.turns} turns in {time.perf_counter() - started:.0f} s")
+        leader_email = leader.email
+
+    env = {**os.environ, "SVARFRIST_DATABASE_URL": url, "SVARFRIST_SECRET_KEY": "bench"}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [SVARFRIST, "report", "channels", "--year", "2026", "--format", "json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    output = process.stdout.read()
+    _pid, status, usage = os.wait4(process.pid, 0)
+    json_seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit("svarfrist report channels failed")
+    started = time.perf_counter()
+    _in_process = _json_in_process(app)
+    report_seconds = time.perf_counter() - started
+
+    client = app.test_client()
+    token = (
+        client.get("/login")
+        .get_data(as_text=True)
+        .split('name="csrf_token" type="hidden" value="')[1]
+        .split('"')[0]
+    )
+    client.post("/login", data={"email": leader_email, "password": PASSWORD, "csrf_token": token})
+    started = time.perf_counter()
+    page = client.get("/reports/channels?year=2026")
+    page_seconds = time.perf_counter() - started
+    if page.status_code != 200:
+        raise SystemExit(f"the report page answered {page.status_code}")
+
+    figures = {
+        "turns_per_year": options.turns,
+        "json_seconds": round(json_seconds, 2),
+        "json_peak_mb": round(usage.ru_maxrss / 1024),
+        "report_in_process_seconds": round(report_seconds, 2),
+        "page_seconds": round(page_seconds, 2),
+        "json_bytes": len(output),
+        "goals": GOALS,
+    }
+    for key, value in figures.items():
+        print(f"{key:28} {value}")
+    met = all(figures[key] <= goal for key, goal in GOALS.items())
+    print(f"goals (JSON 3 s and 500 MB, page 5 s): {'met' if met else 'MISSED'}")
+    write_results("report_speed", figures)
+
+
+def _json_in_process(app):
+    from inbox.reports import channel_report
+
+    with app.app_context():
+        return channel_report(2026)
+
+
+if __name__ == "__main__":
+    main()
