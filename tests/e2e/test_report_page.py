@@ -1,0 +1,34 @@
+"""The channel report page in a real browser: axe-clean, its charts load, fits a phone."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from inbox.clock import now
+from inbox.extensions import db
+from inbox.intake import receive
+from inbox.models import Role
+from tests.e2e.test_pages import log_in, violations
+from tests.factories import make_department, make_user
+from tests.inbox.intake_helpers import email, sms
+
+
+@pytest.mark.parametrize("language", ["nn", "en"])
+def test_the_report_for_an_admin(browser, live_server, app, language):
+    make_department("innbyggjarservice", is_frontline=True, name="Innbyggjarservice")
+    make_user(role=Role.ADMIN, email="admin@alver.no", language=language)
+    receive(email())
+    receive(sms())
+    db.session.commit()
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in(page, live_server, "admin@alver.no")
+    page.click("header nav a")
+    expect(page.locator("h1")).to_contain_text(str(now().year))  # this year by default
+    charts = page.locator("figure.chart img")
+    expect(charts).to_have_count(2)
+    page.wait_for_load_state("load")  # the charts are images: loaded before "load" fires
+    for index in range(2):
+        assert charts.nth(index).evaluate("img => img.complete && img.naturalWidth > 0")
+    assert violations(page) == [], "the report page"
+    page.context.close()
