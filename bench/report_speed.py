@@ -62,10 +62,11 @@ LOAD = [
        FROM cases""",
     "UPDATE turns SET met = answered_at <= due_at",
     """INSERT INTO handovers (case_id, from_department_id, to_department_id, note, status,
-                             proposed_at, accept_by, decided_at, is_escalated)
+                             proposed_at, accept_by, decided_at, is_escalated, decision_seconds)
        SELECT id, :first_department, :first_department + 1 + id % 6, 'Gjeld fag',
               CASE WHEN id % 10 = 0 THEN 'declined' ELSE 'accepted' END,
-              created_at, created_at + interval '1 day', created_at + interval '3 hours', false
+              created_at, created_at + interval '1 day', created_at + interval '3 hours', false,
+              (random() * 21600)::int
        FROM cases WHERE id % 50 = 0""",
     "VACUUM ANALYZE",
 ]

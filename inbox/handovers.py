@@ -156,6 +156,9 @@ def _decide(handover: Handover, by: User, status: HandoverStatus) -> None:
     handover.status = status
     handover.decided_at = now()
     handover.decided_by_id = by.id
+    calendar = current_app.extensions["svarfrist"].rules.calendar
+    waited = calendar.working_time_between(handover.proposed_at, handover.decided_at)
+    handover.decision_seconds = round(max(waited.total_seconds(), 0))
 
 
 def _tell_citizen(case: Case) -> None:

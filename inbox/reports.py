@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import Float, and_, case, cast, func, literal, or_, select
+from sqlalchemy.dialects import postgresql
 
 from inbox.clock import now
 from inbox.config import Settings
@@ -290,8 +291,10 @@ def _months(settings, year, month, department_ids) -> list[dict[str, Any]]:
 def _months_grouped(settings, year, month, department_ids) -> list[dict[str, Any]]:
     """PostgreSQL: the months of the period in one scan of the turns and one of the cases."""
     start, end = _period(settings, year, month)
-    zone = settings.rules.municipality.timezone
-    turn_month = func.extract("month", func.timezone(zone, Turn.received_at))
+    numbers = [month] if month is not None else list(range(1, 13))
+    # Month by comparing with the months' first instants: no time zone sum per row.
+    edges = postgresql.array([_period(settings, year, n)[0] for n in numbers] + [end])
+    turn_month = func.width_bucket(Turn.received_at, edges)
     query = (
         select(turn_month, Turn.channel, func.count())
         .where(
@@ -302,9 +305,9 @@ def _months_grouped(settings, year, month, department_ids) -> list[dict[str, Any
         .group_by(turn_month, Turn.channel)
     )
     by_month: dict[int, dict[str, int]] = {}
-    for number, channel, count in db.session.execute(_scoped(query, department_ids)):
-        by_month.setdefault(int(number), {})[channel] = count
-    case_month = func.extract("month", func.timezone(zone, Case.created_at))
+    for bucket, channel, count in db.session.execute(_scoped(query, department_ids)):
+        by_month.setdefault(numbers[int(bucket) - 1], {})[channel] = count
+    case_month = func.width_bucket(Case.created_at, edges)
     cases_query = (
         select(case_month, func.count())
         .where(Case.created_at >= start, Case.created_at < end)
@@ -312,8 +315,7 @@ def _months_grouped(settings, year, month, department_ids) -> list[dict[str, Any
     )
     if department_ids is not None:
         cases_query = cases_query.where(Case.department_id.in_(department_ids))
-    cases = {int(number): count for number, count in db.session.execute(cases_query)}
-    numbers = [month] if month is not None else range(1, 13)
+    cases = {numbers[int(bucket) - 1]: count for bucket, count in db.session.execute(cases_query)}
     return [
         {
             "month": number,
@@ -336,7 +338,18 @@ def _all_ids() -> list[int]:
 
 
 def _handovers(settings, start, end, department_ids) -> dict[str, Any]:
-    query = select(Handover).where(Handover.proposed_at >= start, Handover.proposed_at < end)
+    """Offered, accepted, declined and the working hours to acceptance, per receiver."""
+    query = (
+        select(
+            Department.slug,
+            Handover.status,
+            Handover.decision_seconds,
+            Handover.proposed_at,
+            Handover.decided_at,
+        )
+        .join(Department, Department.id == Handover.to_department_id)
+        .where(Handover.proposed_at >= start, Handover.proposed_at < end)
+    )
     if department_ids is not None:
         query = query.where(
             or_(
@@ -346,17 +359,17 @@ def _handovers(settings, start, end, department_ids) -> dict[str, Any]:
         )
     calendar = settings.rules.calendar
     by_department: dict[str, dict[str, Any]] = {}
-    for handover in db.session.scalars(query):
+    for slug, status, seconds, proposed_at, decided_at in db.session.execute(query):
         entry = by_department.setdefault(
-            handover.to_department.slug,
-            {"count": 0, "accepted": 0, "declined": 0, "hours_to_accept": []},
+            slug, {"count": 0, "accepted": 0, "declined": 0, "hours_to_accept": []}
         )
         entry["count"] += 1
-        if handover.status == HandoverStatus.ACCEPTED and handover.decided_at is not None:
+        if status == HandoverStatus.ACCEPTED and decided_at is not None:
             entry["accepted"] += 1
-            waited = calendar.working_time_between(handover.proposed_at, handover.decided_at)
-            entry["hours_to_accept"].append(waited.total_seconds() / 3600)
-        elif handover.status == HandoverStatus.DECLINED:
+            if seconds is None:  # decided before the time was stored
+                seconds = calendar.working_time_between(proposed_at, decided_at).total_seconds()
+            entry["hours_to_accept"].append(seconds / 3600)
+        elif status == HandoverStatus.DECLINED:
             entry["declined"] += 1
     every = [hours for entry in by_department.values() for hours in entry["hours_to_accept"]]
     summary = {slug: _handover_figures(entry) for slug, entry in sorted(by_department.items())}

@@ -295,6 +295,8 @@ class DemoLoader:
             return None  # still pending: the department has not answered yet
         handover.status = HandoverStatus.ACCEPTED
         handover.decided_at = decided_at
+        waited = self.calendar.working_time_between(proposed_at, decided_at)
+        handover.decision_seconds = round(waited.total_seconds())
         handover.decided_by = self.random.choice(self.staff[target.slug])
         case.department = target
         case.assignee = handover.decided_by

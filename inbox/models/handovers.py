@@ -44,6 +44,8 @@ class Handover(db.Model):
     #: Required when declined.
     reason: Mapped[str | None] = mapped_column(Text)
     is_escalated: Mapped[bool] = mapped_column(default=False)
+    #: Opening time from the offer to the decision, for the report.
+    decision_seconds: Mapped[int | None]
 
     case: Mapped[Case] = relationship()
     from_department: Mapped[Department] = relationship(foreign_keys=[from_department_id])
