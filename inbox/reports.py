@@ -10,6 +10,7 @@ prints it, and the README documents it.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -31,9 +32,18 @@ GENEROUS_KEPT = 0.99
 GENEROUS_SPEED = 0.25
 
 
+#: The report's parts, in the order they are counted (for a progress bar).
+STEPS = ("channels", "previous year", "months", "departments", "handovers")
+
+
 def channel_report(
-    year: int, month: int | None = None, department_ids: list[int] | None = None
+    year: int,
+    month: int | None = None,
+    department_ids: list[int] | None = None,
+    on_step: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
+    """The report; ``on_step`` is told each of :data:`STEPS` as it is done."""
+    step = on_step or (lambda _name: None)
     settings: Settings = current_app.extensions["svarfrist"]
     start, end = _period(settings, year, month)
     end = min(end, now())  # a period still running is reported up to now
@@ -46,10 +56,18 @@ def channel_report(
     for channel, count in cases.items():
         channels.setdefault(channel, _empty())["cases"] = count
     total["cases"] = sum(cases.values())
+    step("channels")
     before = {
         "turns": _turn_count(*previous, department_ids),
         "cases": sum(_cases_by_channel(*previous, department_ids).values()),
     }
+    step("previous year")
+    months = _months(settings, year, month, department_ids)
+    step("months")
+    departments = _by_department(start, end, department_ids)
+    step("departments")
+    handovers = _handovers(settings, start, end, department_ids)
+    step("handovers")
     report = {
         "period": {
             "year": year,
@@ -64,9 +82,9 @@ def channel_report(
         ),
         "previous": {"turns": before["turns"], "cases": before["cases"]},
         "change": {key: _change(before[key], total[key]) for key in ("turns", "cases")},
-        "months": _months(settings, year, month, department_ids),
-        "departments": _by_department(start, end, department_ids),
-        "handovers": _handovers(settings, start, end, department_ids),
+        "months": months,
+        "departments": departments,
+        "handovers": handovers,
     }
     report["look_at"] = _look_at(report)
     return report

@@ -10,7 +10,7 @@ import click
 
 from inbox import report_document
 from inbox.report_exports import as_csv, as_xlsx
-from inbox.reports import channel_report
+from inbox.reports import STEPS, channel_report
 
 
 @click.group("report")
@@ -33,11 +33,15 @@ def report_group() -> None:
 )
 def channels_command(year: int, month: int | None, kind: str, out: Path | None) -> None:
     """How each channel kept its promises in a year (or a month of it), every department."""
-    with click.progressbar(length=2, label="Counting", file=sys.stderr) as bar:
-        report = channel_report(year, month)
-        bar.update(1)
+    with click.progressbar(
+        length=len(STEPS) + 1,
+        label="Counting",
+        file=sys.stderr,
+        item_show_func=lambda name: name,
+    ) as bar:
+        report = channel_report(year, month, on_step=lambda name: bar.update(1, name))
         content = _render(report, year, month, kind)
-        bar.update(1)
+        bar.update(1, kind)
     if out is None:
         if isinstance(content, bytes):
             raise click.UsageError(f"--format {kind} is binary: give --out FILE")

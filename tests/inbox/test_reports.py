@@ -170,3 +170,12 @@ def test_the_html_document_stands_alone(app, year_2026):
         )
     assert result.exit_code == 0
     assert "data:image/svg+xml;base64," in result.stdout and "<table" in result.stdout
+
+
+def test_the_report_tells_each_step_for_the_progress_bar(app, year_2026):
+    from inbox.reports import STEPS
+
+    seen: list[str] = []
+    with frozen_at(at(2026, 11, 25, 12, 0)):
+        channel_report(2026, on_step=seen.append)
+    assert seen == list(STEPS)
