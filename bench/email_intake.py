@@ -25,6 +25,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
+import harness
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from imapclient import IMAPClient
@@ -80,26 +81,11 @@ def fill(dovecot: Dovecot, count: int) -> float:
     return count / elapsed
 
 
-def fresh_database(server: sa.URL) -> str:
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-        connection.execute(sa.text(f'CREATE DATABASE "{DATABASE}"'))
-    admin.dispose()
-    return server.set(database=DATABASE).render_as_string(hide_password=False)
-
-
 def write_config(directory: Path, url: str, dovecot: Dovecot, smtp_port: int) -> Path:
-    path = directory / "svarfrist.toml"
-    path.write_text(
-        f"""
-[database]
-url = "{url}"
-
-[storage]
-data_dir = "{directory / "data"}"
-
-[[channels.email]]
+    return harness.write_config(
+        directory,
+        url,
+        f"""[[channels.email]]
 name = "postmottak"
 address = "postmottak@alver.kommune.no"
 username = "{dovecot.username}"
@@ -113,9 +99,7 @@ smtp_port = {smtp_port}
 smtp_tls = "none"
 smtp_auth = "none"
 """,
-        encoding="utf-8",
     )
-    return path
 
 
 def run(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
@@ -136,18 +120,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=5000)
     options = parser.parse_args()
-    server = sa.make_url(
-        os.environ.get(
-            "SVARFRIST_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-        )
-    )
     dovecot = Dovecot(free_port()).start()
     handler = CountingHandler()
     smtp = Controller(handler, hostname="127.0.0.1", port=free_port())
     smtp.start()
     try:
         directory = Path(tempfile.mkdtemp(prefix="svarfrist-bench-"))
-        url = fresh_database(server)
+        url = harness.fresh_database(DATABASE)
         config = write_config(directory, url, dovecot, smtp.port)
         env = {**os.environ, "SVARFRIST_CONFIG": str(config), PASSWORD_ENV: dovecot.password}
         run(["db", "upgrade"], env)

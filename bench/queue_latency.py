@@ -12,11 +12,11 @@ page, a deep page (the 20th, by cursor), and with filters. Goal: p95 at most
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import time
 from dataclasses import replace
 
+import harness
 import sqlalchemy as sa
 from flask_migrate import upgrade
 from results_file import write_results
@@ -68,15 +68,6 @@ LOAD = [
        FROM messages, contacts
        WHERE messages.case_id = cases.id AND contacts.id = cases.contact_id""",
 ]
-
-
-def fresh_database(server: sa.URL) -> str:
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-        connection.execute(sa.text(f'CREATE DATABASE "{DATABASE}"'))
-    admin.dispose()
-    return server.set(database=DATABASE).render_as_string(hide_password=False)
 
 
 def build_app(url: str):
@@ -146,12 +137,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=100)
     args = parser.parse_args()
-    server = sa.make_url(
-        os.environ.get(
-            "SVARFRIST_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1/postgres"
-        )
-    )
-    app = build_app(fresh_database(server))
+    app = build_app(harness.fresh_database(DATABASE))
     secrets = load(app, args.cases)
     api = {"Authorization": f"Bearer {secrets['token']}"}
     client = app.test_client()

@@ -23,6 +23,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import harness
 import sqlalchemy as sa
 from flask_migrate import upgrade
 from results_file import write_results
@@ -76,16 +77,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=1_000_000, help="per year")
     options = parser.parse_args()
-    server = sa.make_url(
-        os.environ.get(
-            "SVARFRIST_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-        )
-    )
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-        connection.execute(sa.text(f'CREATE DATABASE "{DATABASE}"'))
-    url = server.set(database=DATABASE).render_as_string(hide_password=False)
+    url = harness.fresh_database(DATABASE)
     directory = Path(tempfile.mkdtemp(prefix="svarfrist-bench-"))
     settings = replace(load_settings(None), database_url=url, data_dir=directory / "data")
     app = create_app(settings, SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench")

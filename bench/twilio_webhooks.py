@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,10 +27,15 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import harness
 import requests
 import sqlalchemy as sa
 from results_file import write_results
 from twilio.request_validator import RequestValidator
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.conftest import free_port
 
 DATABASE = "svarfrist_bench_twilio"
 ACCOUNT_SID = "AC" + "1" * 32
@@ -53,41 +57,18 @@ WARM_UP = 50
 COUNT_TAKEN_IN = "SELECT count(*) FROM messages WHERE direction = 'in'"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def fresh_database(server: sa.URL) -> str:
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-        connection.execute(sa.text(f'CREATE DATABASE "{DATABASE}"'))
-    admin.dispose()
-    return server.set(database=DATABASE).render_as_string(hide_password=False)
-
-
 def write_config(directory: Path, url: str, port: int) -> Path:
-    path = directory / "svarfrist.toml"
-    path.write_text(
-        f"""
-[database]
-url = "{url}"
-
-[storage]
-data_dir = "{directory / "data"}"
-
-[[channels.sms]]
+    return harness.write_config(
+        directory,
+        url,
+        f"""[[channels.sms]]
 name = "sms"
 account_sid = "{ACCOUNT_SID}"
 auth_token_env = "SVARFRIST_BENCH_TWILIO_TOKEN"
 public_url = "http://127.0.0.1:{port}"
 from_number = "{OUR_NUMBER}"
 """,
-        encoding="utf-8",
     )
-    return path
 
 
 def signed_requests(count: int, base: str, prefix: str = "SM") -> list[tuple[dict, str]]:
@@ -145,15 +126,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=8)
     options = parser.parse_args()
-    server = sa.make_url(
-        os.environ.get(
-            "SVARFRIST_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-        )
-    )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     directory = Path(tempfile.mkdtemp(prefix="svarfrist-bench-"))
-    url = fresh_database(server)
+    url = harness.fresh_database(DATABASE)
     env = {
         **os.environ,
         "SVARFRIST_CONFIG": str(write_config(directory, url, port)),

@@ -7,6 +7,7 @@ about cases, citizens or promises; the inbox does that.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -129,3 +130,15 @@ class ByAccount:
             close = getattr(sender, "close", None)
             if close is not None:
                 close()
+
+
+def secret_from_environment(variable: str | None, owner: str, setting: str, error: type) -> str:
+    """A password or token from the environment variable the configuration names.
+
+    ``owner`` names the account (``e-mail account 'postmottak'``) and
+    ``setting`` the configuration key, so a missing secret says where to look.
+    """
+    value = os.environ.get(variable or "")
+    if not value:
+        raise error(f"{owner}: the environment variable {variable} ({setting}) is not set")
+    return value

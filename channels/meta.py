@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from channels.base import (
     OutboundMessage,
     SendResult,
     SendStatus,
+    secret_from_environment,
 )
 
 GRAPH_API = "https://graph.facebook.com"
@@ -92,13 +92,8 @@ class MetaAccount:
         return frozenset(filter(None, (self.page_id, self.instagram_account_id)))
 
     def _secret(self, variable: str, setting: str) -> str:
-        value = os.environ.get(variable)
-        if not value:
-            raise MetaCredentialError(
-                f"Meta account {self.name!r}: the environment variable "
-                f"{variable} ({setting}) is not set"
-            )
-        return value
+        owner = f"Meta account {self.name!r}"
+        return secret_from_environment(variable, owner, setting, MetaCredentialError)
 
 
 def signature_is_valid(account: MetaAccount, raw_body: bytes, header: str | None) -> bool:
@@ -605,15 +600,9 @@ def _conversation_messages(
     for number, conversation in enumerate(data):
         path = f"data[{number}]"
         conversation = _object(conversation, path)
-        messages = _optional_child(conversation, "messages", path)
-        for index, item in enumerate(_items(messages, "data", f"{path}.messages")):
-            item_path = f"{path}.messages.data[{index}]"
-            item = _object(item, item_path)
-            author = _child(item, "from", item_path)
-            author_id = _id(author, "id", f"{item_path}.from")
-            created = _iso_time(item, "created_time", item_path)
-            if author_id in account.own_ids() or created < since:
-                continue
+        for item, item_path, author, author_id, created in _listed(
+            account, conversation, "messages", path, since
+        ):
             mid = _id(item, "id", item_path)
             found.append(
                 InboundMessage(
@@ -634,21 +623,29 @@ def _conversation_messages(
     return found
 
 
+def _listed(account: MetaAccount, parent: dict, edge: str, path: str, since: datetime):
+    """The items of a listing's ``edge`` written by someone else than us, since ``since``:
+    each with its path (for errors), its author, the author's id and when it was written."""
+    listing = _optional_child(parent, edge, path)
+    for index, item in enumerate(_items(listing, "data", f"{path}.{edge}")):
+        item_path = f"{path}.{edge}.data[{index}]"
+        item = _object(item, item_path)
+        author = _child(item, "from", item_path)
+        author_id = _id(author, "id", f"{item_path}.from")
+        created = _iso_time(item, "created_time", item_path)
+        if author_id not in account.own_ids() and created >= since:
+            yield item, item_path, author, author_id, created
+
+
 def _feed_comments(account: MetaAccount, data: list, since: datetime) -> list[InboundMessage]:
     found = []
     for number, post in enumerate(data):
         path = f"data[{number}]"
         post = _object(post, path)
         post_id = _id(post, "id", path)
-        comments = _optional_child(post, "comments", path)
-        for index, item in enumerate(_items(comments, "data", f"{path}.comments")):
-            item_path = f"{path}.comments.data[{index}]"
-            item = _object(item, item_path)
-            author = _child(item, "from", item_path)
-            author_id = _id(author, "id", f"{item_path}.from")
-            created = _iso_time(item, "created_time", item_path)
-            if author_id in account.own_ids() or created < since:
-                continue
+        for item, item_path, author, author_id, created in _listed(
+            account, post, "comments", path, since
+        ):
             comment_id = _id(item, "id", item_path)
             found.append(
                 InboundMessage(

@@ -8,7 +8,6 @@ webhooks. ``api_base_url`` points the client elsewhere than
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ from channels.base import (
     OutboundMessage,
     SendResult,
     SendStatus,
+    secret_from_environment,
 )
 
 TWILIO_API = "https://api.twilio.com"
@@ -61,13 +61,9 @@ class TwilioAccount:
     poll_interval_seconds: int = 300
 
     def auth_token(self) -> str:
-        value = os.environ.get(self.auth_token_env)
-        if not value:
-            raise SmsCredentialError(
-                f"SMS account {self.name!r}: the environment variable "
-                f"{self.auth_token_env} (auth_token_env) is not set"
-            )
-        return value
+        return secret_from_environment(
+            self.auth_token_env, f"SMS account {self.name!r}", "auth_token_env", SmsCredentialError
+        )
 
     def webhook_url(self, path: str) -> str:
         return self.public_url.rstrip("/") + path

@@ -287,9 +287,8 @@ def _check_values(table: dict[str, Any], key: str, problems: list[Problem]) -> N
     def bad(name: str, message: str) -> None:
         problems.append(Problem(f"{key}.{name}", f"{message}, got {table[name]!r}"))
 
-    for name in ("address", "username"):
-        if name in table and not ADDRESS.match(table[name]) and name == "address":
-            bad(name, "expected an e-mail address")
+    if "address" in table and not ADDRESS.match(table["address"]):
+        bad("address", "expected an e-mail address")
     for name in table.get("aliases", []):
         if not isinstance(name, str) or not ADDRESS.match(name):
             problems.append(Problem(f"{key}.aliases", f"expected e-mail addresses, got {name!r}"))

@@ -23,16 +23,15 @@ from inbox.i18n import Language
 from inbox.models import (
     Case,
     Department,
-    Direction,
     Handover,
     HandoverStatus,
-    Message,
     OutKind,
     Role,
     User,
 )
 from inbox.outbox import enqueue
 from inbox.outgoing import SENDABLE_CHANNELS, send_to_citizen
+from inbox.replies import last_inbound
 
 log = logging.getLogger(__name__)
 
@@ -179,12 +178,7 @@ def _tell_citizen(case: Case) -> None:
         )
     if case.channel not in SENDABLE_CHANNELS:
         return  # a letter or a call: the citizen hears it the way the case came in
-    last = db.session.scalar(
-        select(Message)
-        .where(Message.case_id == case.id, Message.direction == Direction.IN)
-        .order_by(Message.created_at.desc(), Message.id.desc())
-        .limit(1)
-    )
+    last = last_inbound(case)
     if last is None:
         return
     send_to_citizen(

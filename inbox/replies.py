@@ -49,7 +49,7 @@ def reply(
         raise ReplyError("the answer has no text")
     answered_at = now()
     new_due = _preliminary_due(new_date, answered_at) if kind == OutKind.PRELIMINARY else None
-    last = _last_inbound(case)
+    last = last_inbound(case)
     message = send_to_citizen(
         case,
         kind=kind,
@@ -106,7 +106,8 @@ def _preliminary_due(new_date: date | None, answered_at):
         raise ReplyError(str(error)) from None
 
 
-def _last_inbound(case: Case) -> Message | None:
+def last_inbound(case: Case) -> Message | None:
+    """The citizen's latest message on the case: where answers and notices go."""
     return db.session.scalar(
         select(Message)
         .where(Message.case_id == case.id, Message.direction == Direction.IN)

@@ -8,6 +8,7 @@ The PDF is A4 with the municipality's name and page numbers on every page
 from __future__ import annotations
 
 import base64
+from contextlib import nullcontext
 from datetime import date
 from typing import Any
 
@@ -58,11 +59,9 @@ def as_html(report: dict[str, Any], year: int, month: int | None) -> str:
         encoded = base64.b64encode(chart_svg(report, name)).decode()
         return f"data:image/svg+xml;base64,{encoded}"
 
-    if has_request_context():
-        values = page_values(report, year, month)
-        return render_template("reports/print.html", chart_url=inline, **values)
-    # From the command line: the templates' helpers expect a request (in the default language).
-    with current_app.test_request_context():
+    # From the command line the templates' helpers still need a request (the default language).
+    context = nullcontext() if has_request_context() else current_app.test_request_context()
+    with context:
         values = page_values(report, year, month)
         return render_template("reports/print.html", chart_url=inline, **values)
 

@@ -131,6 +131,11 @@ def _scoped(query, department_ids):
     return query.join(Case, Case.id == Turn.case_id).where(Case.department_id.in_(department_ids))
 
 
+def _key(column):
+    """What a figure is grouped by: a column, or one group ``all``."""
+    return column if column is not None else literal("all")
+
+
 def _grouped(query, column):
     return query.group_by(column) if column is not None else query
 
@@ -158,7 +163,7 @@ def _empty() -> dict[str, Any]:
 
 def _figures_by(column, start: datetime, end: datetime, department_ids) -> dict[str, dict]:
     """Key figures of the citizens' turns received in [start, end), grouped by ``column``."""
-    key = column if column is not None else literal("all")
+    key = _key(column)
     citizen = Turn.origin == TurnOrigin.CITIZEN
     received = and_(Turn.received_at >= start, Turn.received_at < end)
     count_if = lambda condition: func.sum(case((condition, 1), else_=0))  # noqa: E731
@@ -208,7 +213,7 @@ def _figures_by(column, start: datetime, end: datetime, department_ids) -> dict[
 
 def _open_at_end(column, end, department_ids) -> dict[str, tuple[int, int]]:
     """Citizens' turns received before ``end`` and unanswered then (the open-turn index)."""
-    key = column if column is not None else literal("all")
+    key = _key(column)
     overdue = func.sum(case((Turn.due_at < end, 1), else_=0))
     query = select(key, func.count(), overdue).where(
         Turn.origin == TurnOrigin.CITIZEN,
@@ -252,7 +257,7 @@ def _turn_count(start, end, department_ids) -> int:
 
 def _hours(column, start, end, department_ids) -> dict[str, tuple]:
     """Median and 90th percentile of the answer's working hours, and the median promise."""
-    key = column if column is not None else literal("all")
+    key = _key(column)
     where = and_(
         Turn.origin == TurnOrigin.CITIZEN,
         Turn.received_at >= start,

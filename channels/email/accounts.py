@@ -9,12 +9,13 @@ always fresh.
 
 from __future__ import annotations
 
-import os
 import shlex
 import ssl
 import subprocess
 from dataclasses import dataclass, field
 from datetime import date
+
+from channels.base import secret_from_environment
 
 TLS_MODES = ("ssl", "starttls", "none")
 AUTH_METHODS = ("password", "xoauth2")
@@ -36,13 +37,9 @@ class Login:
     token_command: str | None = None
 
     def password(self) -> str:
-        value = os.environ.get(self.password_env or "")
-        if not value:
-            raise CredentialError(
-                f"e-mail account {self.account!r}: the environment variable "
-                f"{self.password_env} (password_env) is not set"
-            )
-        return value
+        return secret_from_environment(
+            self.password_env, f"e-mail account {self.account!r}", "password_env", CredentialError
+        )
 
     def token(self) -> str:
         """A fresh access token from ``token_command`` (its standard output)."""

@@ -1,0 +1,33 @@
+"""What the benchmarks share: a fresh PostgreSQL database and a configuration file for it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+
+SERVER_ENV = "SVARFRIST_BENCH_POSTGRES_URL"
+DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def fresh_database(name: str) -> str:
+    """Drop and create ``name`` on the benchmark server; its URL."""
+    server = sa.make_url(os.environ.get(SERVER_ENV, DEFAULT_SERVER))
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
+def write_config(directory: Path, url: str, channels: str = "") -> Path:
+    """``svarfrist.toml`` for the database at ``url``, data under ``directory``, and
+    the given ``[[channels.*]]`` tables."""
+    path = directory / "svarfrist.toml"
+    path.write_text(
+        f'[database]\nurl = "{url}"\n\n[storage]\ndata_dir = "{directory / "data"}"\n\n' + channels,
+        encoding="utf-8",
+    )
+    return path
