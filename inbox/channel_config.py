@@ -165,19 +165,8 @@ def _sms_account(table: dict[str, Any], key: str, problems: list[Problem]) -> Tw
                 f"expected a phone number such as +4755000000, got {table['from_number']!r}",
             )
         )
-    for name in ("public_url", "api_base_url"):
-        if name in table and not table[name].startswith(("https://", "http://")):
-            problems.append(
-                Problem(f"{key}.{name}", f"expected an http(s):// URL, got {table[name]!r}")
-            )
-    if "auth_token_env" in table and not ENV_NAME.match(table["auth_token_env"]):
-        problems.append(
-            Problem(
-                f"{key}.auth_token_env",
-                "expected the NAME of an environment variable (letters, digits, _), "
-                "not the token itself",
-            )
-        )
+    _check_urls(table, key, ("public_url", "api_base_url"), problems)
+    _check_env_names(table, key, ("auth_token_env",), "token", problems)
     if len(problems) > found:
         return None
     extra = {
@@ -201,27 +190,37 @@ def _meta_account(table: dict[str, Any], key: str, problems: list[Problem]) -> M
     for name in required:
         if not str(table.get(name, "")).strip():
             problems.append(Problem(f"{key}.{name}", "is required"))
-    for name in ("page_token_env", "app_secret_env", "verify_token_env"):
+    secrets = ("page_token_env", "app_secret_env", "verify_token_env")
+    _check_env_names(table, key, secrets, "secret", problems)
+    _check_urls(table, key, ("graph_base_url",), problems)
+    if len(problems) > found:
+        return None
+    return MetaAccount(**{name: table[name] for name in META_KEYS if name in table})
+
+
+def _check_env_names(
+    table: dict[str, Any], key: str, names: tuple[str, ...], what: str, problems: list[Problem]
+) -> None:
+    for name in names:
         if name in table and not ENV_NAME.match(table[name]):
+            # Not echoed: it may well be the secret itself.
             problems.append(
                 Problem(
                     f"{key}.{name}",
                     "expected the NAME of an environment variable (letters, digits, _), "
-                    "not the secret itself",
+                    f"not the {what} itself",
                 )
             )
-    if "graph_base_url" in table and not table["graph_base_url"].startswith(
-        ("https://", "http://")
-    ):
-        problems.append(
-            Problem(
-                f"{key}.graph_base_url",
-                f"expected an http(s):// URL, got {table['graph_base_url']!r}",
+
+
+def _check_urls(
+    table: dict[str, Any], key: str, names: tuple[str, ...], problems: list[Problem]
+) -> None:
+    for name in names:
+        if name in table and not table[name].startswith(("https://", "http://")):
+            problems.append(
+                Problem(f"{key}.{name}", f"expected an http(s):// URL, got {table[name]!r}")
             )
-        )
-    if len(problems) > found:
-        return None
-    return MetaAccount(**{name: table[name] for name in META_KEYS if name in table})
 
 
 def _e164(number: str) -> str | None:
@@ -305,16 +304,7 @@ def _check_values(table: dict[str, Any], key: str, problems: list[Problem]) -> N
     for name in ("batch_size", "poll_interval_seconds"):
         if name in table and table[name] < 1:
             bad(name, "expected at least 1")
-    for name in ("password_env", "smtp_password_env"):
-        if name in table and not ENV_NAME.match(table[name]):
-            # Not echoed: it may well be the password itself.
-            problems.append(
-                Problem(
-                    f"{key}.{name}",
-                    "expected the NAME of an environment variable (letters, digits, _), "
-                    "not the password itself",
-                )
-            )
+    _check_env_names(table, key, ("password_env", "smtp_password_env"), "password", problems)
     after = table.get("after_import", "seen")
     if after != "seen" and not (after.startswith("move:") and after[5:].strip()):
         bad("after_import", 'expected "seen" or "move:<folder>"')
