@@ -32,6 +32,7 @@ from inbox.models import (
 from inbox.outbox import enqueue
 from inbox.outgoing import SENDABLE_CHANNELS, send_to_citizen
 from inbox.replies import last_inbound
+from inbox.turns import move_case
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ def accept(
         raise HandoverError(f"only the leader of {receiving.name} can accept this handover")
     case = handover.case
     _decide(handover, by, HandoverStatus.ACCEPTED)
-    case.department = handover.to_department
+    move_case(case, handover.to_department)
     case.assignee = by if assign_to_me else None
     if tell_citizen:
         _tell_citizen(case)

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from channels.base import Identity, IdentityKind, InboundAttachment, InboundMessage
-from inbox import audit
+from inbox import audit, turn_days
 from inbox.acknowledgements import queue_acknowledgement
 from inbox.blobs import BlobStore
 from inbox.clock import now
@@ -324,6 +324,7 @@ def _open_case(inbound: InboundMessage, contact: Contact, settings: Settings) ->
     )
     db.session.add(case)
     db.session.flush()
+    turn_days.count_case(case)
     return case
 
 

@@ -14,6 +14,7 @@ from inbox.clock import now
 from inbox.extensions import db
 from inbox.intake import normalised, receive
 from inbox.models import Case, ContactIdentity, Department, Direction, Message, User
+from inbox.turns import move_case
 
 MANUAL_CHANNELS = ("letter", "phone", "in_person")
 MANUAL_ACCOUNT = "manuell"
@@ -62,7 +63,7 @@ def register(registration: Registration, by: User) -> Case:
         )
     )
     if _is_new(case) and case.department_id != registration.department.id:
-        case.department = registration.department
+        move_case(case, registration.department)
     if registration.phone.strip() and registration.email.strip():
         _add_identity(case, IdentityKind.EMAIL, registration.email)
     case.language = registration.language

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, exists, select
 
-from inbox import audit
+from inbox import audit, turn_days
 from inbox.blobs import BlobStore
 from inbox.clock import now
 from inbox.config import Settings
@@ -109,6 +109,7 @@ def _delete(case: Case) -> set[str]:
     """Delete in SQL: the database's foreign keys take the messages, turns and history along."""
     freed = _contents(case)
     contact_id = case.contact_id
+    turn_days.forget(case)
     audit.record("case.delete", reason="retention", reference=case.reference)
     db.session.flush()
     db.session.execute(delete(Case).where(Case.id == case.id))

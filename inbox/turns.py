@@ -7,8 +7,9 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
+from inbox import turn_days
 from inbox.extensions import db
-from inbox.models import Case, Message, OutKind, Turn, TurnOrigin
+from inbox.models import Case, Department, Message, OutKind, Turn, TurnOrigin
 
 
 def open_turn(case: Case) -> Turn | None:
@@ -29,6 +30,7 @@ def start_turn(
     turn = Turn(
         case=case,
         channel=opened_by.channel,
+        department=case.department,
         origin=origin,
         opened_by_id=opened_by.id,
         received_at=received_at,
@@ -39,17 +41,28 @@ def start_turn(
     db.session.add(turn)
     case.target_at, case.due_at = target_at, due_at
     db.session.flush()
+    turn_days.count(turn)
     return turn
 
 
 def end_turn(turn: Turn, answer: Message, kind: OutKind) -> None:
     """The first public answer ends the turn; ``met`` says whether it came in time."""
-    turn.answered_at = answer.created_at
-    turn.answered_by_id = answer.id
-    turn.answer_kind = kind
-    turn.met = answer.created_at <= turn.due_at
-    turn.answer_seconds = _working_seconds(turn.received_at, answer.created_at)
+    with turn_days.changing([turn]):
+        turn.answered_at = answer.created_at
+        turn.answered_by_id = answer.id
+        turn.answer_kind = kind
+        turn.met = answer.created_at <= turn.due_at
+        turn.answer_seconds = _working_seconds(turn.received_at, answer.created_at)
     turn.case.target_at = turn.case.due_at = None
+
+
+def move_case(case: Case, department: Department) -> None:
+    """Give the case, and with it its turns (the report's per-department figures), to
+    ``department``."""
+    with turn_days.moving(case):
+        case.department = department
+        for turn in case.turns:
+            turn.department_id = department.id
 
 
 def _working_seconds(start: datetime, end: datetime) -> int:

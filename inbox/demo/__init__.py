@@ -54,6 +54,7 @@ from inbox.models import (
     User,
 )
 from inbox.replies import reply
+from inbox.turns import move_case
 from inbox.users import create_user
 from rules.calendar import Calendar
 
@@ -298,7 +299,7 @@ class DemoLoader:
         waited = self.calendar.working_time_between(proposed_at, decided_at)
         handover.decision_seconds = round(waited.total_seconds())
         handover.decided_by = self.random.choice(self.staff[target.slug])
-        case.department = target
+        move_case(case, target)
         case.assignee = handover.decided_by
         return decided_at
 

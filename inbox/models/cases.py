@@ -97,7 +97,7 @@ class Case(db.Model):
     channel: Mapped[str] = mapped_column(String(20))
     subject: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus), default=CaseStatus.NEW)
-    #: The owning department; changes only when a handover is accepted.
+    #: The owning department; changes only through inbox.turns.move_case.
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"))
@@ -215,11 +215,15 @@ class Turn(db.Model):
     __table_args__ = (
         Index("ix_turns_open_due", "answered_at", "due_at"),
         Index("ix_turns_channel_received", "channel", "received_at"),
+        Index("ix_turns_received", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     channel: Mapped[str] = mapped_column(String(20))
+    #: The case's department, copied so the report groups and scopes turns without a join;
+    #: kept by inbox.turns.move_case.
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
     origin: Mapped[TurnOrigin] = mapped_column(enum_column(TurnOrigin))
     #: The citizen's message that started the turn (or the preliminary answer).
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
@@ -236,6 +240,7 @@ class Turn(db.Model):
     answer_seconds: Mapped[int | None]
 
     case: Mapped[Case] = relationship(back_populates="turns")
+    department: Mapped[Department] = relationship()
 
     def __repr__(self) -> str:
         return f"<Turn {self.id} case={self.case_id} due={self.due_at:%Y-%m-%d}>"

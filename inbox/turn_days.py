@@ -1,0 +1,127 @@
+"""Keeping the turns' daily counts (``turn_days``) in step with the turns.
+
+Every change that the channel report counts goes through here: a case opens
+(:func:`count_case`), a turn starts (:func:`count`) or ends (:func:`changing`),
+a case moves to another department with its turns (:func:`moving`), or is
+deleted (:func:`forget`). Each is an increment in the same transaction as the
+change (an upsert, so concurrent writers add up instead of overwriting each
+other).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+
+from inbox.extensions import db
+from inbox.models import Case, OutKind, Turn, TurnDay, TurnOrigin
+
+FIELDS = (
+    "turns",
+    "answered",
+    "by_target",
+    "by_due",
+    "quick",
+    "preliminary",
+    "preliminary_dates",
+    "preliminary_dates_kept",
+    "cases",
+)
+#: "Quick": answered within this share of the promised opening time.
+QUICK = 0.25
+
+Key = tuple[date, str, int]
+
+
+def counts_of(turn: Turn) -> dict[str, int]:
+    """What this turn adds to its day's counts, as it stands now."""
+    if turn.origin != TurnOrigin.CITIZEN:
+        return {"preliminary_dates": 1, "preliminary_dates_kept": int(bool(turn.met))}
+    answered = turn.answered_at is not None
+    return {
+        "turns": 1,
+        "answered": int(answered),
+        "by_target": int(answered and turn.answered_at <= turn.target_at),
+        "by_due": int(bool(turn.met)),
+        "quick": int(
+            answered
+            and turn.answer_seconds is not None
+            and turn.promised_seconds is not None
+            and turn.answer_seconds <= QUICK * turn.promised_seconds
+        ),
+        "preliminary": int(turn.answer_kind == OutKind.PRELIMINARY),
+    }
+
+
+def day_of(turn: Turn) -> Key:
+    return _local_day(turn.received_at), turn.channel, turn.department_id
+
+
+def case_day_of(case: Case) -> Key:
+    return _local_day(case.created_at), case.channel, case.department.id
+
+
+def _local_day(moment: datetime) -> date:
+    return moment.astimezone(current_app.extensions["svarfrist"].rules.calendar.zone).date()
+
+
+def count_case(case: Case) -> None:
+    """A new case (flushed)."""
+    _add(case_day_of(case), {"cases": 1})
+
+
+def count(turn: Turn) -> None:
+    """A new turn (flushed, so it has its department)."""
+    _add(day_of(turn), counts_of(turn))
+
+
+def forget(case: Case) -> None:
+    """A case about to be deleted, with its turns."""
+    _add(case_day_of(case), {"cases": -1})
+    for turn in case.turns:
+        _add(day_of(turn), {field: -value for field, value in counts_of(turn).items()})
+
+
+@contextmanager
+def moving(case: Case) -> Iterator[None]:
+    """The case and its turns change department inside the block."""
+    before = case_day_of(case)
+    with changing(case.turns):
+        yield
+    _add(before, {"cases": -1})
+    _add(case_day_of(case), {"cases": 1})
+
+
+@contextmanager
+def changing(turns: Iterable[Turn]) -> Iterator[None]:
+    """Turns changed inside the block are counted again afterwards."""
+    before = [(turn, day_of(turn), counts_of(turn)) for turn in turns]
+    yield
+    for turn, key, counts in before:
+        after_key, after = day_of(turn), counts_of(turn)
+        if after_key == key:
+            _add(key, {field: after.get(field, 0) - counts.get(field, 0) for field in FIELDS})
+        else:
+            _add(key, {field: -value for field, value in counts.items()})
+            _add(after_key, after)
+
+
+def _add(key: Key, counts: dict[str, int]) -> None:
+    if not any(counts.values()):
+        return
+    day, channel, department_id = key
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    values = {field: counts.get(field, 0) for field in FIELDS}
+    insert = dialect.insert(TurnDay).values(
+        day=day, channel=channel, department_id=department_id, **values
+    )
+    db.session.execute(
+        insert.on_conflict_do_update(
+            index_elements=["day", "channel", "department_id"],
+            set_={field: getattr(TurnDay, field) + insert.excluded[field] for field in FIELDS},
+        )
+    )
