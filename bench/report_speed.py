@@ -1,10 +1,11 @@
 """The yearly channel report at 1,000,000 turns a year on PostgreSQL: time and peak memory.
 
-Loads 1,000,000 turns spread over 2026 and as many over 2025 (for the
+Loads 1,000,000 turns spread over 2025 and as many over 2024 (for the
 comparison) with SQL, each on its own case, across seven departments and six
 channels, with answers, preliminary answers and handovers; then builds the
 yearly report as JSON (``svarfrist report channels --format json``, timed in
-its own process with its peak memory) and the HTML page as a leader sees it.
+its own process with its peak memory: once with the tables still on disk, then
+the median of three more runs) and the HTML page as a leader sees it.
 Goals: JSON at most 3 s and 500 MB; the page at most 5 s. Prints the figures
 and writes bench/results/report_speed.json.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,8 +37,13 @@ from inbox.models import Department, Role
 from inbox.users import create_user
 
 DATABASE = "svarfrist_bench_report"
+# The last complete year, as a leader's yearly report; a year still running would
+# have part of its random turns in the future.
+YEAR = 2025
 SVARFRIST = str(Path(sys.executable).with_name("svarfrist"))
 PASSWORD = "bench-password-1"
+ROOT = Path(__file__).resolve().parents[1]
+WARM_RUNS = 3
 GOALS = {"json_seconds": 3.0, "json_peak_mb": 500, "page_seconds": 5.0}
 DEPARTMENTS = ("innbyggjarservice", "byggesak", "barnehage", "skule", "helse", "vatn", "skatt")
 
@@ -52,7 +59,7 @@ LOAD = [
               make_timestamptz(y, 1, 1, 0, 0, 0, 'Europe/Oslo')
                 + (random() * interval '364 days'),
               now(), now()
-       FROM generate_series(1, :turns) g, (VALUES (2025), (2026)) years(y)""",
+       FROM generate_series(1, :turns) g, (VALUES (:year - 1), (:year)) years(y)""",
     """INSERT INTO turns (case_id, channel, department_id, origin, received_at, target_at, due_at,
                           answered_at, answer_kind, met, promised_seconds, answer_seconds)
        SELECT id, channel, department_id, 'citizen', created_at, created_at + interval '2 days',
@@ -122,30 +129,21 @@ def main() -> None:
             for statement in LOAD:
                 connection.execute(
                     sa.text(statement),
-                    {"turns": options.turns, "first_department": departments[0].id},
+                    {"turns": options.turns, "first_department": departments[0].id, "year": YEAR},
                 )
         print(f"loaded {2 * options.turns} turns in {time.perf_counter() - started:.0f} s")
         leader_email = leader.email
 
     # As an installed program runs: bytecode written once (this machine sets
     # PYTHONDONTWRITEBYTECODE, which makes every start compile the project again).
-    subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", "inbox", "channels", "rules"], check=True
-    )
+    packages = [str(ROOT / name) for name in ("inbox", "channels", "rules")]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *packages], check=True)
     env = {**os.environ, "SVARFRIST_DATABASE_URL": url, "SVARFRIST_SECRET_KEY": "bench"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [SVARFRIST, "report", "channels", "--year", "2026", "--format", "json"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    output = process.stdout.read()
-    _pid, status, usage = os.wait4(process.pid, 0)
-    json_seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit("svarfrist report channels failed")
+    # The first run reads the tables from disk; the later ones find them in memory, as
+    # a database in use has them.
+    runs = [_json_run(env) for _ in range(1 + WARM_RUNS)]
+    output = runs[0][2]
     started = time.perf_counter()
     _in_process = _json_in_process(app)
     report_seconds = time.perf_counter() - started
@@ -159,15 +157,16 @@ def main() -> None:
     )
     client.post("/login", data={"email": leader_email, "password": PASSWORD, "csrf_token": token})
     started = time.perf_counter()
-    page = client.get("/reports/channels?year=2026")
+    page = client.get(f"/reports/channels?year={YEAR}")
     page_seconds = time.perf_counter() - started
     if page.status_code != 200:
         raise SystemExit(f"the report page answered {page.status_code}")
 
     figures = {
         "turns_per_year": options.turns,
-        "json_seconds": round(json_seconds, 2),
-        "json_peak_mb": round(usage.ru_maxrss / 1024),
+        "json_seconds": round(statistics.median(seconds for seconds, _mb, _out in runs[1:]), 2),
+        "json_seconds_first_cold_run": round(runs[0][0], 2),
+        "json_peak_mb": max(mb for _seconds, mb, _out in runs),
         "report_in_process_seconds": round(report_seconds, 2),
         "page_seconds": round(page_seconds, 2),
         "json_bytes": len(output),
@@ -180,11 +179,28 @@ def main() -> None:
     write_results("report_speed", figures)
 
 
+def _json_run(env) -> tuple[float, int, bytes]:
+    """`svarfrist report channels --format json` in its own process: seconds, peak MB, output."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [SVARFRIST, "report", "channels", "--year", str(YEAR), "--format", "json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    output = process.stdout.read()
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit("svarfrist report channels failed")
+    return seconds, round(usage.ru_maxrss / 1024), output
+
+
 def _json_in_process(app):
     from inbox.reports import channel_report
 
     with app.app_context():
-        return channel_report(2026)
+        return channel_report(YEAR)
 
 
 if __name__ == "__main__":

@@ -12,8 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from inbox.clock import now
 from inbox.extensions import db
-from inbox.models import WorkerHeartbeat
-from inbox.worker import HEARTBEAT_SECONDS
+from inbox.models.heartbeats import HEARTBEAT_SECONDS, WorkerHeartbeat
 
 blueprint = Blueprint("health", __name__)
 #: A heartbeat older than this means no worker is running (or all are stuck).

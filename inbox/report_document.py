@@ -16,7 +16,6 @@ from flask import current_app, has_request_context, render_template
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from inbox import report_charts
 from inbox.promise_text import CHANNEL_NAMES
 
 
@@ -33,6 +32,8 @@ def chart_labels(report: dict[str, Any]) -> dict[str, str]:
 
 
 def chart_svg(report: dict[str, Any], name: str) -> bytes:
+    from inbox import report_charts  # here: pygal costs every command's start-up 40 ms
+
     draw = report_charts.monthly_turns if name == "months" else report_charts.kept_share
     return draw(report, chart_labels(report))
 

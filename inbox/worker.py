@@ -26,14 +26,13 @@ from inbox.clock import now
 from inbox.config import Settings
 from inbox.database import begin_write
 from inbox.extensions import db
-from inbox.models import WorkerHeartbeat
+from inbox.models.heartbeats import HEARTBEAT_SECONDS, WorkerHeartbeat
 from inbox.outbox import dispatch_once
 from inbox.polling import poll_account, poll_meta_account, poll_sms_account
 from inbox.senders import senders_for
 from inbox.webhook_events import take_in_pending
 
 log = logging.getLogger(__name__)
-HEARTBEAT_SECONDS = 10
 DISPATCH_SECONDS = 5
 WEBHOOK_SECONDS = 5
 HANDOVER_SECONDS = 300

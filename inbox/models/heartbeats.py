@@ -10,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from inbox.columns import UTCDateTime
 from inbox.extensions import db
 
+#: How often a running worker updates its row.
+HEARTBEAT_SECONDS = 10
+
 
 class WorkerHeartbeat(db.Model):
     """One row per worker process (host and pid), updated every few seconds while it runs."""
