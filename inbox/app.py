@@ -15,6 +15,7 @@ import inbox.models  # noqa: F401  (registers every table on the metadata)
 from inbox.config import INSTANCE_DIR, Settings, load_settings
 from inbox.extensions import babel, csrf, db, login_manager, migrate
 from inbox.i18n import LANGUAGES, TRANSLATIONS_DIR
+from inbox.routing import RowId
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET_ENV = "SVARFRIST_SECRET_KEY"
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get(SECRET_ENV) or _instance_secret()
     app.extensions["svarfrist"] = settings
+    app.url_map.converters["id"] = RowId
 
     db.init_app(app)
     migrate.init_app(app, db)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from inbox.routing import MAX_ROW_ID
+
 STRING = {"type": "string"}
 NULLABLE_STRING = {"type": ["string", "null"]}
 TIME = {"type": "string", "format": "date-time"}
@@ -217,7 +219,12 @@ REFERENCE = {
 }
 
 
-HANDOVER_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+HANDOVER_ID = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID},
+}
 
 
 def _decision_path(summary: str, body: str | None) -> dict[str, Any]:

@@ -301,7 +301,7 @@ def _decision(handover_id: int, decide):
     return jsonify(_handover_json(handover))
 
 
-@blueprint.post("/handovers/<int:handover_id>/accept")
+@blueprint.post("/handovers/<id:handover_id>/accept")
 def accept_handover(handover_id: int):
     body = request.get_json(silent=True) or {}
     tell = _field(body, "tell_citizen", bool, required=False)
@@ -314,12 +314,12 @@ def accept_handover(handover_id: int):
     )
 
 
-@blueprint.post("/handovers/<int:handover_id>/decline")
+@blueprint.post("/handovers/<id:handover_id>/decline")
 def decline_handover(handover_id: int):
     reason = _field(_body(), "reason", str)
     return _decision(handover_id, lambda handover, user: handovers.decline(handover, user, reason))
 
 
-@blueprint.post("/handovers/<int:handover_id>/withdraw")
+@blueprint.post("/handovers/<id:handover_id>/withdraw")
 def withdraw_handover(handover_id: int):
     return _decision(handover_id, handovers.withdraw)

@@ -303,7 +303,7 @@ def language(reference: str):
 attachments = Blueprint("attachments", __name__)
 
 
-@attachments.route("/attachments/<int:attachment_id>")
+@attachments.route("/attachments/<id:attachment_id>")
 @login_required
 def download(attachment_id: int):
     """Always a download, never shown inline: files from outside are not trusted."""
@@ -369,7 +369,7 @@ def propose_handover(reference: str):
     return redirect(url_for(".show", reference=reference))
 
 
-@decisions.route("/<int:handover_id>/<any(accept, decline, withdraw):action>", methods=["POST"])
+@decisions.route("/<id:handover_id>/<any(accept, decline, withdraw):action>", methods=["POST"])
 @login_required
 def decide(handover_id: int, action: str):
     handover = handovers.locked(handover_id)

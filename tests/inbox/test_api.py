@@ -222,3 +222,10 @@ def test_search_finds_words_names_addresses_and_references(client, spec, town, w
     response = call(client, spec, "GET", "/cases", token, query_string={"q": words})
     assert response.status_code == 200
     assert len(response.get_json()["items"]) == expected
+
+
+def test_an_id_larger_than_any_row_is_404_not_a_database_error(client, spec, town):
+    token = town["tokens"]["kari@alver.no"]
+    for too_large in (2**31, 10**20):
+        response = call(client, spec, "POST", f"/handovers/{too_large}/withdraw", token)
+        assert response.status_code == 404
