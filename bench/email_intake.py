@@ -40,7 +40,7 @@ from tests.dovecot import Dovecot  # noqa: E402
 DATABASE = "svarfrist_bench_email"
 GOAL_PER_SECOND = 200
 PASSWORD_ENV = "SVARFRIST_BENCH_IMAP_PASSWORD"
-SVARFRIST = str(Path(sys.executable).with_name("svarfrist"))
+SVARFRIST = harness.SVARFRIST
 PDF = b"%PDF-1.4\n" + b"0" * 40_000 + b"\n%%EOF\n"
 
 
@@ -81,7 +81,12 @@ def fill(dovecot: Dovecot, count: int) -> float:
     return count / elapsed
 
 
-def write_config(directory: Path, url: str, dovecot: Dovecot, smtp_port: int) -> Path:
+def write_config(
+    directory: Path, url: str, dovecot: Dovecot, smtp_port: int, tail: str = "", **keys: int
+) -> Path:
+    """The configuration with one mailbox on Dovecot; ``keys`` override the account's (such as
+    ``batch_size``), ``tail`` adds sections after it."""
+    account = {"batch_size": 200, **keys}
     return harness.write_config(
         directory,
         url,
@@ -93,12 +98,13 @@ password_env = "{PASSWORD_ENV}"
 imap_host = "127.0.0.1"
 imap_port = {dovecot.port}
 imap_tls = "none"
-batch_size = 200
 smtp_host = "127.0.0.1"
 smtp_port = {smtp_port}
 smtp_tls = "none"
 smtp_auth = "none"
-""",
+"""
+        + "".join(f"{key} = {value}\n" for key, value in account.items())
+        + tail,
     )
 
 
@@ -129,15 +135,7 @@ def main() -> None:
         url = harness.fresh_database(DATABASE)
         config = write_config(directory, url, dovecot, smtp.port)
         env = {**os.environ, "SVARFRIST_CONFIG": str(config), PASSWORD_ENV: dovecot.password}
-        run(["db", "upgrade"], env)
-        engine = sa.create_engine(url)
-        with engine.begin() as connection:
-            connection.execute(
-                sa.text(
-                    "INSERT INTO departments (slug, name, is_frontline) "
-                    "VALUES ('innbyggjarservice', 'Innbyggjarservice', true)"
-                )
-            )
+        engine = harness.migrated(url, env)
         append_rate = fill(dovecot, options.messages)
         print(f"appended {options.messages} messages to Dovecot at {append_rate:.0f}/s")
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import sqlalchemy as sa
 
 SERVER_ENV = "SVARFRIST_BENCH_POSTGRES_URL"
+SVARFRIST = str(Path(sys.executable).with_name("svarfrist"))
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
@@ -31,3 +34,18 @@ def write_config(directory: Path, url: str, channels: str = "") -> Path:
         encoding="utf-8",
     )
     return path
+
+
+def migrated(url: str, env: dict[str, str]) -> sa.Engine:
+    """``svarfrist db upgrade`` on ``url`` (configured through ``env``), with the frontline
+    department every intake needs; an engine on it."""
+    subprocess.run([SVARFRIST, "db", "upgrade"], env=env, check=True, capture_output=True)
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO departments (slug, name, is_frontline) "
+                "VALUES ('innbyggjarservice', 'Innbyggjarservice', true)"
+            )
+        )
+    return engine

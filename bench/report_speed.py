@@ -40,7 +40,7 @@ DATABASE = "svarfrist_bench_report"
 # The last complete year, as a leader's yearly report; a year still running would
 # have part of its random turns in the future.
 YEAR = 2025
-SVARFRIST = str(Path(sys.executable).with_name("svarfrist"))
+SVARFRIST = harness.SVARFRIST
 PASSWORD = "bench-password-1"
 ROOT = Path(__file__).resolve().parents[1]
 WARM_RUNS = 3

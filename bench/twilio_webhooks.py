@@ -41,7 +41,7 @@ DATABASE = "svarfrist_bench_twilio"
 ACCOUNT_SID = "AC" + "1" * 32
 TOKEN = "bench-twilio-token"
 OUR_NUMBER = "+4755000000"
-SVARFRIST = str(Path(sys.executable).with_name("svarfrist"))
+SVARFRIST = harness.SVARFRIST
 GOAL_RPS = 300
 # What the poller does with the stored webhooks (`svarfrist poll` also pulls from Twilio,
 # which a benchmark must not call).
@@ -136,15 +136,7 @@ def main() -> None:
         "SVARFRIST_BENCH_TWILIO_TOKEN": TOKEN,
         "SVARFRIST_SECRET_KEY": "bench-secret",
     }
-    subprocess.run([SVARFRIST, "db", "upgrade"], env=env, check=True, capture_output=True)
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(
-            sa.text(
-                "INSERT INTO departments (slug, name, is_frontline) "
-                "VALUES ('innbyggjarservice', 'Innbyggjarservice', true)"
-            )
-        )
+    engine = harness.migrated(url, env)
     serving = subprocess.Popen(
         [SVARFRIST, "serve", "--port", str(port), "--workers", "2", "--proxies", "0"],
         env=env,

@@ -188,7 +188,10 @@ def _epoch(container: dict, key: str, path: str, divisor: int, fallback: datetim
         return fallback
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"{path}.{key} is not a number but {_kind(value)}: {value!r}")
-    return datetime.fromtimestamp(value / divisor, UTC)
+    try:
+        return datetime.fromtimestamp(value / divisor, UTC)
+    except (OverflowError, OSError, ValueError):  # NaN, Infinity, before year 1 or after 9999
+        raise ValueError(f"{path}.{key} is not a time: {value!r}") from None
 
 
 def _iso_time(container: dict, key: str, path: str) -> datetime:

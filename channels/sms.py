@@ -8,6 +8,7 @@ webhooks. ``api_base_url`` points the client elsewhere than
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -39,6 +40,11 @@ HELP_WORDS = frozenset({"help", "info", "hjelp"})
 # Twilio error codes that will never succeed for this recipient.
 PERMANENT_ERRORS = frozenset({21211, 21610, 21612, 21614, 21408})
 MEDIA_TIMEOUT_SECONDS = 15
+# Twilio's ids: two letters and 32 hexadecimal digits (SM..., MM...); room for variants.
+TWILIO_SID = re.compile(r"[A-Z]{2}[0-9a-zA-Z]{1,62}")
+TIMEOUT_SECONDS = 30.0  # per request to Twilio's API
+# Twilio attaches at most ten pictures to one MMS.
+MAX_MEDIA = 10
 
 
 class SmsCredentialError(Exception):
@@ -82,7 +88,7 @@ class _RedirectedHttpClient(TwilioHttpClient):
         return super().request(method, url, *args, **kwargs)
 
 
-def client_for(account: TwilioAccount, timeout: float = 30.0) -> Client:
+def client_for(account: TwilioAccount, timeout: float = TIMEOUT_SECONDS) -> Client:
     http_client = (
         _RedirectedHttpClient(account.api_base_url, timeout)
         if account.api_base_url.rstrip("/") != TWILIO_API
@@ -119,10 +125,15 @@ def inbound_from_webhook(
     for field in ("MessageSid", "From"):
         if not form.get(field):
             raise ValueError(f"the field {field} is missing")
+    if not TWILIO_SID.fullmatch(form["MessageSid"]):
+        raise ValueError(f"the field MessageSid is not a Twilio id: {form['MessageSid'][:80]!r}")
     try:
         media_count = int(form.get("NumMedia") or 0)
     except ValueError:
         raise ValueError(f"the field NumMedia is not a number: {form.get('NumMedia')!r}") from None
+    if not 0 <= media_count <= MAX_MEDIA:
+        # Unchecked, a forged count would have us build millions of media entries.
+        raise ValueError(f"the field NumMedia is {media_count}, expected 0 to {MAX_MEDIA}")
     media = [
         (form.get(f"MediaUrl{n}", ""), form.get(f"MediaContentType{n}", ""))
         for n in range(media_count)
@@ -193,8 +204,9 @@ def list_inbound(account: TwilioAccount, since: datetime) -> list[InboundMessage
 class TwilioSender:
     """Sends through Twilio's Messages API, asking for delivery reports on our webhook."""
 
-    def __init__(self, account: TwilioAccount) -> None:
+    def __init__(self, account: TwilioAccount, timeout: float = TIMEOUT_SECONDS) -> None:
         self.account = account
+        self.timeout = timeout
 
     def send(self, message: OutboundMessage) -> SendResult:
         account = self.account
@@ -204,7 +216,7 @@ class TwilioSender:
             else {"from_": account.from_number}
         )
         try:
-            created = client_for(account).messages.create(
+            created = client_for(account, self.timeout).messages.create(
                 to=message.recipient,
                 body=message.text,
                 status_callback=account.webhook_url("/webhooks/twilio/status"),

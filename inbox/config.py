@@ -60,6 +60,9 @@ ACKNOWLEDGEMENT_PLACEHOLDERS = {
     "due": "fredag 27. november 2026 kl. 15:00",
     "due_date": "fredag 27. november 2026",
 }
+# Whole numbers are counts of hours, days or months (or megabytes); anything larger is a typo,
+# and would overflow the date arithmetic that uses it.
+LARGEST_NUMBER = 10_000
 # Keys that may be 0 (switching a limit off).
 ZERO_ALLOWED = {"acknowledgements.per_sender_hours", "acknowledgements.quiet_period_hours"}
 KNOWN_SECTIONS = (*RULES_SECTIONS, *APP_SECTIONS, "templates", "channels", "escalation")
@@ -225,6 +228,10 @@ def _escalation_rule(
             problems.append(Problem(f"{key}.{name}", f"expected {kind}, got {value!r}"))
         elif expected is int and value < 0:
             problems.append(Problem(f"{key}.{name}", f"expected at least 0, got {value!r}"))
+        elif expected is int and value > LARGEST_NUMBER:
+            problems.append(
+                Problem(f"{key}.{name}", f"expected at most {LARGEST_NUMBER}, got {value!r}")
+            )
         elif expected is list and not all(isinstance(a, str) and "@" in a for a in value):
             problems.append(Problem(f"{key}.{name}", f"expected e-mail addresses, got {value!r}"))
     if len(problems) > found:
@@ -245,7 +252,7 @@ def _acknowledgement_texts(section: dict[str, Any], problems: list[Problem]) -> 
             continue
         try:
             section[key].format(**ACKNOWLEDGEMENT_PLACEHOLDERS)
-        except (KeyError, IndexError, ValueError) as error:
+        except (KeyError, IndexError, ValueError, AttributeError, TypeError) as error:
             known = ", ".join("{" + name + "}" for name in ACKNOWLEDGEMENT_PLACEHOLDERS)
             problems.append(
                 Problem(
@@ -279,6 +286,14 @@ def _app_section(data: dict[str, Any], name: str, problems: list[Problem]) -> di
             problems.append(Problem(f"{name}.{key}", f"expected {kind}, got {value!r}"))
         elif expected is int and value < (least := 0 if f"{name}.{key}" in ZERO_ALLOWED else 1):
             problems.append(Problem(f"{name}.{key}", f"expected at least {least}, got {value!r}"))
+        elif expected is int and value > LARGEST_NUMBER:
+            problems.append(
+                Problem(f"{name}.{key}", f"expected at most {LARGEST_NUMBER}, got {value!r}")
+            )
+        elif expected is list and not all(isinstance(item, str) for item in value):
+            problems.append(
+                Problem(f"{name}.{key}", f"expected an array of department slugs, got {value!r}")
+            )
         else:
             valid[key] = value
     return valid

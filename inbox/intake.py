@@ -74,6 +74,7 @@ def receive(inbound: InboundMessage) -> Case:
     workers, a webhook and a poll) end with one message: the loser's savepoint
     is rolled back and it returns the winner's case.
     """
+    inbound = without_nul(inbound)
     if not db.session().in_transaction():
         begin_write()  # SQLite: take the write lock first, so another writer makes us wait
     for _attempt in range(2):
@@ -226,6 +227,39 @@ def _note_keyword(inbound: InboundMessage) -> None:
     elif inbound.metadata["keyword"] == "start":
         identity.opted_out_at = None
     audit.record(f"sms.{inbound.metadata['keyword']}", contact_identity_id=identity.id)
+
+
+def without_nul(inbound: InboundMessage) -> InboundMessage:
+    """The message with U+0000 taken out of its texts: PostgreSQL's text columns cannot hold
+    it, and only broken mail and forged requests carry it."""
+
+    def clean(value):
+        if isinstance(value, str):
+            return value.replace("\x00", "")
+        if isinstance(value, list | tuple):
+            return [clean(item) for item in value]
+        if isinstance(value, dict):
+            return {clean(key): clean(item) for key, item in value.items()}
+        return value
+
+    sender = inbound.sender
+    return replace(
+        inbound,
+        external_id=clean(inbound.external_id),
+        sender=replace(sender, value=clean(sender.value), display_name=clean(sender.display_name)),
+        text=clean(inbound.text),
+        subject=clean(inbound.subject),
+        html=clean(inbound.html),
+        attachments=tuple(
+            replace(
+                attachment,
+                filename=clean(attachment.filename),
+                content_type=clean(attachment.content_type),
+            )
+            for attachment in inbound.attachments
+        ),
+        metadata=clean(dict(inbound.metadata)),
+    )
 
 
 def normalised(identity: Identity) -> tuple[IdentityKind, str]:

@@ -210,14 +210,12 @@ def _retry(row: OutboxMessage, error: str, *, keep_attempt: bool) -> None:
     jitter = timedelta(seconds=random.uniform(0, delay.total_seconds() / 10))
     row.next_attempt_at = now() + delay + jitter
     row.last_error = error
+    _note_delivery(row, "retrying", error, next_attempt_at=row.next_attempt_at.isoformat())
 
 
-def _note_delivery(row: OutboxMessage, delivery: str, error: str | None) -> None:
-    """Show on the case's message whether it reached the citizen."""
+def _note_delivery(row: OutboxMessage, delivery: str, error: str | None, **more: str) -> None:
+    """Show on the case's message whether it reached the citizen, or why not yet."""
     if row.message is None:
         return
-    row.message.metadata_json = {
-        **(row.message.metadata_json or {}),
-        "delivery": delivery,
-        "delivery_error": error,
-    }
+    kept = {k: v for k, v in (row.message.metadata_json or {}).items() if k != "next_attempt_at"}
+    row.message.metadata_json = {**kept, "delivery": delivery, "delivery_error": error, **more}

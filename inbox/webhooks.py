@@ -172,7 +172,7 @@ def meta_events():
         log.warning("meta_webhook_refused reason=%s", "bad_signature" if header else "no_signature")
         return _plain("Invalid X-Hub-Signature-256.", 403)
     try:
-        payload = json.loads(raw)
+        payload = json.loads(raw, parse_constant=_not_json)
         parse_webhook(account, payload, now())  # the shape, checked before storing
     except (ValueError, UnicodeDecodeError) as error:
         log.warning("meta_webhook_malformed account=%s reason=%s", account.name, error)
@@ -180,6 +180,11 @@ def meta_events():
     webhook_events.store(webhook_events.META, account.name, payload)
     db.session.commit()
     return _plain("EVENT_RECEIVED", 200)
+
+
+def _not_json(name: str):
+    # Python reads NaN and Infinity; JSON (and PostgreSQL's json type, where we store it) does not.
+    raise ValueError(f"{name} is not valid JSON")
 
 
 def _meta_signature_valid(account: MetaAccount, raw: bytes, header: str | None) -> bool:

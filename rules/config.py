@@ -157,7 +157,7 @@ def _calendar(
     )
     before = len(problems)
     country = table.get("country")
-    if country not in holidays.list_supported_countries():
+    if not isinstance(country, str) or country not in holidays.list_supported_countries():
         problems.append(
             Problem(
                 "calendar.country",

@@ -8,6 +8,7 @@ that :meth:`Rule.to_config` returns and :func:`parse_rule` reads.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
@@ -108,6 +109,9 @@ RULE_SHAPES = {
     "hours": "a positive number of clock hours, e.g. { hours = 24 }",
 }
 
+# A promise longer than about a year is a mistake in the file.
+LONGEST = {"working_days": 366, "working_hours": 24 * 366, "hours": 24 * 366}
+
 
 def parse_rule(value: Any) -> Rule:
     """Read a rule from its configuration shape; :class:`PromiseError` says what is expected."""
@@ -125,9 +129,14 @@ def parse_rule(value: Any) -> Rule:
     if name == "working_days":
         if not isinstance(argument, int) or argument < 1:
             raise PromiseError(f"working_days must be {shape}, got {argument!r}")
+        if argument > LONGEST[name]:
+            raise PromiseError(f"working_days must be at most {LONGEST[name]}, got {argument!r}")
         return WorkingDays(argument)
-    if argument <= 0:
+    if not math.isfinite(argument) or argument <= 0:
         raise PromiseError(f"{name} must be {shape}, got {argument!r}")
+    if argument > LONGEST[name]:
+        # Beyond this, working out a due time loops for ages or overflows.
+        raise PromiseError(f"{name} must be at most {LONGEST[name]}, got {argument!r}")
     return WorkingHours(argument) if name == "working_hours" else Hours(argument)
 
 

@@ -131,6 +131,8 @@ def _field(body: dict[str, Any], name: str, kind: type, *, required: bool = True
     if not isinstance(value, kind) or (kind is str and not value.strip()):
         expected = {str: "a non-empty string", bool: "true or false"}[kind]
         raise ApiProblem(422, "Unprocessable Content", f"{name}: expected {expected}")
+    if kind is str and "\x00" in value:  # PostgreSQL's text cannot hold it
+        raise ApiProblem(422, "Unprocessable Content", f"{name}: contains a NUL character")
     return value
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -38,19 +38,34 @@ def init_web(app: Flask) -> None:
     login_manager.login_message = _l("Log in to see this page.")
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)
+    app.before_request(_refuse_nul)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _error_page)
     app.context_processor(
         lambda: {
-            "logout_form": PostForm(),
+            "logout_form": PostForm(formdata=None),  # never the request's body (error pages)
             "header_language_form": auth.language_form(),
             **template_globals(),
         }
     )
 
 
+def _refuse_nul() -> None:
+    """No form or address a person fills in holds U+0000, and PostgreSQL's text cannot.
+
+    Webhooks check their own fields and answer in their own words; intake drops U+0000.
+    """
+    if request.blueprint == "webhooks":
+        return
+    for name, values in (*request.args.lists(), *request.form.lists()):
+        if "\x00" in name or any("\x00" in value for value in values):
+            abort(400, description=f"The field {name[:40]!r} contains a NUL character.")
+
+
 def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if not user_id.isdigit() or auth.is_logged_out(int(user_id)):
+        return None
+    return db.session.get(User, int(user_id))
 
 
 def _security_headers(response):

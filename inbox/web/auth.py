@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import secrets
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
 
 from inbox import audit
+from inbox.clock import now
 from inbox.extensions import db
+from inbox.models import AuditEvent
 from inbox.users import authenticate
 from inbox.web.forms import LanguageForm, LoginForm, PostForm
 from inbox.web.throttle import is_throttled, record_failure
 
 blueprint = Blueprint("auth", __name__)
+# Sessions are signed cookies: a copy kept from before logout would still verify. Each login
+# names its session, and the logout's audit event names it too, which ends it for good.
+SESSION_ID = "session_id"
+LOGGED_IN_AT = "logged_in_at"
 
 
 def safe_next(target: str | None) -> str:
@@ -49,10 +58,17 @@ def login():
             else:
                 session.clear()  # a fresh session on login: no session fixation
                 login_user(user)
+                session[SESSION_ID] = secrets.token_urlsafe(16)
+                session[LOGGED_IN_AT] = now().isoformat()
                 audit.record("user.login", user=user, ip=ip)
                 db.session.commit()
                 return redirect(safe_next(form.next.data))
     elif request.method == "POST":
+        # A field left out or past its length limit; the page must still say what is wrong.
+        if form.email.data and form.password.data:
+            error = _("Wrong e-mail address or password.")
+        else:
+            error = _("Write your e-mail address and password.")
         status = 400
     return render_template(
         "auth/login.html", form=form, error=error, language_form=_language_form()
@@ -63,7 +79,12 @@ def login():
 @login_required
 def logout():
     if PostForm().validate_on_submit():
-        audit.record("user.logout", user=current_user, ip=request.remote_addr)
+        audit.record(
+            "user.logout",
+            user=current_user,
+            ip=request.remote_addr,
+            **{SESSION_ID: session.get(SESSION_ID)},
+        )
         db.session.commit()
         logout_user()
         session.clear()
@@ -82,9 +103,35 @@ def language():
     return redirect(safe_next(form.next.data) if form.next.data else url_for("auth.login"))
 
 
+def is_logged_out(user_id: int) -> bool:
+    """True when the current session was not started by a login here or has been logged out."""
+    session_id, logged_in_at = session.get(SESSION_ID), session.get(LOGGED_IN_AT)
+    if not session_id or not isinstance(logged_in_at, str):
+        return True
+    try:
+        since = datetime.fromisoformat(logged_in_at)
+    except ValueError:
+        return True
+    logouts = db.session.scalars(
+        select(AuditEvent.details).where(
+            AuditEvent.case_id.is_(None),  # with ``at``: the audit log's index
+            AuditEvent.at >= since,
+            AuditEvent.user_id == user_id,
+            AuditEvent.action == "user.logout",
+        )
+    )
+    return any(details.get(SESSION_ID) == session_id for details in logouts)
+
+
 def language_form() -> LanguageForm:
-    """The language picker, for the header of every page."""
-    return _language_form()
+    """The language picker, for the header of every page.
+
+    It never reads the request's form: the header is also drawn on error pages, where the
+    body may be the problem (too large, or not a form).
+    """
+    return LanguageForm(
+        formdata=None, language=str(get_locale()), next=request.full_path.rstrip("?")
+    )
 
 
 def _language_form() -> LanguageForm:

@@ -322,9 +322,18 @@ def download(attachment_id: int):
         path,
         mimetype="application/octet-stream",
         as_attachment=True,
-        download_name=attachment.filename,
+        download_name=_download_name(attachment.filename),
         max_age=0,
     )
+
+
+def _download_name(filename: str) -> str:
+    """The name's last path segment, printable only: a sender chooses it, and some channels
+    pass it on as given (``../../etc/passwd``, ``C:\\x``, a line break that would end the
+    header)."""
+    name = filename.replace("\\", "/").split("/")[-1]
+    name = "".join(char for char in name if char.isprintable()).strip().lstrip(".")
+    return name or "vedlegg"
 
 
 def _pending_handover(details) -> Handover | None:

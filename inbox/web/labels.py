@@ -138,6 +138,15 @@ def time_left_text(due_at: datetime) -> tuple[str, str]:
     return ngettext("%(num)d h left", "%(num)d h left", left.hours), left.urgency.value
 
 
+def delivery_retry_text(metadata: dict) -> str:
+    """A message the outbox is still trying to send: the last error and the next try."""
+    return _(
+        "Sending failed: %(reason)s. Svarfrist tries again by itself, next %(when)s.",
+        reason=metadata.get("delivery_error") or "",
+        when=long_datetime(datetime.fromisoformat(metadata["next_attempt_at"])),
+    )
+
+
 def long_datetime(moment: datetime) -> str:
     """Date and time as a letter writes them, in the municipality's time zone."""
     return _(
@@ -177,6 +186,7 @@ def template_globals() -> dict:
         "message_label": message_label,
         "acknowledgement_held_text": acknowledgement_held_text,
         "delivery_error_text": delivery_error_text,
+        "delivery_retry_text": delivery_retry_text,
         "reply_plan_text": reply_plan_text,
         "handover_history_text": handover_history_text,
         "time_left_text": time_left_text,

@@ -79,13 +79,13 @@ def _fill(rule, cases: list[Case]) -> list[str]:
     if rule.arguments == {"attachment_id"}:
         ids = [a.id for case in cases for m in case.messages for a in m.attachments]
         assert ids, "the walk needs attachments"
-        return [rule.rule.replace("<int:attachment_id>", str(i)) for i in ids]
+        return [rule.rule.replace("<id:attachment_id>", str(i)) for i in ids]
     if rule.arguments == {"name"}:
         return [rule.rule.replace("<any(months, kept):name>", "months")]
     if "handover_id" in rule.arguments:
         # No handover exists in this town: deciding on one nobody offered is 404 for everyone
         # (test_handovers covers the real decisions and who may take them).
-        path = rule.rule.replace("<int:handover_id>", "999999")
+        path = rule.rule.replace("<id:handover_id>", "999999")
         return [path.replace("<any(accept, decline, withdraw):action>", "accept")]
     raise AssertionError(f"teach the walk how to fill {rule.rule}")
 
