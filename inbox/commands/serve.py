@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextvars
+
 import click
 from flask import current_app
 from gunicorn.app.base import BaseApplication
@@ -47,4 +49,7 @@ def serve_command(host: str, port: int, workers: int, proxies: int) -> None:
         "timeout": 60,
         "preload_app": False,
     }
-    _Server(application, options).run()
+    # Outside the command's application context: gunicorn's workers are forked from here,
+    # and a request inherits an active context instead of pushing its own, so every request
+    # in a worker would share ``g`` (the logged-in user, the CSRF token, the database session).
+    contextvars.Context().run(_Server(application, options).run)

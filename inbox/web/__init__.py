@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, render_template, request
+import logging
+from contextlib import suppress
+
+from flask import Flask, Response, abort, g, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from inbox import health, webhooks
 from inbox.api import views as api_views
@@ -15,6 +19,8 @@ from inbox.web import auth, callback_page, case_page, cases, register_page, repo
 from inbox.web.forms import PostForm
 from inbox.web.labels import template_globals
 
+log = logging.getLogger(__name__)
+RETRY_AFTER = 30  # seconds: a restart of PostgreSQL takes a few
 # No inline scripts or styles, nothing from other hosts.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -41,6 +47,7 @@ def init_web(app: Flask) -> None:
     app.before_request(_refuse_nul)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _error_page)
+    app.register_error_handler(OperationalError, _database_unavailable)
     app.context_processor(
         lambda: {
             "logout_form": PostForm(formdata=None),  # never the request's body (error pages)
@@ -75,6 +82,22 @@ def _security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     if request.endpoint != "static":
         response.headers.setdefault("Cache-Control", "no-store")  # pages hold personal data
+    return response
+
+
+def _database_unavailable(error: OperationalError):
+    """The database is down or restarting: a clear 503 to try again, never a 500. The
+    transaction is rolled back whole, so nothing of the request is half-written."""
+    log.warning("database_unavailable path=%s error=%s", request.path, str(error).splitlines()[0])
+    with suppress(SQLAlchemyError):  # the connection is gone; the pool replaces it later
+        db.session.rollback()
+    g._login_user = login_manager.anonymous_user()  # the page must not ask the database again
+    unavailable = ServiceUnavailable(
+        "The database is not answering just now. Try again in a minute.", retry_after=RETRY_AFTER
+    )
+    response = _error_page(unavailable)
+    response = response if isinstance(response, Response) else make_response(response)
+    response.headers["Retry-After"] = str(RETRY_AFTER)
     return response
 
 

@@ -31,6 +31,7 @@ ERROR_TITLES = {
     405: _l("The request could not be used"),
     413: _l("Too large"),
     429: _l("Too many attempts"),
+    503: _l("Svarfrist is not available just now"),
 }
 ERROR_TEXTS = {
     400: _l("The form may have expired. Go back, reload the page and try again."),
@@ -40,6 +41,7 @@ ERROR_TEXTS = {
     405: _l("Go back and try again."),
     413: _l("What you sent is larger than Svarfrist accepts."),
     429: _l("Wait a few minutes and try again."),
+    503: _l("The database is not answering. Nothing you sent was saved; try again in a minute."),
 }
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
+
+import requests
 
 
 def free_port() -> int:
@@ -17,35 +21,75 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_serve_answers_the_login_page_with_secure_cookies(tmp_path):
-    svarfrist = str(Path(sys.executable).with_name("svarfrist"))
+SVARFRIST = str(Path(sys.executable).with_name("svarfrist"))
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+@contextmanager
+def serving(tmp_path, **extra_env):
+    """`svarfrist serve` (gunicorn, one worker) on a fresh SQLite database; its base URL."""
     env = {
         **os.environ,
         "SVARFRIST_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
         "SVARFRIST_SECRET_KEY": "serve-test-key",
+        **extra_env,
     }
-    env.pop("SVARFRIST_PLAIN_HTTP", None)
-    subprocess.run([svarfrist, "db", "upgrade"], env=env, check=True, capture_output=True)
+    if "SVARFRIST_PLAIN_HTTP" not in extra_env:
+        env.pop("SVARFRIST_PLAIN_HTTP", None)
+    subprocess.run([SVARFRIST, "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [SVARFRIST, "users", "add", "--email", "kari@alver.no", "--name", "Kari",
+         "--role", "admin", "--password-stdin"],
+        input="serve-test-password", text=True, env=env, check=True, capture_output=True,
+    )  # fmt: skip
     port = free_port()
     server = subprocess.Popen(
-        [svarfrist, "serve", "--port", str(port), "--workers", "1", "--proxies", "0"],
+        [SVARFRIST, "serve", "--port", str(port), "--workers", "1", "--proxies", "0"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                response = urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2)
+                urllib.request.urlopen(f"{base}/login", timeout=2)
                 break
             except OSError:
                 assert server.poll() is None, server.stdout.read().decode()
                 assert time.monotonic() < deadline, "svarfrist serve did not answer in 30 s"
                 time.sleep(0.3)
-        assert response.status == 200
-        cookie = response.headers["Set-Cookie"]
-        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+        yield base
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_serve_answers_the_login_page_with_secure_cookies(tmp_path):
+    with serving(tmp_path) as base:
+        response = urllib.request.urlopen(f"{base}/login", timeout=2)
+    assert response.status == 200
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_each_request_has_its_own_context_under_gunicorn(tmp_path):
+    """A worker once served every request in the command's application context: after
+    one login, anyone was logged in, and a second visitor's CSRF token was never kept."""
+    with serving(tmp_path, SVARFRIST_PLAIN_HTTP="1") as base:
+        staff = requests.Session()
+        token = CSRF.search(staff.get(f"{base}/login").text).group(1)
+        form = {"email": "kari@alver.no", "password": "serve-test-password", "csrf_token": token}
+        assert staff.post(f"{base}/login", data=form, allow_redirects=False).status_code == 302
+        assert staff.get(f"{base}/", allow_redirects=False).status_code == 200
+
+        stranger = requests.get(f"{base}/", allow_redirects=False)
+        assert stranger.status_code == 302 and "/login" in stranger.headers["Location"]
+
+        visitor = requests.Session()
+        token = CSRF.search(visitor.get(f"{base}/login").text).group(1)
+        assert "session" in visitor.cookies
+        wrong = {"email": "kari@alver.no", "password": "not-it", "csrf_token": token}
+        refused = visitor.post(f"{base}/login", data=wrong, allow_redirects=False)
+        assert refused.status_code == 401  # the password was checked: the token was accepted
