@@ -27,6 +27,7 @@ import argparse
 import hashlib
 import hmac
 import json
+import logging
 import multiprocessing
 import os
 import re
@@ -55,12 +56,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.conftest import free_port
 from tests.dovecot import Dovecot
-from tests.graph_server import PAGE_TOKEN, FakeGraph
+from tests.graph_server import PAGE_ID, PAGE_TOKEN, FakeGraph
 from tests.twilio_server import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 
 DATABASE = "svarfrist_bench_mixed"
 SVARFRIST = harness.SVARFRIST
-PAGE_ID = "1000000000000001"
 APP_SECRET = "bench-app-secret"
 OUR_NUMBER = "+4755000000"
 STAFF = ("kari@alver.no", "ola@alver.no")
@@ -256,6 +256,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=180)
     options = parser.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the fakes' request lines
     dovecot = Dovecot(free_port()).start()
     handler = RecordingHandler()
     smtp = Controller(handler, hostname="127.0.0.1", port=free_port())
