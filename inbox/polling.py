@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from requests import RequestException
 from sqlalchemy import select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.base.exceptions import TwilioException
 
@@ -252,23 +253,28 @@ def _cursor(account: EmailAccount) -> SourceCursor:
 
 def _source_cursor(channel: str, account: str, source: str) -> SourceCursor:
     begin_write()
-    cursor = db.session.scalar(
-        select(SourceCursor).where(
-            SourceCursor.channel == channel,
-            SourceCursor.account == account,
-            SourceCursor.source == source,
-        )
+    where = (
+        SourceCursor.channel == channel,
+        SourceCursor.account == account,
+        SourceCursor.source == source,
     )
+    cursor = db.session.scalar(select(SourceCursor).where(*where))
     if cursor is None:
-        cursor = SourceCursor(
-            channel=channel,
-            account=account,
-            source=source,
-            validity="",
-            position="",
-            updated_at=now(),
+        # Two workers starting together both find none; the second insert does nothing.
+        dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+        db.session.execute(
+            dialect.insert(SourceCursor)
+            .values(
+                channel=channel,
+                account=account,
+                source=source,
+                validity="",
+                position="",
+                updated_at=now(),
+            )
+            .on_conflict_do_nothing()
         )
-        db.session.add(cursor)
+        cursor = db.session.scalar(select(SourceCursor).where(*where))
     return cursor
 
 

@@ -18,13 +18,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, case, func, literal, or_, select, text
+from sqlalchemy import case, func, literal, or_, select, text, union_all
 
 from inbox import turn_days
 from inbox.clock import now
 from inbox.config import Settings
 from inbox.extensions import db
-from inbox.models import Department, Handover, HandoverStatus, Turn, TurnDay, TurnOrigin
+from inbox.models import (
+    Department,
+    Handover,
+    HandoverStatus,
+    Turn,
+    TurnDay,
+    TurnDayChange,
+    TurnOrigin,
+)
 from inbox.report_percentiles import Histogram, added, histogram, resolve
 
 DIGITAL_CHANNELS = ("email", "sms", "facebook", "instagram", "callback")
@@ -220,17 +228,14 @@ def _figures(counts, still_open, answers) -> dict[Any, dict[str, Any]]:
 def _day_counts(start, end, department_ids, months) -> dict[tuple, tuple[int, ...]]:
     """The daily counts (:data:`inbox.turn_days.FIELDS`) of [start, end), added up per
     (channel, department, month)."""
-    month = _month_of(TurnDay.day, [first.date() for first in months.values()])
-    query = (
-        select(
-            TurnDay.channel,
-            TurnDay.department_id,
-            month,
-            *(func.sum(getattr(TurnDay, field)) for field in turn_days.FIELDS),
-        )
-        .where(_days(start, end, department_ids))
-        .group_by(TurnDay.channel, TurnDay.department_id, month)
-    )
+    counts = _counts_of_days(start, end, department_ids)
+    month = _month_of(counts.c.day, [first.date() for first in months.values()])
+    query = select(
+        counts.c.channel,
+        counts.c.department_id,
+        month,
+        *(func.sum(counts.c[field]) for field in turn_days.FIELDS),
+    ).group_by(counts.c.channel, counts.c.department_id, month)
     return {
         (channel, department, _month_number(months, position)): tuple(
             int(value or 0) for value in values
@@ -241,20 +246,29 @@ def _day_counts(start, end, department_ids, months) -> dict[tuple, tuple[int, ..
 
 def _totals(start, end, department_ids) -> dict[str, int]:
     """Turns and cases in [start, end), for the comparison with the year before."""
-    query = select(func.sum(TurnDay.turns), func.sum(TurnDay.cases)).where(
-        _days(start, end, department_ids)
-    )
+    counts = _counts_of_days(start, end, department_ids)
+    query = select(func.sum(counts.c.turns), func.sum(counts.c.cases))
     turns, cases = db.session.execute(query).one()
     return {"turns": int(turns or 0), "cases": int(cases or 0)}
 
 
-def _days(start: datetime, end: datetime, department_ids):
-    """The local days of [start, end) (``end`` is a midnight or the present moment), scoped."""
+def _counts_of_days(start: datetime, end: datetime, department_ids):
+    """The days' counts and the changes not folded into them yet, for the local days of
+    [start, end) (``end`` is a midnight or the present moment), scoped."""
     last = (end - timedelta(microseconds=1)).astimezone(start.tzinfo).date()
-    within = and_(TurnDay.day >= start.date(), TurnDay.day <= last)
-    if department_ids is None:
-        return within
-    return and_(within, TurnDay.department_id.in_(department_ids))
+
+    def rows_of(model):
+        query = select(
+            model.day,
+            model.channel,
+            model.department_id,
+            *(getattr(model, field) for field in turn_days.FIELDS),
+        ).where(model.day >= start.date(), model.day <= last)
+        if department_ids is not None:
+            query = query.where(model.department_id.in_(department_ids))
+        return query
+
+    return union_all(rows_of(TurnDay), rows_of(TurnDayChange)).subquery("counts")
 
 
 def _open_at_end(end, department_ids) -> dict[tuple, tuple[int, int]]:

@@ -3,9 +3,11 @@
 Every change that the channel report counts goes through here: a case opens
 (:func:`count_case`), a turn starts (:func:`count`) or ends (:func:`changing`),
 a case moves to another department with its turns (:func:`moving`), or is
-deleted (:func:`forget`). Each is an increment in the same transaction as the
-change (an upsert, so concurrent writers add up instead of overwriting each
-other).
+deleted (:func:`forget`). Each is a row inserted into ``turn_day_changes`` in
+the same transaction as the change. Inserting never waits on another writer;
+adding to the day's row directly made every intake, reply and handover of a
+day and channel queue on that one row, and deadlock under load. The worker
+folds the changes into ``turn_days`` (:func:`fold`); the report adds both.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 from flask import current_app
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from inbox.database import begin_write
 from inbox.extensions import db
-from inbox.models import Case, OutKind, Turn, TurnDay, TurnOrigin
+from inbox.models import Case, OutKind, Turn, TurnDay, TurnDayChange, TurnOrigin
 
 FIELDS = (
     "turns",
@@ -33,6 +37,7 @@ FIELDS = (
 )
 #: "Quick": answered within this share of the promised opening time.
 QUICK = 0.25
+FOLD_LOCK = 7_302_025  # PostgreSQL advisory lock key: one folder at a time
 
 Key = tuple[date, str, int]
 
@@ -114,14 +119,56 @@ def _add(key: Key, counts: dict[str, int]) -> None:
     if not any(counts.values()):
         return
     day, channel, department_id = key
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     values = {field: counts.get(field, 0) for field in FIELDS}
-    insert = dialect.insert(TurnDay).values(
-        day=day, channel=channel, department_id=department_id, **values
-    )
     db.session.execute(
-        insert.on_conflict_do_update(
-            index_elements=["day", "channel", "department_id"],
-            set_={field: getattr(TurnDay, field) + insert.excluded[field] for field in FIELDS},
+        insert(TurnDayChange).values(
+            day=day, channel=channel, department_id=department_id, **values
         )
     )
+
+
+def fold() -> int:
+    """Move the committed changes into ``turn_days``; how many. One process at a time: on
+    PostgreSQL an advisory lock (another worker skips), on SQLite the write lock."""
+    db.session.commit()
+    begin_write()
+    if not _exclusive():
+        db.session.rollback()
+        return 0
+    # DELETE ... RETURNING: exactly the rows removed are the rows added, whatever
+    # commits meanwhile.
+    removed = db.session.execute(
+        delete(TurnDayChange).returning(
+            TurnDayChange.day,
+            TurnDayChange.channel,
+            TurnDayChange.department_id,
+            *(getattr(TurnDayChange, field) for field in FIELDS),
+        )
+    ).all()
+    sums: dict[Key, list[int]] = {}
+    for day, channel, department_id, *values in removed:
+        total = sums.setdefault((day, channel, department_id), [0] * len(FIELDS))
+        for index, value in enumerate(values):
+            total[index] += value
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    for (day, channel, department_id), values in sorted(sums.items()):
+        row = dialect.insert(TurnDay).values(
+            day=day,
+            channel=channel,
+            department_id=department_id,
+            **dict(zip(FIELDS, values, strict=True)),
+        )
+        db.session.execute(
+            row.on_conflict_do_update(
+                index_elements=["day", "channel", "department_id"],
+                set_={field: getattr(TurnDay, field) + row.excluded[field] for field in FIELDS},
+            )
+        )
+    db.session.commit()
+    return len(removed)
+
+
+def _exclusive() -> bool:
+    if db.session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(db.session.scalar(select(func.pg_try_advisory_xact_lock(FOLD_LOCK))))

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from inbox import escalation, handovers, retention
+from inbox import escalation, handovers, retention, turn_days
 from inbox.clock import now
 from inbox.config import Settings
 from inbox.database import begin_write
@@ -35,6 +35,7 @@ from inbox.webhook_events import take_in_pending
 log = logging.getLogger(__name__)
 DISPATCH_SECONDS = 5
 WEBHOOK_SECONDS = 5
+TURN_DAYS_SECONDS = 10  # the report adds up the changes not folded yet, so any delay is fine
 HANDOVER_SECONDS = 300
 ESCALATION_SECONDS = 300
 
@@ -63,6 +64,7 @@ def build_scheduler(app: Flask, *, dispatch_seconds: float = DISPATCH_SECONDS) -
 
     add("heartbeat", HEARTBEAT_SECONDS, lambda: beat(name, started))
     add("webhooks", WEBHOOK_SECONDS, take_in_pending)
+    add("turn-days", TURN_DAYS_SECONDS, turn_days.fold)
     add("dispatch", dispatch_seconds, lambda: _drain(app))
     add("handover-deadlines", HANDOVER_SECONDS, handovers.notify_overdue)
     add("escalation", ESCALATION_SECONDS, escalation.check)

@@ -20,7 +20,7 @@ from inbox.models.notices import SentNotice
 from inbox.models.outbox import OutboxMessage, OutboxStatus
 from inbox.models.people import ApiToken, Department, LoginAttempt, Role, User, department_members
 from inbox.models.rate_events import RateEvent
-from inbox.models.turn_days import TurnDay
+from inbox.models.turn_days import TurnDay, TurnDayChange
 from inbox.models.webhook_events import WebhookEvent
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "SourceCursor",
     "Turn",
     "TurnDay",
+    "TurnDayChange",
     "TurnOrigin",
     "User",
     "WebhookEvent",

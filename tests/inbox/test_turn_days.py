@@ -22,7 +22,7 @@ from inbox.intake import receive
 from inbox.models import Case, CaseStatus, OutKind, Turn, TurnDay
 from inbox.replies import reply
 from inbox.retention import apply
-from inbox.turn_days import FIELDS, case_day_of, counts_of, day_of
+from inbox.turn_days import FIELDS, case_day_of, counts_of, day_of, fold
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import OSLO, email, sms
 
@@ -32,6 +32,8 @@ def at(*parts) -> datetime:
 
 
 def stored() -> dict[tuple, dict[str, int]]:
+    """The days' counts once the changes are folded in, as the worker does."""
+    fold()
     rows = db.session.scalars(select(TurnDay))
     counted = {
         (r.day, r.channel, r.department_id): {f: getattr(r, f) for f in FIELDS} for r in rows

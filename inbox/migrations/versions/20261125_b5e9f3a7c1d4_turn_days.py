@@ -2,7 +2,8 @@
 
 The turns and cases counted per local day, channel and department, so the
 channel report adds up days instead of counting turns; filled here from the
-turns and cases already recorded, by the rules of inbox.turn_days.
+turns and cases already recorded, by the rules of inbox.turn_days. Changes
+are inserted into turn_day_changes and folded in by the worker.
 
 Revision ID: b5e9f3a7c1d4
 Revises: a4d8e2f6b9c3
@@ -54,6 +55,20 @@ def upgrade():
         sa.PrimaryKeyConstraint("day", "channel", "department_id", name=op.f("pk_turn_days")),
     )
     op.bulk_insert(days, _counted())
+    op.create_table(
+        "turn_day_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("channel", sa.String(length=20), nullable=False),
+        sa.Column("department_id", sa.Integer(), nullable=False),
+        *(sa.Column(field, sa.Integer(), nullable=False) for field in FIELDS),
+        sa.ForeignKeyConstraint(
+            ["department_id"],
+            ["departments.id"],
+            name=op.f("fk_turn_day_changes_department_id_departments"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_turn_day_changes")),
+    )
 
 
 def _counted() -> list[dict]:
@@ -126,4 +141,5 @@ def _aware(moment):
 
 
 def downgrade():
+    op.drop_table("turn_day_changes")
     op.drop_table("turn_days")
