@@ -54,16 +54,6 @@ def histogram(rows_of, value, keys: tuple, rollups: dict[str, Rollup]) -> Histog
     return counts
 
 
-def added(*histograms: Histogram) -> Histogram:
-    """Histograms of disjoint parts of the rows, as one."""
-    total: Histogram = defaultdict(lambda: defaultdict(int))
-    for counts in histograms:
-        for group, by_minute in counts.items():
-            for minute, count in by_minute.items():
-                total[group][minute] += count
-    return total
-
-
 def resolve(
     rows_of, value, keys: tuple, rollups: dict[str, Rollup], fractions, counts: Histogram
 ) -> dict[str, dict[Hashable, tuple[float | None, ...]]]:

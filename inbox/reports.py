@@ -33,7 +33,7 @@ from inbox.models import (
     TurnDayChange,
     TurnOrigin,
 )
-from inbox.report_percentiles import Histogram, added, histogram, resolve
+from inbox.report_percentiles import percentiles
 
 DIGITAL_CHANNELS = ("email", "sms", "facebook", "instagram", "callback")
 # "What to look at": promises kept less often than this; months this far above the average;
@@ -45,15 +45,7 @@ GENEROUS_QUICK = 0.5
 
 
 #: The report's parts (for a progress bar); on PostgreSQL they are counted side by side.
-PARTS = (
-    "turns",
-    "open turns",
-    "answer times, half the departments",
-    "answer times, the other half",
-    "previous year",
-    "handovers",
-)
-STEPS = (*PARTS, "answer times")
+STEPS = ("turns", "open turns", "answer times", "previous year", "handovers")
 WORKERS = 2  # the database server's cores: more would only queue
 SESSION_SETTINGS = (
     # The grouped counts by the minute fit in memory instead of spilling to disk.
@@ -62,7 +54,6 @@ SESSION_SETTINGS = (
     "max_parallel_workers_per_gather = 0",
 )
 #: Every figure is counted per channel and department, then added up for these groups.
-ANSWER_KEYS = (Turn.channel, Turn.department_id)  # the finest groups of the answer times
 ROLLUPS = {
     "channels": lambda key: key[0],
     "departments": lambda key: key[1],
@@ -84,17 +75,14 @@ def channel_report(
     end = min(end, now())  # a period still running is reported up to now
     previous = _period(settings, year - 1, month)
     months = _months(settings, year, month)
-    counts, still_open, even, odd, before, handovers = _side_by_side(
+    counts, still_open, answers, before, handovers = _side_by_side(
         lambda: _day_counts(start, end, department_ids, months),
         lambda: _open_at_end(end, department_ids),
-        lambda: _answer_minutes(start, end, department_ids, 0),
-        lambda: _answer_minutes(start, end, department_ids, 1),
+        lambda: _hours(start, end, department_ids),
         lambda: _totals(*previous, department_ids),
         lambda: _handovers(settings, start, end, department_ids),
         on_done=step,
     )
-    answers = _hours(start, end, department_ids, added(even, odd))
-    step("answer times")
     figures = {
         name: _figures(_rolled_up(rollup, counts), _rolled_up(rollup, still_open), answers[name])
         for name, rollup in ROLLUPS.items()
@@ -128,7 +116,7 @@ def _side_by_side(*parts: Callable[[], Any], on_done: Callable[[str], None]) -> 
     """Run the report's independent parts; on PostgreSQL on several connections at once."""
     if db.engine.dialect.name != "postgresql":
         results = []
-        for name, part in zip(PARTS, parts, strict=True):
+        for name, part in zip(STEPS, parts, strict=True):
             results.append(part())
             on_done(name)
         return results
@@ -145,7 +133,7 @@ def _side_by_side(*parts: Callable[[], Any], on_done: Callable[[str], None]) -> 
 
     with ThreadPoolExecutor(WORKERS) as pool:
         futures = [pool.submit(run, part) for part in parts]
-        for name, future in zip(PARTS, futures, strict=True):
+        for name, future in zip(STEPS, futures, strict=True):
             future.result()
             on_done(name)
     return [future.result() for future in futures]
@@ -290,27 +278,14 @@ def _open_at_end(end, department_ids) -> dict[tuple, tuple[int, int]]:
     }
 
 
-def _answer_minutes(start, end, department_ids, parity: int) -> Histogram:
-    """The answers' count by the minute for half the departments (odd or even ids): the
-    costliest query of the report, so each connection counts one half."""
-    turns = _citizens_turns(start, end, department_ids)
-    return histogram(
-        lambda *columns: turns(*columns).where(Turn.department_id % 2 == parity),
-        Turn.answer_seconds,
-        ANSWER_KEYS,
-        ROLLUPS,
-    )
-
-
-def _hours(start, end, department_ids, counted: Histogram) -> dict[str, dict[Any, tuple]]:
+def _hours(start, end, department_ids) -> dict[str, dict[Any, tuple]]:
     """Median and 90th percentile of the answers' working time, in hours, for every rollup."""
-    found = resolve(
+    found = percentiles(
         _citizens_turns(start, end, department_ids),
         Turn.answer_seconds,
-        ANSWER_KEYS,
+        (Turn.channel, Turn.department_id),
         ROLLUPS,
         (0.5, 0.9),
-        counted,
     )
     return {
         name: {
