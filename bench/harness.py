@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import requests
 import sqlalchemy as sa
 
 SERVER_ENV = "SVARFRIST_BENCH_POSTGRES_URL"
@@ -49,3 +51,15 @@ def migrated(url: str, env: dict[str, str]) -> sa.Engine:
             )
         )
     return engine
+
+
+def wait_until_up(base: str) -> None:
+    """Until ``svarfrist serve`` at ``base`` answers (at most 30 s)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"{base}/login", timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise SystemExit("svarfrist serve did not start")

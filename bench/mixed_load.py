@@ -301,7 +301,7 @@ def main() -> None:
         for _ in range(2)
     ]
     try:
-        _wait_until_up(base)
+        harness.wait_until_up(base)
         results = multiprocessing.Queue()
         loader = multiprocessing.Process(
             target=load,
@@ -384,17 +384,6 @@ def _percentiles(values: list[float]) -> dict[str, float]:
     at = lambda share: round(ordered[min(int(len(ordered) * share), len(ordered) - 1)] * 1000, 1)  # noqa: E731
     return {"count": len(ordered), "p50": round(statistics.median(ordered) * 1000, 1),
             "p95": at(0.95), "p99": at(0.99)}  # fmt: skip
-
-
-def _wait_until_up(base: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"{base}/login", timeout=1)
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise SystemExit("svarfrist serve did not start")
 
 
 def _settle(engine, inputs: int) -> bool:

@@ -110,17 +110,6 @@ def load(base: str, prepared: list[tuple[dict, str]], concurrency: int, results)
     results.put(([o[0] for o in outcomes], wall, sum(1 for o in outcomes if o[1] != 200)))
 
 
-def wait_until_up(base: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"{base}/login", timeout=1)
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise SystemExit("svarfrist serve did not start")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=3000)
@@ -144,7 +133,7 @@ def main() -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_until_up(base)
+        harness.wait_until_up(base)
         warm = signed_requests(WARM_UP, base, prefix="SMwarm")
         prepared = signed_requests(options.requests, base)
         results = multiprocessing.Queue()

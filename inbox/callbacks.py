@@ -62,9 +62,6 @@ class CallbackRequest:
 
 def validate(request: CallbackRequest) -> str:
     """The number in E.164; raises :class:`CallbackError` naming the first bad field."""
-    for field in ("name", "phone", "about"):
-        if "\x00" in getattr(request, field):
-            raise CallbackError(field, N_("Remove the control characters from this field."))
     if not request.name.strip():
         raise CallbackError("name", N_("Write your name."))
     if len(request.name) > NAME_LENGTH:

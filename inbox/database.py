@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from inbox.extensions import db
@@ -47,3 +48,10 @@ def begin_write() -> None:
     waiting. PostgreSQL needs nothing.
     """
     db.session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
+
+
+def insert_or_merge(model):
+    """An INSERT for ``model`` that can say ``ON CONFLICT`` (both databases have it, each in
+    its own SQLAlchemy dialect)."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model)

@@ -74,7 +74,7 @@ def receive(inbound: InboundMessage) -> Case:
     workers, a webhook and a poll) end with one message: the loser's savepoint
     is rolled back and it returns the winner's case.
     """
-    inbound = without_nul(inbound)
+    inbound = _without_nul(inbound)
     if not db.session().in_transaction():
         begin_write()  # SQLite: take the write lock first, so another writer makes us wait
     for _attempt in range(2):
@@ -229,7 +229,7 @@ def _note_keyword(inbound: InboundMessage) -> None:
     audit.record(f"sms.{inbound.metadata['keyword']}", contact_identity_id=identity.id)
 
 
-def without_nul(inbound: InboundMessage) -> InboundMessage:
+def _without_nul(inbound: InboundMessage) -> InboundMessage:
     """The message with U+0000 taken out of its texts: PostgreSQL's text columns cannot hold
     it, and only broken mail and forged requests carry it."""
 

@@ -25,7 +25,6 @@ from datetime import datetime, timedelta
 from flask import current_app
 from requests import RequestException
 from sqlalchemy import select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.base.exceptions import TwilioException
 
@@ -34,7 +33,7 @@ from channels.meta import MetaAccount, MetaCredentialError, list_recent
 from channels.sms import SmsCredentialError, TwilioAccount, list_inbound
 from inbox.clock import now
 from inbox.config import Settings
-from inbox.database import begin_write
+from inbox.database import begin_write, insert_or_merge
 from inbox.extensions import db
 from inbox.intake import receive_or_flag
 from inbox.models import Message, SourceCursor
@@ -261,9 +260,8 @@ def _source_cursor(channel: str, account: str, source: str) -> SourceCursor:
     cursor = db.session.scalar(select(SourceCursor).where(*where))
     if cursor is None:
         # Two workers starting together both find none; the second insert does nothing.
-        dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
         db.session.execute(
-            dialect.insert(SourceCursor)
+            insert_or_merge(SourceCursor)
             .values(
                 channel=channel,
                 account=account,

@@ -20,9 +20,7 @@ from inbox.extensions import db
 BUCKET = 60  # seconds per histogram bucket
 
 Rollup = Callable[[tuple], Hashable]  # the finest key → the group it counts towards
-
-
-Histogram = dict[tuple[str, Hashable], dict[int, int]]  # (rollup, group) → minute → count
+Counted = dict[int, int]  # value (or minute) → how many
 
 
 def percentiles(
@@ -31,89 +29,69 @@ def percentiles(
     keys: tuple,
     rollups: dict[str, Rollup],
     fractions: tuple[float, ...],
-) -> dict[str, dict[Hashable, tuple[float | None, ...]]]:
+) -> dict[str, dict[Hashable, tuple[float, ...]]]:
     """Percentiles of ``value`` per group of every rollup.
 
     ``rows_of(*columns)`` is the filtered select of ``columns``; ``keys`` are the
     finest grouping columns, which each rollup maps to its own groups.
     """
-    counted = histogram(rows_of, value, keys, rollups)
-    return resolve(rows_of, value, keys, rollups, fractions, counted)
-
-
-def histogram(rows_of, value, keys: tuple, rollups: dict[str, Rollup]) -> Histogram:
-    """The first query: how many values fall in each minute, per group."""
-    bucket = value // BUCKET
-    rows = db.session.execute(
-        rows_of(*keys, bucket, func.count()).where(value.is_not(None)).group_by(*keys, bucket)
-    ).all()
-    counts: Histogram = defaultdict(lambda: defaultdict(int))
-    for *key, minute, count in rows:
-        for name, rollup in rollups.items():
-            counts[name, rollup(tuple(key))][minute] += count
-    return counts
-
-
-def resolve(
-    rows_of, value, keys: tuple, rollups: dict[str, Rollup], fractions, counts: Histogram
-) -> dict[str, dict[Hashable, tuple[float | None, ...]]]:
-    """The second query: the exact values within the minutes that hold the wanted ranks
-    (sixty distinct values a minute at most), and from them the percentiles."""
-    bucket = value // BUCKET
-    wanted = {group: _ranks(by_minute, fractions) for group, by_minute in counts.items()}
-    minutes = {minute for ranks in wanted.values() for _rank, minute, _at in ranks}
-    seconds_in: dict[tuple[str, Hashable, int], dict[int, int]] = defaultdict(
-        lambda: defaultdict(int)
-    )
-    if minutes:
-        for *key, seconds, count in db.session.execute(
-            rows_of(*keys, value, func.count())
-            .where(value.is_not(None), bucket.in_(sorted(minutes)))
-            .group_by(*keys, value)
-        ):
-            for name, rollup in rollups.items():
-                seconds_in[name, rollup(tuple(key)), seconds // BUCKET][seconds] += count
-    result: dict[str, dict[Hashable, tuple[float | None, ...]]] = {name: {} for name in rollups}
+    minute = value // BUCKET
+    by_minute = _counted(rows_of, keys, minute, rollups, value.is_not(None))
+    # For each group and fraction the two ranks around it, as (minute, index within it).
+    wanted = {
+        group: [_locate(counted, rank) for rank in _ranks(sum(counted.values()), fractions)]
+        for group, counted in by_minute.items()
+    }
+    minutes = sorted({found for ranks in wanted.values() for found, _index in ranks})
+    # The second query counts the exact values within those minutes only: sixty at most.
+    by_second = _counted(rows_of, keys, value, rollups, minute.in_(minutes)) if minutes else {}
+    result: dict[str, dict[Hashable, tuple[float, ...]]] = {name: {} for name in rollups}
     for (name, group), ranks in wanted.items():
-        at = [_nth(seconds_in[name, group, minute], index) for _rank, minute, index in ranks]
+        seconds = by_second[name, group]
+        at = [_locate(_only_minute(seconds, m), index)[0] for m, index in ranks]
+        positions = _positions(sum(by_minute[name, group].values()), fractions)
         result[name][group] = tuple(
-            _between(at[2 * i], at[2 * i + 1], position)
-            for i, position in enumerate(_positions(sum(counts[name, group].values()), fractions))
+            _between(at[2 * n], at[2 * n + 1], position) for n, position in enumerate(positions)
         )
     return result
 
 
-def _nth(counted: dict[int, int], index: int) -> int:
-    """The value at ``index`` (from 0) of the sorted values, given how often each occurs."""
+def _counted(rows_of, keys: tuple, measure, rollups, condition) -> dict[tuple, Counted]:
+    """How often each value of ``measure`` occurs per (rollup, group), in one grouped query."""
+    counts: dict[tuple, Counted] = defaultdict(lambda: defaultdict(int))
+    query = rows_of(*keys, measure, func.count()).where(condition).group_by(*keys, measure)
+    for *key, measured, count in db.session.execute(query):
+        for name, rollup in rollups.items():
+            counts[name, rollup(tuple(key))][measured] += count
+    return counts
+
+
+def _only_minute(by_second: Counted, minute: int) -> Counted:
+    return {second: n for second, n in by_second.items() if second // BUCKET == minute}
+
+
+def _locate(counted: Counted, rank: int) -> tuple[int, int]:
+    """The value holding ``rank`` (from 0) among the sorted values, and the rank's index
+    among that value's occurrences."""
     passed = 0
     for value in sorted(counted):
+        if rank < passed + counted[value]:
+            return value, rank - passed
         passed += counted[value]
-        if index < passed:
-            return value
-    raise IndexError(index)
+    raise IndexError(rank)
 
 
 def _positions(total: int, fractions: Iterable[float]) -> list[float]:
     return [fraction * (total - 1) for fraction in fractions]
 
 
-def _ranks(by_minute: dict[int, int], fractions) -> list[tuple[int, int, int]]:
-    """For each fraction the two ranks around it: (rank, its minute, index within the minute)."""
-    total = sum(by_minute.values())
+def _ranks(total: int, fractions) -> list[int]:
+    """For each fraction the two ranks around its position."""
     ranks = []
     for position in _positions(total, fractions):
         low = int(position)
         ranks += [low, min(low + 1, total - 1)]
-    located = []
-    ordered = sorted(by_minute)
-    for rank in ranks:
-        passed = 0
-        for minute in ordered:
-            if rank < passed + by_minute[minute]:
-                located.append((rank, minute, rank - passed))
-                break
-            passed += by_minute[minute]
-    return located
+    return ranks
 
 
 def _between(low: int, high: int, position: float) -> float:

@@ -15,6 +15,7 @@ import statistics
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from flask import current_app
@@ -168,12 +169,7 @@ def _citizens_turns(start, end, department_ids) -> Callable[..., Any]:
 
 def _rolled_up(rollup, by_key: dict[tuple, tuple[int, ...]]) -> dict[Any, list[int]]:
     """Figures per (channel, department) added up into the rollup's groups."""
-    added: dict[Any, list[int]] = {}
-    for key, values in by_key.items():
-        sums = added.setdefault(rollup(key), [0] * len(values))
-        for index, value in enumerate(values):
-            sums[index] += value
-    return added
+    return turn_days.added_up((rollup(key), values) for key, values in by_key.items())
 
 
 def _empty() -> dict[str, Any]:
@@ -217,7 +213,7 @@ def _day_counts(start, end, department_ids, months) -> dict[tuple, tuple[int, ..
     """The daily counts (:data:`inbox.turn_days.FIELDS`) of [start, end), added up per
     (channel, department, month)."""
     counts = _counts_of_days(start, end, department_ids)
-    month = _month_of(counts.c.day, [first.date() for first in months.values()])
+    month = _month_of(counts.c.day, months)
     query = select(
         counts.c.channel,
         counts.c.department_id,
@@ -225,10 +221,8 @@ def _day_counts(start, end, department_ids, months) -> dict[tuple, tuple[int, ..
         *(func.sum(counts.c[field]) for field in turn_days.FIELDS),
     ).group_by(counts.c.channel, counts.c.department_id, month)
     return {
-        (channel, department, _month_number(months, position)): tuple(
-            int(value or 0) for value in values
-        )
-        for channel, department, position, *values in db.session.execute(query)
+        (channel, department, number): tuple(int(value or 0) for value in values)
+        for channel, department, number, *values in db.session.execute(query)
     }
 
 
@@ -302,14 +296,11 @@ def _months(settings, year, month) -> dict[int, datetime]:
     return {number: _period(settings, year, number)[0] for number in numbers}
 
 
-def _month_of(column, starts: list):
-    """The month a day falls in: its position (from 1) among the months' first days."""
-    later = [(column < start, position) for position, start in enumerate(starts[1:], 1)]
-    return case(*later, else_=len(starts)) if later else literal(1)
-
-
-def _month_number(months: dict[int, datetime], position) -> int:
-    return list(months)[int(position) - 1]
+def _month_of(column, months: dict[int, datetime]):
+    """The month a day falls in, by comparing it with the months' first days."""
+    numbers = list(months)
+    later = [(column < months[after].date(), number) for number, after in pairwise(numbers)]
+    return case(*later, else_=numbers[-1]) if later else literal(numbers[0])
 
 
 def _by_month(months, counts) -> list[dict[str, Any]]:

@@ -12,15 +12,15 @@ folds the changes into ``turn_days`` (:func:`fold`); the report adds both.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 
-from inbox.database import begin_write
+from inbox.database import begin_write, insert_or_merge
 from inbox.extensions import db
 from inbox.models import Case, OutKind, Turn, TurnDay, TurnDayChange, TurnOrigin
 
@@ -145,14 +145,11 @@ def fold() -> int:
             *(getattr(TurnDayChange, field) for field in FIELDS),
         )
     ).all()
-    sums: dict[Key, list[int]] = {}
-    for day, channel, department_id, *values in removed:
-        total = sums.setdefault((day, channel, department_id), [0] * len(FIELDS))
-        for index, value in enumerate(values):
-            total[index] += value
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    sums = added_up(
+        ((day, channel, department_id), values) for day, channel, department_id, *values in removed
+    )
     for (day, channel, department_id), values in sorted(sums.items()):
-        row = dialect.insert(TurnDay).values(
+        row = insert_or_merge(TurnDay).values(
             day=day,
             channel=channel,
             department_id=department_id,
@@ -166,6 +163,16 @@ def fold() -> int:
         )
     db.session.commit()
     return len(removed)
+
+
+def added_up(pairs: Iterable[tuple[Hashable, Sequence[int]]]) -> dict[Any, list[int]]:
+    """Counts added up per key, field by field."""
+    sums: dict[Any, list[int]] = {}
+    for key, values in pairs:
+        total = sums.setdefault(key, [0] * len(values))
+        for index, value in enumerate(values):
+            total[index] += value
+    return sums
 
 
 def _exclusive() -> bool:

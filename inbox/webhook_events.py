@@ -17,14 +17,13 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from channels.base import InboundMessage
 from channels.meta import parse_webhook
 from channels.sms import fetch_media, inbound_from_webhook
 from inbox.clock import now
 from inbox.config import Settings
-from inbox.database import begin_write
+from inbox.database import begin_write, insert_or_merge
 from inbox.extensions import db
 from inbox.intake import receive_or_flag
 from inbox.models import WebhookEvent
@@ -37,9 +36,8 @@ BATCH = 100
 
 def store(source: str, account: str, payload: Any, external_id: str | None = None) -> None:
     """Keep a verified webhook request for intake; the caller commits."""
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     db.session.execute(
-        insert(WebhookEvent)
+        insert_or_merge(WebhookEvent)
         .values(
             source=source,
             account=account,

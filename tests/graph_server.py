@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
+
+from tests.loopback_server import LoopbackServer
 
 PAGE_TOKEN = "graph-test-page-token"
 PAGE_ID = "104000000000001"
@@ -28,7 +28,7 @@ API_VERSION = "v21.0"
 
 
 @dataclass
-class FakeGraph:
+class FakeGraph(LoopbackServer):
     port: int
     #: What was sent: ``{"path": ..., "json": ...}`` or ``{"path": ..., "form": ...}``.
     sent: list[dict] = field(default_factory=list)
@@ -47,22 +47,6 @@ class FakeGraph:
     #: Seconds to wait before answering (to make a client time out).
     delay: float = 0.0
     _serial: itertools.count = field(default_factory=lambda: itertools.count(1))
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> FakeGraph:
-        self._server = make_server("127.0.0.1", self.port, self._app, threaded=True)
-        # A short poll interval: stopping waits for the loop, once per test.
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def add_message(
         self,

@@ -11,20 +11,20 @@ from __future__ import annotations
 import base64
 import itertools
 import json
-import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
+
+from tests.loopback_server import LoopbackServer
 
 ACCOUNT_SID = "AC" + "0" * 32
 AUTH_TOKEN = "twilio-test-token"
 
 
 @dataclass
-class FakeTwilio:
+class FakeTwilio(LoopbackServer):
     port: int
     sent: list[dict] = field(default_factory=list)
     #: Messages the list endpoint returns (as Twilio's JSON).
@@ -33,18 +33,6 @@ class FakeTwilio:
     #: ``(status, code)`` to fail every create with, or ``None``.
     fail_with: tuple[int, int] | None = None
     _serial: itertools.count = field(default_factory=lambda: itertools.count(1))
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> FakeTwilio:
-        self._server = make_server("127.0.0.1", self.port, self._app, threaded=True)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
 
     def add_inbound(self, sender: str, to: str, body: str, sent_at: datetime) -> str:
         sid = f"SM{next(self._serial):032d}"

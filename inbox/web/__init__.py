@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from contextlib import suppress
 
-from flask import Flask, Response, abort, g, make_response, render_template, request
+from flask import Flask, abort, g, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
@@ -93,10 +93,9 @@ def _database_unavailable(error: OperationalError):
         db.session.rollback()
     g._login_user = login_manager.anonymous_user()  # the page must not ask the database again
     unavailable = ServiceUnavailable(
-        "The database is not answering just now. Try again in a minute.", retry_after=RETRY_AFTER
+        "The database is not answering just now. Try again in a minute."
     )
-    response = _error_page(unavailable)
-    response = response if isinstance(response, Response) else make_response(response)
+    response = make_response(_error_page(unavailable))
     response.headers["Retry-After"] = str(RETRY_AFTER)
     return response
 

@@ -43,21 +43,21 @@ QUICK = 0.25
 def upgrade():
     days = op.create_table(
         "turn_days",
-        sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("channel", sa.String(length=20), nullable=False),
-        sa.Column("department_id", sa.Integer(), nullable=False),
-        *(sa.Column(field, sa.Integer(), nullable=False) for field in FIELDS),
-        sa.ForeignKeyConstraint(
-            ["department_id"],
-            ["departments.id"],
-            name=op.f("fk_turn_days_department_id_departments"),
-        ),
+        *_day_counts("turn_days"),
         sa.PrimaryKeyConstraint("day", "channel", "department_id", name=op.f("pk_turn_days")),
     )
     op.bulk_insert(days, _counted())
     op.create_table(
         "turn_day_changes",
         sa.Column("id", sa.Integer(), nullable=False),
+        *_day_counts("turn_day_changes"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_turn_day_changes")),
+    )
+
+
+def _day_counts(table: str) -> list:
+    """The columns both tables have: the day, channel and department, and the counts."""
+    return [
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("channel", sa.String(length=20), nullable=False),
         sa.Column("department_id", sa.Integer(), nullable=False),
@@ -65,10 +65,9 @@ def upgrade():
         sa.ForeignKeyConstraint(
             ["department_id"],
             ["departments.id"],
-            name=op.f("fk_turn_day_changes_department_id_departments"),
+            name=op.f(f"fk_{table}_department_id_departments"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_turn_day_changes")),
-    )
+    ]
 
 
 def _counted() -> list[dict]:
