@@ -23,11 +23,11 @@ OWNER = "postgres"
 def available() -> str | None:
     """Why a private cluster cannot run here, or ``None`` when it can."""
     if not BINARIES:
-        return "no PostgreSQL server binaries under /usr/lib/postgresql"
+        return "no server binaries in /usr/lib/postgresql (apt-get install postgresql)"
     try:
         pwd.getpwnam(OWNER)
     except KeyError:
-        return f"no {OWNER!r} user to run the server as"
+        return f"no {OWNER!r} user to run the server as (apt-get install postgresql makes it)"
     if os.geteuid() != 0:
         return "the tests must run as root to start a server as the postgres user"
     return None
