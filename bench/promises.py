@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from results_file import write_results
 
-from inbox.config import load_settings
+from inbox.settings.config import load_settings
 from rules.promises import ChannelPromise, WorkingDays, WorkingHours
 
 GOAL_PER_SECOND = 200_000

@@ -22,10 +22,10 @@ from flask_migrate import upgrade
 from results_file import write_results
 
 from inbox.app import create_app
-from inbox.config import load_settings
 from inbox.extensions import db
 from inbox.models import Department, Role
-from inbox.users import create_api_token, create_user
+from inbox.people.users import create_api_token, create_user
+from inbox.settings.config import load_settings
 
 DATABASE = "svarfrist_bench"
 PASSWORD = "bench-password-1"

@@ -31,10 +31,10 @@ from flask_migrate import upgrade
 from results_file import write_results
 
 from inbox.app import create_app
-from inbox.config import load_settings
 from inbox.extensions import db
 from inbox.models import Department, Role
-from inbox.users import create_user
+from inbox.people.users import create_user
+from inbox.settings.config import load_settings
 
 DATABASE = "svarfrist_bench_report"
 # The last complete year, as a leader's yearly report; a year still running would
@@ -69,7 +69,7 @@ LOAD = [
               NULL, 64800, (random() * 86400)::int
        FROM cases""",
     "UPDATE turns SET met = answered_at <= due_at",
-    # The daily counts that intake and replies keep (inbox.turn_days), for the loaded rows.
+    # The daily counts that intake and replies keep (inbox.reports.turn_days), for the loaded rows.
     """INSERT INTO turn_days (day, channel, department_id, turns, answered, by_target, by_due,
                              quick, preliminary, preliminary_dates, preliminary_dates_kept, cases)
        SELECT (received_at AT TIME ZONE 'Europe/Oslo')::date, channel, department_id,
@@ -198,7 +198,7 @@ def _json_run(env) -> tuple[float, int, bytes]:
 
 
 def _json_in_process(app):
-    from inbox.reports import channel_report
+    from inbox.reports.channel_report import channel_report
 
     with app.app_context():
         return channel_report(YEAR)

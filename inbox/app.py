@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, make_response, request, session
 from flask_login import current_user
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 import inbox.database
 import inbox.models  # noqa: F401  (registers every table on the metadata)
-from inbox.config import INSTANCE_DIR, Settings, load_settings
 from inbox.extensions import babel, csrf, db, login_manager, migrate
 from inbox.i18n import LANGUAGES, TRANSLATIONS_DIR
 from inbox.routing import RowId
+from inbox.settings.config import INSTANCE_DIR, Settings, load_settings
 
+log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 SECRET_ENV = "SVARFRIST_SECRET_KEY"
 # Local development over plain HTTP (make run): session cookies without the Secure flag.
 PLAIN_HTTP_ENV = "SVARFRIST_PLAIN_HTTP"
+RETRY_AFTER = 30  # seconds: a restart of PostgreSQL takes a few
 
 
 def create_app(settings: Settings | None = None, **config: Any) -> Flask:
@@ -118,6 +124,38 @@ def _register_commands(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from inbox import health
+    from inbox.api.views import blueprint as api
     from inbox.web import init_web
 
     init_web(app)
+    app.register_blueprint(api)
+    app.register_blueprint(health.blueprint)
+    app.register_error_handler(HTTPException, _error_page)
+    app.register_error_handler(OperationalError, _database_unavailable)
+
+
+def _error_page(error: HTTPException):
+    """Problem details under the API (e.g. an unknown /api/v1 path), the web's page elsewhere."""
+    from inbox.api.problems import from_http_exception
+    from inbox.api.views import blueprint as api
+    from inbox.web import error_page
+
+    if request.path.startswith(api.url_prefix):
+        return from_http_exception(error)
+    return error_page(error)
+
+
+def _database_unavailable(error: OperationalError):
+    """The database is down or restarting: a clear 503 to try again, never a 500. The
+    transaction is rolled back whole, so nothing of the request is half-written."""
+    log.warning("database_unavailable path=%s error=%s", request.path, str(error).splitlines()[0])
+    with suppress(SQLAlchemyError):  # the connection is gone; the pool replaces it later
+        db.session.rollback()
+    g._login_user = login_manager.anonymous_user()  # the page must not ask the database again
+    unavailable = ServiceUnavailable(
+        "The database is not answering just now. Try again in a minute."
+    )
+    response = make_response(_error_page(unavailable))
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response

@@ -15,9 +15,9 @@ import click
 from flask.cli import FlaskGroup
 
 from inbox.app import create_app
-from inbox.config import Settings, config_path, load_settings
 from inbox.i18n import LANGUAGES, Language
-from inbox.promise_text import explain
+from inbox.settings.config import Settings, config_path, load_settings
+from inbox.settings.promise_text import explain
 from rules.config import ConfigError
 from rules.promises import CHANNELS
 

@@ -20,10 +20,10 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from imapclient import IMAPClient
 
-from inbox import users
 from inbox.app import create_app
-from inbox.config import load_settings
 from inbox.extensions import db
+from inbox.people import users
+from inbox.settings.config import load_settings
 from tests import dovecot as dovecot_server
 
 POSTGRES_ENV = "SVARFRIST_TEST_POSTGRES_URL"

@@ -6,7 +6,7 @@ import itertools
 
 from inbox.extensions import db
 from inbox.models import Department, Role, User
-from inbox.users import create_user
+from inbox.people.users import create_user
 
 _serial = itertools.count(1)
 PASSWORD = "correct horse battery"

@@ -7,7 +7,7 @@ from flask import g, request
 from inbox.api.problems import ApiProblem
 from inbox.extensions import db
 from inbox.models import User
-from inbox.users import user_for_token
+from inbox.people.users import user_for_token
 
 
 def authenticate_request() -> None:

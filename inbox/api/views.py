@@ -9,19 +9,21 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
-from inbox import audit, casework, handovers
-from inbox.access import may_change
 from inbox.api.auth import api_user, authenticate_request
 from inbox.api.openapi import openapi_document
 from inbox.api.problems import ApiProblem, from_api_problem, from_http_exception
-from inbox.callbacks import CallbackError, CallbackRequest, TooManyRequests, request_callback
-from inbox.case_details import find_case
-from inbox.export import case_record, iso_time
+from inbox.cases import casework
+from inbox.cases.access import may_change
+from inbox.cases.details import find_case
+from inbox.cases.export import case_record, iso_time
+from inbox.cases.queue import QueueError, QueueFilter, queue_page
+from inbox.cases.replies import ReplyError, add_note, reply
 from inbox.extensions import csrf, db
+from inbox.handovers import workflow as handovers
 from inbox.i18n import LANGUAGES
+from inbox.intake.callbacks import CallbackError, CallbackRequest, TooManyRequests, request_callback
 from inbox.models import Case, Department, Handover, Message, OutKind, User
-from inbox.queue import QueueError, QueueFilter, queue_page
-from inbox.replies import ReplyError, add_note, reply
+from inbox.people import audit
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(blueprint)  # bearer tokens, no cookies: nothing for a forged form to ride on

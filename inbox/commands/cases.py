@@ -8,10 +8,10 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from inbox import audit
-from inbox.export import case_records
+from inbox.cases.export import case_records
 from inbox.extensions import db
 from inbox.models import User
+from inbox.people import audit
 
 cases_group = AppGroup("cases", help="Export cases.")
 

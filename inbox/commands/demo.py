@@ -11,7 +11,7 @@ from inbox.clock import now
 from inbox.demo import load_demo
 from inbox.demo.people import DEMO_PASSWORD
 from inbox.extensions import db
-from inbox.users import user_count
+from inbox.people.users import user_count
 
 
 @click.command("demo")

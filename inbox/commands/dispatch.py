@@ -7,8 +7,8 @@ import time
 import click
 from flask import current_app
 
-from inbox.outbox import dispatch_once
-from inbox.senders import senders_for
+from inbox.outbox.dispatch import dispatch_once
+from inbox.outbox.senders import senders_for
 
 
 @click.command("dispatch")

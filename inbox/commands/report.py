@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from inbox import report_document
-from inbox.report_exports import as_csv, as_xlsx
-from inbox.reports import STEPS, channel_report
+from inbox.reports import document as report_document
+from inbox.reports.channel_report import STEPS, channel_report
+from inbox.reports.exports import as_csv, as_xlsx
 
 
 @click.group("report")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from inbox import retention
+from inbox.jobs import retention
 
 
 @click.command("retention")

@@ -8,11 +8,11 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from inbox import audit
 from inbox.extensions import db
 from inbox.i18n import LANGUAGES
 from inbox.models import Department, Role, User
-from inbox.users import UserError, create_api_token, create_user, normalise_email
+from inbox.people import audit
+from inbox.people.users import UserError, create_api_token, create_user, normalise_email
 
 users_group = AppGroup("users", help="Staff accounts and API tokens.")
 

@@ -7,7 +7,7 @@ import logging
 import click
 from flask import current_app
 
-from inbox import worker
+from inbox.jobs import worker
 
 
 @click.command("worker")

@@ -16,6 +16,8 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from channels.base import Identity, IdentityKind, InboundMessage
+from inbox.cases.replies import reply
+from inbox.cases.turns import move_case
 from inbox.clock import frozen_at
 from inbox.demo.people import (
     ADMIN_NAME,
@@ -36,8 +38,8 @@ from inbox.demo.texts import (
     Topic,
 )
 from inbox.extensions import db
-from inbox.handovers import propose
-from inbox.intake import receive
+from inbox.handovers.workflow import propose
+from inbox.intake.receiving import receive
 from inbox.models import (
     Case,
     CaseStatus,
@@ -53,9 +55,7 @@ from inbox.models import (
     Turn,
     User,
 )
-from inbox.replies import reply
-from inbox.turns import move_case
-from inbox.users import create_user
+from inbox.people.users import create_user
 from rules.calendar import Calendar
 
 HISTORY_DAYS = 270

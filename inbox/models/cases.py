@@ -97,7 +97,7 @@ class Case(db.Model):
     channel: Mapped[str] = mapped_column(String(20))
     subject: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus), default=CaseStatus.NEW)
-    #: The owning department; changes only through inbox.turns.move_case.
+    #: The owning department; changes only through inbox.cases.turns.move_case.
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"))
@@ -109,7 +109,7 @@ class Case(db.Model):
     last_message_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The open turn's times, copied here so the queue is one indexed table;
-    #: ``None`` when nothing from the citizen is unanswered. Kept by inbox.turns.
+    #: ``None`` when nothing from the citizen is unanswered. Kept by inbox.cases.turns.
     target_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: PostgreSQL: the words of the case (reference, subject, messages, citizen's
@@ -222,7 +222,7 @@ class Turn(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     channel: Mapped[str] = mapped_column(String(20))
     #: The case's department, copied so the report groups and scopes turns without a join;
-    #: kept by inbox.turns.move_case.
+    #: kept by inbox.cases.turns.move_case.
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
     origin: Mapped[TurnOrigin] = mapped_column(enum_column(TurnOrigin))
     #: The citizen's message that started the turn (or the preliminary answer).

@@ -34,7 +34,7 @@ class DayCounts:
 class TurnDay(DayCounts, db.Model):
     """Counts of the turns received, and the cases opened, on one local day, so a year's
     report adds up a few thousand rows instead of counting a million turns. Written only
-    by :func:`inbox.turn_days.fold`, from the changes below."""
+    by :func:`inbox.reports.turn_days.fold`, from the changes below."""
 
     __tablename__ = "turn_days"
 

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import logging
-from contextlib import suppress
-
-from flask import Flask, abort, g, make_response, render_template, request
+from flask import Flask, abort, render_template, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from werkzeug.exceptions import HTTPException, ServiceUnavailable
+from werkzeug.exceptions import HTTPException
 
-from inbox import health, webhooks
-from inbox.api import views as api_views
-from inbox.api.problems import from_http_exception
 from inbox.extensions import db, login_manager
 from inbox.models import User
-from inbox.web import auth, callback_page, case_page, cases, register_page, report_page
+from inbox.web import auth, callback_page, case_page, cases, register_page, report_page, webhooks
 from inbox.web.forms import PostForm
 from inbox.web.labels import template_globals
 
-log = logging.getLogger(__name__)
-RETRY_AFTER = 30  # seconds: a restart of PostgreSQL takes a few
 # No inline scripts or styles, nothing from other hosts.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -37,17 +28,13 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(register_page.blueprint)
     app.register_blueprint(callback_page.blueprint)
     app.register_blueprint(report_page.blueprint)
-    app.register_blueprint(api_views.blueprint)
     app.register_blueprint(webhooks.blueprint)
-    app.register_blueprint(health.blueprint)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Log in to see this page.")
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)
     app.before_request(_refuse_nul)
     app.after_request(_security_headers)
-    app.register_error_handler(HTTPException, _error_page)
-    app.register_error_handler(OperationalError, _database_unavailable)
     app.context_processor(
         lambda: {
             "logout_form": PostForm(formdata=None),  # never the request's body (error pages)
@@ -85,24 +72,8 @@ def _security_headers(response):
     return response
 
 
-def _database_unavailable(error: OperationalError):
-    """The database is down or restarting: a clear 503 to try again, never a 500. The
-    transaction is rolled back whole, so nothing of the request is half-written."""
-    log.warning("database_unavailable path=%s error=%s", request.path, str(error).splitlines()[0])
-    with suppress(SQLAlchemyError):  # the connection is gone; the pool replaces it later
-        db.session.rollback()
-    g._login_user = login_manager.anonymous_user()  # the page must not ask the database again
-    unavailable = ServiceUnavailable(
-        "The database is not answering just now. Try again in a minute."
-    )
-    response = make_response(_error_page(unavailable))
-    response.headers["Retry-After"] = str(RETRY_AFTER)
-    return response
-
-
-def _error_page(error: HTTPException):
-    if request.path.startswith(api_views.blueprint.url_prefix):
-        return from_http_exception(error)  # e.g. an unknown /api/v1 path
+def error_page(error: HTTPException):
+    """The page for an HTTP error outside the API: plain text for webhooks, else HTML."""
     if request.path.startswith(webhooks.blueprint.url_prefix):
         return f"{error.code} {error.name}\n", error.code, {"Content-Type": "text/plain"}
     return render_template("errors/error.html", error=error), error.code or 500

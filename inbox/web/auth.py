@@ -12,11 +12,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from inbox import audit
 from inbox.clock import now
 from inbox.extensions import db
 from inbox.models import AuditEvent
-from inbox.users import authenticate
+from inbox.people import audit
+from inbox.people.users import authenticate
 from inbox.web.forms import LanguageForm, LoginForm, PostForm
 from inbox.web.throttle import is_throttled, record_failure
 

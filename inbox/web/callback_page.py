@@ -1,7 +1,7 @@
 """The public "Ring meg opp" page: a citizen asks to be called back, in nn, nb or en.
 
 No login. CSRF on the form, a honeypot field for robots, and rate limits per
-address and per number (:mod:`inbox.callbacks`). Works without JavaScript;
+address and per number (:mod:`inbox.intake.callbacks`). Works without JavaScript;
 errors are shown beside their fields. After sending, the browser is
 redirected to a receipt kept in the session, so reloading never sends twice
 and no reference can be looked up by guessing.
@@ -26,9 +26,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from inbox.callbacks import CallbackError, CallbackRequest, TooManyRequests, request_callback
 from inbox.extensions import db
 from inbox.i18n import Language
+from inbox.intake.callbacks import CallbackError, CallbackRequest, TooManyRequests, request_callback
 from inbox.models import Department
 from inbox.web.forms import CallbackForm
 

@@ -22,15 +22,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from inbox import audit, casework, handovers
-from inbox.access import may_change, may_see
 from inbox.blobs import BlobStore
-from inbox.callbacks import Outcome, record_attempt
-from inbox.case_details import answers_since, case_details, find_case
+from inbox.cases import casework
+from inbox.cases.access import may_change, may_see
+from inbox.cases.details import answers_since, case_details, find_case
+from inbox.cases.replies import ReplyError, add_note, reply
 from inbox.clock import now
-from inbox.config import ReplyTemplate
 from inbox.extensions import db
-from inbox.meta_replies import planned_reply
+from inbox.handovers import workflow as handovers
+from inbox.intake.callbacks import Outcome, record_attempt
 from inbox.models import (
     Attachment,
     Case,
@@ -40,7 +40,9 @@ from inbox.models import (
     HandoverStatus,
     OutKind,
 )
-from inbox.replies import ReplyError, add_note, reply
+from inbox.outbox.meta_replies import planned_reply
+from inbox.people import audit
+from inbox.settings.config import ReplyTemplate
 from inbox.web.forms import (
     PREFERRED_TIME_NAMES,
     AcceptHandoverForm,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
-from inbox.queue import DEFAULT_LIMIT, QueueError, QueueFilter, queue_counts, queue_page
+from inbox.cases.queue import DEFAULT_LIMIT, QueueError, QueueFilter, queue_counts, queue_page
 
 blueprint = Blueprint("cases", __name__)
 FILTER_KEYS = ("scope", "channel", "status", "due", "assignee", "handover", "q")

@@ -11,10 +11,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from inbox.cases.timeleft import Urgency, time_left
 from inbox.clock import now
 from inbox.models import CaseStatus, Direction, OutKind
-from inbox.promise_text import CHANNEL_NAMES
-from inbox.timeleft import Urgency, time_left
+from inbox.settings.promise_text import CHANNEL_NAMES
 from rules.autoreply import Hold
 
 STATUS_NAMES = {

@@ -8,8 +8,8 @@ from flask_login import current_user, login_required
 
 from inbox.clock import now
 from inbox.extensions import db
+from inbox.intake.registration import Registration, RegistrationError, register
 from inbox.models import Department, Role
-from inbox.registration import Registration, RegistrationError, register
 from inbox.web.forms import RegisterForm
 
 blueprint = Blueprint("register", __name__)

@@ -9,11 +9,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from inbox import report_document
 from inbox.clock import now
 from inbox.models import Role
-from inbox.report_exports import as_csv, as_xlsx
-from inbox.reports import channel_report
+from inbox.reports import document as report_document
+from inbox.reports.channel_report import channel_report
+from inbox.reports.exports import as_csv, as_xlsx
 
 blueprint = Blueprint("reports", __name__, url_prefix="/reports")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, or_, select
 from inbox.clock import now
 from inbox.extensions import db
 from inbox.models import LoginAttempt
-from inbox.users import normalise_email
+from inbox.people.users import normalise_email
 
 WINDOW = timedelta(minutes=15)
 MAX_PER_ACCOUNT = 5

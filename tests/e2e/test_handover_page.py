@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from inbox.extensions import db
-from inbox.intake import receive
+from inbox.intake.receiving import receive
 from tests.e2e.test_pages import log_in, violations
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import email

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from channels.email import SmtpAccount, SmtpSender
 from inbox.clock import frozen_at
 from inbox.extensions import db
-from inbox.intake import receive
+from inbox.intake.receiving import receive
 from inbox.models import Case, OutboxMessage
-from inbox.outbox import dispatch_once
+from inbox.outbox.dispatch import dispatch_once
 from tests.factories import PASSWORD, make_department, make_user
 from tests.inbox.intake_helpers import OSLO, email, sms
 

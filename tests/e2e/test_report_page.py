@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from inbox.clock import now
 from inbox.extensions import db
-from inbox.intake import receive
+from inbox.intake.receiving import receive
 from inbox.models import Role
 from tests.e2e.test_pages import log_in, violations
 from tests.factories import make_department, make_user

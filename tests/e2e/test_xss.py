@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from channels.base import InboundAttachment
 from inbox.extensions import db
-from inbox.intake import receive
+from inbox.intake.receiving import receive
 from inbox.models import Case, Role
 from tests.factories import PASSWORD, make_department, make_user
 from tests.inbox.intake_helpers import OSLO, email, sms

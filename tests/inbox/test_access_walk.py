@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import select
 
 from channels.base import InboundAttachment
-from inbox.access import may_see
+from inbox.cases.access import may_see
 from inbox.clock import frozen_at
 from inbox.extensions import db
 from inbox.i18n import LANGUAGES as LANGS
-from inbox.intake import receive
+from inbox.intake.receiving import receive
 from inbox.models import AuditEvent, Case, Role
-from inbox.users import create_api_token
+from inbox.people.users import create_api_token
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import OSLO, email, sms
 from tests.inbox.web_helpers import csrf_token, log_in

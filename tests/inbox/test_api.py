@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from inbox.clock import frozen_at
 from inbox.extensions import db
-from inbox.intake import receive
+from inbox.intake.receiving import receive
 from inbox.models import AuditEvent, CaseStatus, OutboxMessage, Role
-from inbox.users import create_api_token
+from inbox.people.users import create_api_token
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import OSLO, email, sms
 

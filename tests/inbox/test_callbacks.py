@@ -8,11 +8,11 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from inbox.callbacks import CallbackRequest, Outcome, record_attempt, request_callback
 from inbox.clock import frozen_at
 from inbox.extensions import db
+from inbox.intake.callbacks import CallbackRequest, Outcome, record_attempt, request_callback
 from inbox.models import Case, Department, Direction, Message, OutboxMessage, Role
-from inbox.users import create_api_token
+from inbox.people.users import create_api_token
 from tests.factories import make_user
 from tests.inbox.intake_helpers import OSLO
 from tests.inbox.web_helpers import csrf_token, log_in

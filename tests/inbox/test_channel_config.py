@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from inbox.config import load_settings
+from inbox.settings.config import load_settings
 from tests.rules.test_config import problems_of, write
 
 MICROSOFT_365 = """
@@ -140,7 +140,7 @@ def test_the_own_text_is_sent_with_the_date_filled_in(app, tmp_path):
     from dataclasses import replace
 
     from inbox.extensions import db
-    from inbox.intake import receive
+    from inbox.intake.receiving import receive
     from inbox.models import Department, OutboxMessage
     from tests.inbox.intake_helpers import email
 

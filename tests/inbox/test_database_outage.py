@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from inbox.extensions import db
 from inbox.models import Case, Role
-from inbox.users import create_api_token
+from inbox.people.users import create_api_token
 from tests import postgres_server
 from tests.conftest import FreshContextClient, _build_app, _migrated, free_port
 from tests.factories import make_department, make_user

@@ -18,7 +18,7 @@ from inbox.models import (
     Turn,
     User,
 )
-from inbox.users import authenticate
+from inbox.people.users import authenticate
 
 NOW = "2026-11-24T12:00:00+01:00"
 

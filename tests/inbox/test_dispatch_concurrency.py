@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from channels.base import OutboundMessage, SendResult, SendStatus
 from inbox.extensions import db
 from inbox.models import OutboxMessage, OutboxStatus
-from inbox.outbox import enqueue
+from inbox.outbox.dispatch import enqueue
 
 ROWS = 200
 
@@ -31,7 +31,7 @@ class RecordingSender:
 
 
 def _dispatch(database_url: str, log: Path, barrier) -> None:
-    from inbox.outbox import dispatch_once
+    from inbox.outbox.dispatch import dispatch_once
     from tests.conftest import _build_app
 
     app = _build_app(database_url, data_dir=log.parent)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from inbox.clock import frozen_at, now
 from inbox.extensions import db
+from inbox.intake.polling import poll_account
 from inbox.models import (
     Case,
     Contact,
@@ -24,9 +25,8 @@ from inbox.models import (
     OutKind,
     SourceCursor,
 )
-from inbox.outbox import dispatch_once
-from inbox.polling import poll_account
-from inbox.senders import senders_for
+from inbox.outbox.dispatch import dispatch_once
+from inbox.outbox.senders import senders_for
 from tests.inbox.email_servers import OUR_ADDRESS, append, citizen_mail, use_accounts
 
 
@@ -131,7 +131,7 @@ def test_the_citizens_answer_to_the_acknowledgement_threads_into_the_same_case(
 def test_a_staff_reply_carries_threading_headers_and_the_answer_comes_back(
     app, account, mailbox, smtp_server
 ):
-    from inbox.replies import reply
+    from inbox.cases.replies import reply
     from tests.factories import make_user
 
     append(mailbox, citizen_mail())
@@ -187,7 +187,7 @@ def test_a_crash_before_the_commit_leaves_nothing_and_the_next_poll_takes_all(
         raise Crash
 
     with monkeypatch.context() as patched:
-        patched.setattr("inbox.polling.commit", die)
+        patched.setattr("inbox.intake.polling.commit", die)
         with pytest.raises(Crash):
             poll_account(account)
     db.session.rollback()
@@ -418,16 +418,16 @@ def test_every_message_of_the_awkward_corpus_becomes_a_case_message(app, account
 def test_a_message_that_breaks_intake_becomes_a_flagged_case_and_blocks_nothing(
     app, account, mailbox, monkeypatch
 ):
-    import inbox.intake
+    import inbox.intake.receiving
 
-    index_words = inbox.intake._index_words
+    index_words = inbox.intake.receiving._index_words
 
     def refuse_one(case, inbound, is_new_case):
         if "Knusar" in inbound.subject:
             raise ValueError("value refused by the database")
         return index_words(case, inbound, is_new_case)
 
-    monkeypatch.setattr(inbox.intake, "_index_words", refuse_one)
+    monkeypatch.setattr(inbox.intake.receiving, "_index_words", refuse_one)
     append(mailbox, citizen_mail(sender="a@example.com"))
     append(mailbox, citizen_mail(sender="b@example.com", subject="Knusar intake"))
     append(mailbox, citizen_mail(sender="c@example.com"))
@@ -512,7 +512,7 @@ def test_an_unwritable_attachment_directory_is_named_and_the_mail_waits(app, acc
 
 def test_two_pollers_never_read_one_mailbox_at_once(app, account, mailbox):
     """PostgreSQL: an advisory lock per account. SQLite installations run one worker, no lock."""
-    from inbox.polling import _exclusive
+    from inbox.intake.polling import _exclusive
 
     append(mailbox, citizen_mail())
     with _exclusive("postmottak") as first:

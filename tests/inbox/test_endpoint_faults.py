@@ -23,10 +23,10 @@ from channels.meta import REPLY_HEADER, GraphSender, MetaAccount
 from channels.sms import TwilioAccount, TwilioSender
 from inbox.clock import frozen_at, now
 from inbox.extensions import db
-from inbox.intake import receive
+from inbox.intake.receiving import receive
 from inbox.models import Message, OutboxMessage, OutboxStatus, OutKind
-from inbox.outbox import dispatch_once
-from inbox.outgoing import send_to_citizen
+from inbox.outbox.dispatch import dispatch_once
+from inbox.outbox.outgoing import send_to_citizen
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import email
 from tests.inbox.web_helpers import log_in
@@ -145,7 +145,8 @@ def test_a_misbehaving_endpoint_keeps_the_row_shows_why_and_sends_once_later(
         recipient=recipient,
         author=staff,
     )
-    if channel == "facebook":  # a reply inside Meta's 24 hours, as inbox.meta_replies marks it
+    # A reply inside Meta's 24 hours, as inbox.outbox.meta_replies marks it.
+    if channel == "facebook":
         row = db.session.scalars(select(OutboxMessage)).one()
         row.payload = {**row.payload, "headers": {REPLY_HEADER: "response"}}
     db.session.commit()

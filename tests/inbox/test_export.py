@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from inbox.cases.replies import reply
 from inbox.clock import frozen_at
 from inbox.extensions import db
-from inbox.handovers import propose
-from inbox.intake import receive
+from inbox.handovers.workflow import propose
+from inbox.intake.receiving import receive
 from inbox.models import Role
-from inbox.replies import reply
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import OSLO, email, sms
 

@@ -8,12 +8,12 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from inbox import handovers
 from inbox.clock import frozen_at
 from inbox.extensions import db
-from inbox.intake import receive
+from inbox.handovers import workflow as handovers
+from inbox.intake.receiving import receive
 from inbox.models import Case, Handover, HandoverStatus, OutboxMessage, OutKind, Role
-from inbox.users import create_api_token
+from inbox.people.users import create_api_token
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import OSLO, email
 from tests.inbox.web_helpers import csrf_token, log_in

@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from channels.base import InboundAttachment
 from channels.email import parse_email
 from inbox.blobs import BlobStore
+from inbox.cases.replies import reply
 from inbox.clock import frozen_at
 from inbox.extensions import db
-from inbox.intake import IntakeError, receive
+from inbox.intake.receiving import IntakeError, receive
 from inbox.models import (
     Attachment,
     Case,
@@ -26,7 +27,6 @@ from inbox.models import (
     OutKind,
     Turn,
 )
-from inbox.replies import reply
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import OSLO, email, sms
 

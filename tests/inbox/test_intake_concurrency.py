@@ -15,7 +15,7 @@ ROUNDS = 5
 
 
 def _take_in(database_url: str, data_dir, message, barrier, results) -> None:
-    from inbox.intake import receive
+    from inbox.intake.receiving import receive
     from tests.conftest import _build_app
 
     app = _build_app(database_url, data_dir=data_dir)

@@ -10,14 +10,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from inbox.cases.replies import reply
 from inbox.clock import frozen_at, now
 from inbox.extensions import db
+from inbox.intake.polling import poll_meta_account
+from inbox.intake.webhook_events import take_in_pending
 from inbox.models import Case, Department, Direction, Message, OutboxMessage
-from inbox.outbox import dispatch_once
-from inbox.polling import poll_meta_account
-from inbox.replies import reply
-from inbox.senders import senders_for
-from inbox.webhook_events import take_in_pending
+from inbox.outbox.dispatch import dispatch_once
+from inbox.outbox.senders import senders_for
 from tests.channels.test_meta import (
     ACCOUNT,
     APP_SECRET,
@@ -97,7 +97,7 @@ def test_a_messenger_message_becomes_a_case_once(client, page):
 
 
 def test_a_bad_signature_is_refused_and_logged(client, page, caplog):
-    caplog.set_level(logging.WARNING, logger="inbox.webhooks")
+    caplog.set_level(logging.WARNING, logger="inbox.web.webhooks")
     response = post_event(client, page_payload(messenger_event()), secret="not-ours")
     unsigned = client.post("/webhooks/meta", json=page_payload(messenger_event()))
     assert (response.status_code, unsigned.status_code) == (403, 403)
@@ -106,7 +106,7 @@ def test_a_bad_signature_is_refused_and_logged(client, page, caplog):
 
 
 def test_a_signed_but_malformed_event_gets_400_with_the_reason(client, page, caplog):
-    caplog.set_level(logging.WARNING, logger="inbox.webhooks")
+    caplog.set_level(logging.WARNING, logger="inbox.web.webhooks")
     event = {"message": {"mid": "m_x", "text": "hei"}}  # no sender
     response = post_event(client, {"object": "page", "entry": [{"messaging": [event]}]})
     assert response.status_code == 400

@@ -9,8 +9,8 @@ from alembic.migration import MigrationContext
 from flask import current_app
 
 from inbox.app import create_app
-from inbox.config import load_settings
 from inbox.extensions import db
+from inbox.settings.config import load_settings
 
 
 def test_models_and_migrations_do_not_drift(app):

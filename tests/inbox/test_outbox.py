@@ -12,8 +12,8 @@ from channels.fake import FakeSender
 from inbox.clock import frozen_at
 from inbox.extensions import db
 from inbox.models import OutboxMessage, OutboxStatus
-from inbox.outbox import dispatch_once, enqueue
-from inbox.senders import SENDERS_KEY
+from inbox.outbox.dispatch import dispatch_once, enqueue
+from inbox.outbox.senders import SENDERS_KEY
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 

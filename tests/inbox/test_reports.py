@@ -12,13 +12,13 @@ from datetime import date, datetime
 import pytest
 import sqlalchemy as sa
 
+from inbox.cases.replies import reply
 from inbox.clock import frozen_at
 from inbox.extensions import db
-from inbox.intake import receive
+from inbox.intake.receiving import receive
 from inbox.models import OutKind
-from inbox.replies import reply
-from inbox.report_percentiles import percentiles
-from inbox.reports import channel_report
+from inbox.reports.channel_report import channel_report
+from inbox.reports.percentiles import percentiles
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import OSLO, email, sms
 
@@ -262,7 +262,7 @@ def test_the_html_document_stands_alone(app, year_2026):
 
 
 def test_the_report_tells_each_step_for_the_progress_bar(app, year_2026):
-    from inbox.reports import STEPS
+    from inbox.reports.channel_report import STEPS
 
     seen: list[str] = []
     with frozen_at(at(2026, 11, 25, 12, 0)):

@@ -12,7 +12,7 @@ from channels.base import InboundAttachment
 from inbox.blobs import BlobStore
 from inbox.clock import frozen_at, now
 from inbox.extensions import db
-from inbox.intake import receive
+from inbox.intake.receiving import receive
 from inbox.models import AuditEvent, Case, CaseStatus, Contact, Message, Turn
 from tests.factories import make_department
 from tests.inbox.intake_helpers import OSLO, email

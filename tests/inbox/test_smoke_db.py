@@ -2,7 +2,7 @@ from sqlalchemy import select
 
 from inbox.extensions import db
 from inbox.models import User
-from inbox.users import authenticate
+from inbox.people.users import authenticate
 from tests.factories import PASSWORD, make_department, make_user
 
 

@@ -11,8 +11,11 @@ from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
 from channels.sms import TwilioAccount
+from inbox.cases.replies import reply
 from inbox.clock import frozen_at, now
 from inbox.extensions import db
+from inbox.intake.polling import poll_sms_account
+from inbox.intake.webhook_events import take_in_pending
 from inbox.models import (
     Case,
     ContactIdentity,
@@ -22,11 +25,8 @@ from inbox.models import (
     OutboxStatus,
     OutKind,
 )
-from inbox.outbox import dispatch_once
-from inbox.polling import poll_sms_account
-from inbox.replies import reply
-from inbox.senders import senders_for
-from inbox.webhook_events import take_in_pending
+from inbox.outbox.dispatch import dispatch_once
+from inbox.outbox.senders import senders_for
 from tests.conftest import free_port
 from tests.factories import make_user
 from tests.inbox.intake_helpers import OSLO
@@ -117,7 +117,7 @@ def test_the_same_message_sid_twice_creates_nothing_new(client, account):
 
 
 def test_a_bad_or_missing_signature_is_refused_and_logged_with_the_url(client, account, caplog):
-    caplog.set_level(logging.WARNING, logger="inbox.webhooks")
+    caplog.set_level(logging.WARNING, logger="inbox.web.webhooks")
     proxied = "http://10.0.0.5:8000/webhooks/twilio/sms"  # what a proxy forwarded, not public
     wrong = post_signed(client, "/webhooks/twilio/sms", sms_form(), signed_url=proxied)
     forged = post_signed(client, "/webhooks/twilio/sms", sms_form(), token="not-the-token")
@@ -130,7 +130,7 @@ def test_a_bad_or_missing_signature_is_refused_and_logged_with_the_url(client, a
 
 
 def test_a_signed_but_malformed_request_gets_400_with_the_reason(client, account, caplog):
-    caplog.set_level(logging.WARNING, logger="inbox.webhooks")
+    caplog.set_level(logging.WARNING, logger="inbox.web.webhooks")
     form = sms_form()
     del form["MessageSid"]
     response = post_signed(client, "/webhooks/twilio/sms", form)

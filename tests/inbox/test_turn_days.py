@@ -14,15 +14,15 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from inbox.app import create_app
+from inbox.cases.replies import reply
 from inbox.clock import frozen_at
-from inbox.config import load_settings
 from inbox.extensions import db
-from inbox.handovers import accept, locked, propose
-from inbox.intake import receive
+from inbox.handovers.workflow import accept, locked, propose
+from inbox.intake.receiving import receive
+from inbox.jobs.retention import apply
 from inbox.models import Case, CaseStatus, OutKind, Turn, TurnDay
-from inbox.replies import reply
-from inbox.retention import apply
-from inbox.turn_days import FIELDS, case_day_of, counts_of, day_of, fold
+from inbox.reports.turn_days import FIELDS, case_day_of, counts_of, day_of, fold
+from inbox.settings.config import load_settings
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import OSLO, email, sms
 

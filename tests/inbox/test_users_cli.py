@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from inbox.extensions import db
 from inbox.models import ApiToken, Role, User
-from inbox.users import authenticate, user_for_token
+from inbox.people.users import authenticate, user_for_token
 from tests.factories import make_department
 
 

@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import select
 
 from channels.base import InboundAttachment
+from inbox.cases.replies import reply
 from inbox.clock import frozen_at
-from inbox.config import ReplyTemplate
 from inbox.extensions import db
-from inbox.handovers import propose
-from inbox.intake import receive
+from inbox.handovers.workflow import propose
+from inbox.intake.receiving import receive
 from inbox.models import AuditEvent, CaseStatus, Direction, Message, OutboxMessage, OutKind, Turn
-from inbox.replies import reply
+from inbox.settings.config import ReplyTemplate
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import OSLO, email
 from tests.inbox.web_helpers import csrf_token, log_in

@@ -8,7 +8,7 @@ import pytest
 
 from inbox.clock import frozen_at
 from inbox.extensions import db
-from inbox.intake import receive
+from inbox.intake.receiving import receive
 from inbox.models import CaseStatus, Handover, HandoverStatus, Role
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import OSLO, email, sms

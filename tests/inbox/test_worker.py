@@ -13,13 +13,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from inbox import handovers
 from inbox.clock import frozen_at, now
 from inbox.extensions import db
-from inbox.intake import receive
+from inbox.handovers import workflow as handovers
+from inbox.intake.receiving import receive
+from inbox.jobs.worker import beat
 from inbox.models import OutboxMessage, OutboxStatus, Role, WorkerHeartbeat
-from inbox.outbox import enqueue
-from inbox.worker import beat
+from inbox.outbox.dispatch import enqueue
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import email
 
@@ -128,7 +128,7 @@ smtp_auth = "none"
 def test_escalation_climbs_the_ladder_once_per_level(app):
     from dataclasses import replace
 
-    from inbox import escalation
+    from inbox.jobs import escalation
     from rules.escalation import EscalationRule
     from tests.inbox.intake_helpers import OSLO
 
@@ -174,7 +174,7 @@ def test_escalation_climbs_the_ladder_once_per_level(app):
 def test_leaders_get_one_digest_a_working_day_when_something_is_due(app):
     from datetime import datetime
 
-    from inbox import escalation
+    from inbox.jobs import escalation
     from tests.inbox.intake_helpers import OSLO
 
     frontline = make_department("innbyggjarservice", is_frontline=True, name="Innbyggjarservice")

@@ -16,9 +16,9 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from inbox.clock import now
 from inbox.extensions import db
-from inbox.intake import receive
+from inbox.intake.receiving import receive
 from inbox.models import Role
-from inbox.users import create_api_token
+from inbox.people.users import create_api_token
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import email, sms
 

@@ -22,9 +22,9 @@ from werkzeug.datastructures import MultiDict
 from channels.meta import MetaAccount
 from channels.sms import TwilioAccount
 from inbox.extensions import db
+from inbox.intake.webhook_events import take_in_pending
 from inbox.models import Department, LoginAttempt, RateEvent
 from inbox.web.labels import error_text
-from inbox.webhook_events import take_in_pending
 from tests.inbox.web_helpers import csrf_token
 from tests.robustness.test_parser_properties import JSON, meta_payloads
 

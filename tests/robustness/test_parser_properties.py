@@ -20,8 +20,8 @@ from channels.callback import normalise_phone
 from channels.email import parse_email, raw_id
 from channels.meta import MetaAccount, parse_webhook
 from channels.sms import TwilioAccount, inbound_from_webhook
-from inbox.callbacks import CallbackError, CallbackRequest, validate
-from inbox.config import load_settings
+from inbox.intake.callbacks import CallbackError, CallbackRequest, validate
+from inbox.settings.config import load_settings
 from rules.config import ConfigError
 
 RECEIVED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

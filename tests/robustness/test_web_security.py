@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 from channels.base import InboundAttachment
 from channels.email import parse_email
 from inbox.extensions import db
-from inbox.handovers import propose
-from inbox.intake import receive
+from inbox.handovers.workflow import propose
+from inbox.intake.receiving import receive
 from inbox.models import Attachment, Case, Handover, HandoverStatus, Message
-from inbox.users import create_api_token
+from inbox.people.users import create_api_token
 from tests.factories import PASSWORD, make_department, make_user
 from tests.inbox.intake_helpers import OSLO, email
 from tests.inbox.web_helpers import csrf_token, log_in

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from inbox.config import load_settings
+from inbox.settings.config import load_settings
 from rules.calendar import Calendar, OpeningHours, Period
 
 OSLO = ZoneInfo("Europe/Oslo")

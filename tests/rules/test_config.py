@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from inbox.config import load_settings
+from inbox.settings.config import load_settings
 from rules.config import ConfigError
 from rules.promises import SameDay, WorkingDays
 from tests.rules.conftest import OSLO

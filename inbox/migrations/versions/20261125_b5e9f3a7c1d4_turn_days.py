@@ -2,7 +2,7 @@
 
 The turns and cases counted per local day, channel and department, so the
 channel report adds up days instead of counting turns; filled here from the
-turns and cases already recorded, by the rules of inbox.turn_days. Changes
+turns and cases already recorded, by the rules of inbox.reports.turn_days. Changes
 are inserted into turn_day_changes and folded in by the worker.
 
 Revision ID: b5e9f3a7c1d4
@@ -24,7 +24,7 @@ down_revision = "a4d8e2f6b9c3"
 branch_labels = None
 depends_on = None
 
-# Copied from inbox.turn_days on purpose: a migration must keep doing what it did
+# Copied from inbox.reports.turn_days on purpose: a migration must keep doing what it did
 # when it was written, whatever the module becomes later.
 FIELDS = (
     "turns",

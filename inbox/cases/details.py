@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from inbox.access import visible_cases
+from inbox.cases.access import visible_cases
+from inbox.cases.turns import open_turn
 from inbox.extensions import db
 from inbox.models import (
     AuditEvent,
@@ -19,7 +20,6 @@ from inbox.models import (
     Turn,
     User,
 )
-from inbox.turns import open_turn
 
 #: Someone who viewed the case this recently is shown as "also has it open".
 PRESENCE_WINDOW = timedelta(minutes=10)

@@ -1,10 +1,10 @@
 """The channel report: how each channel kept its promises, for a year or a month.
 
 Everything is aggregated in the database. The counts come from the turns'
-daily counts (``turn_days``, kept by inbox.turn_days), a few thousand rows a
+daily counts (``turn_days``, kept by inbox.reports.turn_days), a few thousand rows a
 year; the times (median and 90th percentile) from the Turn rows themselves,
 which carry the opening time they were given and the time their answer took,
-by way of inbox.report_percentiles. Keys of the returned dictionary are
+by way of inbox.reports.percentiles. Keys of the returned dictionary are
 stable: `svarfrist report channels --format json` prints it, and the README
 documents it.
 """
@@ -21,9 +21,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import case, func, literal, or_, select, text, union_all
 
-from inbox import turn_days
 from inbox.clock import now
-from inbox.config import Settings
 from inbox.extensions import db
 from inbox.models import (
     Department,
@@ -34,7 +32,9 @@ from inbox.models import (
     TurnDayChange,
     TurnOrigin,
 )
-from inbox.report_percentiles import percentiles
+from inbox.reports import turn_days
+from inbox.reports.percentiles import percentiles
+from inbox.settings.config import Settings
 
 DIGITAL_CHANNELS = ("email", "sms", "facebook", "instagram", "callback")
 # "What to look at": promises kept less often than this; months this far above the average;
@@ -210,7 +210,7 @@ def _figures(counts, still_open, answers) -> dict[Any, dict[str, Any]]:
 
 
 def _day_counts(start, end, department_ids, months) -> dict[tuple, tuple[int, ...]]:
-    """The daily counts (:data:`inbox.turn_days.FIELDS`) of [start, end), added up per
+    """The daily counts (:data:`inbox.reports.turn_days.FIELDS`) of [start, end), added up per
     (channel, department, month)."""
     counts = _counts_of_days(start, end, department_ids)
     month = _month_of(counts.c.day, months)

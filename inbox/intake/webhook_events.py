@@ -22,11 +22,11 @@ from channels.base import InboundMessage
 from channels.meta import parse_webhook
 from channels.sms import fetch_media, inbound_from_webhook
 from inbox.clock import now
-from inbox.config import Settings
 from inbox.database import begin_write, insert_or_merge
 from inbox.extensions import db
-from inbox.intake import receive_or_flag
+from inbox.intake.receiving import receive_or_flag
 from inbox.models import WebhookEvent
+from inbox.settings.config import Settings
 
 log = logging.getLogger(__name__)
 TWILIO_SMS = "twilio-sms"

@@ -3,7 +3,7 @@
 Meta allows a page to answer a direct message freely only within 24 hours
 of the citizen's last message; with the HUMAN_AGENT tag (a permission the
 page must have) within 7 days; after that not at all. A comment is answered
-in its thread. The case page shows the plan, and :mod:`inbox.outgoing`
+in its thread. The case page shows the plan, and :mod:`inbox.outbox.outgoing`
 follows it.
 """
 
@@ -14,8 +14,8 @@ from datetime import datetime
 from flask import current_app
 
 from channels.meta import COMMENT_HEADER, REPLY_HEADER, reply_kind
-from inbox.config import Settings
 from inbox.models import Message
+from inbox.settings.config import Settings
 
 META_CHANNELS = frozenset({"facebook", "instagram"})
 OUTSIDE_WINDOW = "outside_window"

@@ -22,13 +22,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from channels.base import Identity, IdentityKind, InboundAttachment, InboundMessage
-from inbox import audit, turn_days
-from inbox.acknowledgements import queue_acknowledgement
 from inbox.blobs import BlobStore
+from inbox.cases.turns import open_turn, start_turn
 from inbox.clock import now
-from inbox.config import Settings
 from inbox.database import begin_write
 from inbox.extensions import db
+from inbox.intake.acknowledgements import queue_acknowledgement
+from inbox.intake.references import next_reference
 from inbox.models import (
     Attachment,
     Case,
@@ -40,8 +40,9 @@ from inbox.models import (
     Message,
     TurnOrigin,
 )
-from inbox.references import next_reference
-from inbox.turns import open_turn, start_turn
+from inbox.people import audit
+from inbox.reports import turn_days
+from inbox.settings.config import Settings
 
 log = logging.getLogger(__name__)
 REFERENCE_TOKEN = re.compile(r"\[\s*sak\s+(\d{4}-\d{6})\s*\]", re.IGNORECASE)

@@ -22,7 +22,7 @@ from typing import Any
 from channels.email import EmailAccount
 from channels.meta import MetaAccount
 from channels.sms import TwilioAccount
-from inbox.channel_config import parse_channels
+from inbox.settings.channels import parse_channels
 from rules.autoreply import AcknowledgementLimits
 from rules.config import (
     LANGUAGES,

@@ -17,13 +17,14 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, exists, select
 
-from inbox import audit, turn_days
 from inbox.blobs import BlobStore
 from inbox.clock import now
-from inbox.config import Settings
 from inbox.database import begin_write
 from inbox.extensions import db
 from inbox.models import Attachment, Case, CaseStatus, Contact, Message
+from inbox.people import audit
+from inbox.reports import turn_days
+from inbox.settings.config import Settings
 
 log = logging.getLogger(__name__)
 ACTIONS = ("anonymize", "delete")

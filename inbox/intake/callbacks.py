@@ -18,16 +18,16 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from channels.callback import PREFERRED_TIMES, callback_message, normalise_phone
-from inbox import audit
+from inbox.cases.replies import add_note, reply
 from inbox.clock import now
-from inbox.config import Settings
 from inbox.database import begin_write
 from inbox.extensions import db
 from inbox.i18n import N_, Language
-from inbox.intake import receive
+from inbox.intake.receiving import receive
 from inbox.models import Case, Department, Direction, Message, OutKind, RateEvent, User
-from inbox.outgoing import send_to_citizen
-from inbox.replies import add_note, reply
+from inbox.outbox.outgoing import send_to_citizen
+from inbox.people import audit
+from inbox.settings.config import Settings
 
 NAME_LENGTH = 200
 ABOUT_LENGTH = 2000

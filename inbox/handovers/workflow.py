@@ -15,7 +15,8 @@ import logging
 from flask import current_app
 from sqlalchemy import select
 
-from inbox import audit
+from inbox.cases.replies import last_inbound
+from inbox.cases.turns import move_case
 from inbox.clock import now
 from inbox.database import begin_write
 from inbox.extensions import db
@@ -29,10 +30,9 @@ from inbox.models import (
     Role,
     User,
 )
-from inbox.outbox import enqueue
-from inbox.outgoing import SENDABLE_CHANNELS, send_to_citizen
-from inbox.replies import last_inbound
-from inbox.turns import move_case
+from inbox.outbox.dispatch import enqueue
+from inbox.outbox.outgoing import SENDABLE_CHANNELS, send_to_citizen
+from inbox.people import audit
 
 log = logging.getLogger(__name__)
 

@@ -19,12 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from inbox.clock import now
-from inbox.config import Settings
 from inbox.database import begin_write
 from inbox.extensions import db
 from inbox.i18n import N_, Language
 from inbox.models import Case, CaseStatus, Department, SentNotice, Turn
-from inbox.outbox import enqueue
+from inbox.outbox.dispatch import enqueue
+from inbox.settings.config import Settings
 from rules.escalation import Level, reached
 
 log = logging.getLogger(__name__)

@@ -7,9 +7,9 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
-from inbox import turn_days
 from inbox.extensions import db
 from inbox.models import Case, Department, Message, OutKind, Turn, TurnOrigin
+from inbox.reports import turn_days
 
 
 def open_turn(case: Case) -> Turn | None:

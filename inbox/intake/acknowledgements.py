@@ -14,11 +14,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from inbox.clock import now
-from inbox.config import Settings
 from inbox.extensions import db
 from inbox.i18n import Language
 from inbox.models import Case, Direction, Message, OutKind, Turn
-from inbox.outgoing import send_to_citizen
+from inbox.outbox.outgoing import send_to_citizen
+from inbox.settings.config import Settings
 from rules.autoreply import Hold, hold_for_headers, hold_for_history
 
 

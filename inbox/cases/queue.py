@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, and_, column, exists, false, func, or_, select, text, true
 from sqlalchemy.orm import selectinload
 
-from inbox.access import visible_cases
+from inbox.cases.access import visible_cases
 from inbox.clock import now
 from inbox.extensions import db
 from inbox.models import (

@@ -21,16 +21,18 @@ from collections.abc import Callable
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from inbox import escalation, handovers, retention, turn_days
 from inbox.clock import now
-from inbox.config import Settings
 from inbox.database import begin_write
 from inbox.extensions import db
+from inbox.handovers import workflow as handovers
+from inbox.intake.polling import poll_account, poll_meta_account, poll_sms_account
+from inbox.intake.webhook_events import take_in_pending
+from inbox.jobs import escalation, retention
 from inbox.models.heartbeats import HEARTBEAT_SECONDS, WorkerHeartbeat
-from inbox.outbox import dispatch_once
-from inbox.polling import poll_account, poll_meta_account, poll_sms_account
-from inbox.senders import senders_for
-from inbox.webhook_events import take_in_pending
+from inbox.outbox.dispatch import dispatch_once
+from inbox.outbox.senders import senders_for
+from inbox.reports import turn_days
+from inbox.settings.config import Settings
 
 log = logging.getLogger(__name__)
 DISPATCH_SECONDS = 5

@@ -9,12 +9,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from channels.base import Identity, IdentityKind, InboundMessage
-from inbox import audit
+from inbox.cases.turns import move_case
 from inbox.clock import now
 from inbox.extensions import db
-from inbox.intake import normalised, receive
+from inbox.intake.receiving import normalised, receive
 from inbox.models import Case, ContactIdentity, Department, Direction, Message, User
-from inbox.turns import move_case
+from inbox.people import audit
 
 MANUAL_CHANNELS = ("letter", "phone", "in_person")
 MANUAL_ACCOUNT = "manuell"

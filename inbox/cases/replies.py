@@ -7,7 +7,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
-from inbox import audit
+from inbox.cases.turns import end_turn, open_turn, start_turn
 from inbox.clock import now
 from inbox.extensions import db
 from inbox.models import (
@@ -19,8 +19,8 @@ from inbox.models import (
     TurnOrigin,
     User,
 )
-from inbox.outgoing import send_to_citizen
-from inbox.turns import end_turn, open_turn, start_turn
+from inbox.outbox.outgoing import send_to_citizen
+from inbox.people import audit
 from rules.promises import PromiseError, preliminary_due
 
 ANSWER_KINDS = (OutKind.REPLY, OutKind.PRELIMINARY)

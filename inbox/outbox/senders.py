@@ -15,7 +15,7 @@ from channels.base import ByAccount, Sender
 from channels.email import SmtpSender
 from channels.meta import GraphSender
 from channels.sms import TwilioSender
-from inbox.config import Settings
+from inbox.settings.config import Settings
 
 SENDERS_KEY = "svarfrist_senders"
 

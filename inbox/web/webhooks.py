@@ -1,7 +1,7 @@
 """Webhooks under ``/webhooks``: Twilio's incoming SMS and delivery reports, and Meta's
 page events (Messenger, Instagram, comments).
 
-A verified, well-formed request is stored (:mod:`inbox.webhook_events`) and
+A verified, well-formed request is stored (:mod:`inbox.intake.webhook_events`) and
 answered at once; the poller takes it in.
 
 Twilio's requests are checked against ``X-Twilio-Signature`` with the URL
@@ -35,12 +35,12 @@ from channels.sms import (
     inbound_from_webhook,
     signature_is_valid,
 )
-from inbox import webhook_events
 from inbox.clock import now
-from inbox.config import Settings
 from inbox.database import begin_write
 from inbox.extensions import csrf, db
+from inbox.intake import webhook_events
 from inbox.models import OutboxMessage
+from inbox.settings.config import Settings
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("webhooks", __name__, url_prefix="/webhooks")

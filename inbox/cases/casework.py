@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from inbox import audit
 from inbox.clock import now
 from inbox.i18n import LANGUAGES
 from inbox.models import Case, CaseStatus, User
+from inbox.people import audit
 
 
 class CaseworkError(ValueError):

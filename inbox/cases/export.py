@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from inbox.access import visible_cases
+from inbox.cases.access import visible_cases
 from inbox.extensions import db
 from inbox.models import Case, Contact, Handover, Message, Turn, User
 

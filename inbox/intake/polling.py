@@ -1,7 +1,7 @@
 """Pulling the configured mailboxes into intake, without losing or doubling a message.
 
 For each batch: fetch (``BODY.PEEK[]``, ``INTERNALDATE``), take every message
-in through :func:`inbox.intake.receive`, **commit**, then mark the batch done
+in through :func:`inbox.intake.receiving.receive`, **commit**, then mark the batch done
 at the source (``\\Seen`` or moved), then advance the cursor and commit again.
 A crash before the first commit leaves nothing behind; a crash after it
 leaves messages that are read again next time and found already stored. A
@@ -32,11 +32,11 @@ from channels.email import EmailAccount, Fetched, Mailbox, MailboxError, parse_e
 from channels.meta import MetaAccount, MetaCredentialError, list_recent
 from channels.sms import SmsCredentialError, TwilioAccount, list_inbound
 from inbox.clock import now
-from inbox.config import Settings
 from inbox.database import begin_write, insert_or_merge
 from inbox.extensions import db
-from inbox.intake import receive_or_flag
+from inbox.intake.receiving import receive_or_flag
 from inbox.models import Message, SourceCursor
+from inbox.settings.config import Settings
 
 log = logging.getLogger(__name__)
 # Pulls from providers' lists (SMS, Meta): how far back the first one looks, and how

@@ -16,7 +16,7 @@ from flask import current_app, has_request_context, render_template
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from inbox.promise_text import CHANNEL_NAMES
+from inbox.settings.promise_text import CHANNEL_NAMES
 
 
 def chart_labels(report: dict[str, Any]) -> dict[str, str]:
@@ -32,9 +32,9 @@ def chart_labels(report: dict[str, Any]) -> dict[str, str]:
 
 
 def chart_svg(report: dict[str, Any], name: str) -> bytes:
-    from inbox import report_charts  # here: pygal costs every command's start-up 40 ms
+    from inbox.reports import charts  # here: pygal costs every command's start-up 40 ms
 
-    draw = report_charts.monthly_turns if name == "months" else report_charts.kept_share
+    draw = charts.monthly_turns if name == "months" else charts.kept_share
     return draw(report, chart_labels(report))
 
 

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from channels.base import IdentityKind
 from inbox.clock import now
 from inbox.extensions import db
-from inbox.meta_replies import OUTSIDE_WINDOW, planned_reply, reply_headers
 from inbox.models import Case, ContactIdentity, Direction, Message, OutKind, User
-from inbox.outbox import enqueue
+from inbox.outbox.dispatch import enqueue
+from inbox.outbox.meta_replies import OUTSIDE_WINDOW, planned_reply, reply_headers
 
 # Channels an answer can be sent on; letters, calls and visits are answered
 # outside Svarfrist and the answer is only registered here.

@@ -1,0 +1,4 @@
+"""People: staff accounts, roles, departments and API tokens, and the audit log of who did what.
+
+May import: the infrastructure modules only.
+"""

@@ -1,0 +1,7 @@
+"""Settings: reading and checking the configuration file (municipality, calendar, promise
+rules, channel accounts), and saying in words what it promises (`promise_text`: the
+`svarfrist promise` command, the channels' names in every language).
+
+May import: `rules`, `channels`, `inbox.i18n` and the standard library. No other part of
+`inbox`: every feature reads its settings from here.
+"""
