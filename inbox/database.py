@@ -55,3 +55,13 @@ def insert_or_merge(model):
     its own SQLAlchemy dialect)."""
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     return dialect.insert(model)
+
+
+def commit_and_begin_write() -> None:
+    """End the unit of work so far (commit) and start the next one as a writer.
+
+    For the places that own a unit of work: a request's view, a job's batch, a
+    command. Services flush and never commit, so a caller can always undo them.
+    """
+    db.session.commit()
+    begin_write()
