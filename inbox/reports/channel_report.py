@@ -11,7 +11,6 @@ documents it.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -25,25 +24,19 @@ from inbox.clock import now
 from inbox.extensions import db
 from inbox.models import (
     Department,
-    Handover,
-    HandoverStatus,
     Turn,
     TurnDay,
     TurnDayChange,
     TurnOrigin,
 )
 from inbox.reports import turn_days
+from inbox.reports.handovers import handover_figures
+from inbox.reports.look_at import look_at
+from inbox.reports.numbers import change, rounded, share
 from inbox.reports.percentiles import percentiles
 from inbox.settings.config import Settings
 
 DIGITAL_CHANNELS = ("email", "sms", "facebook", "instagram", "callback")
-# "What to look at": promises kept less often than this; months this far above the average;
-# promises almost always kept, and mostly answered in a quarter of the promised time.
-KEPT_BELOW = 0.9
-PEAK_FACTOR = 1.5
-GENEROUS_KEPT = 0.99
-GENEROUS_QUICK = 0.5
-
 
 #: The report's parts (for a progress bar); on PostgreSQL they are counted side by side.
 STEPS = ("turns", "open turns", "answer times", "previous year", "handovers")
@@ -81,7 +74,7 @@ def channel_report(
         lambda: _open_at_end(end, department_ids),
         lambda: _hours(start, end, department_ids),
         lambda: _totals(*previous, department_ids),
-        lambda: _handovers(settings, start, end, department_ids),
+        lambda: handover_figures(settings, start, end, department_ids),
         on_done=step,
     )
     figures = {
@@ -99,17 +92,17 @@ def channel_report(
         },
         "total": total,
         "channels": dict(sorted(figures["channels"].items())),
-        "digital_share": _share(
+        "digital_share": share(
             sum(f["turns"] for c, f in figures["channels"].items() if c in DIGITAL_CHANNELS),
             total["turns"],
         ),
         "previous": {"turns": before["turns"], "cases": before["cases"]},
-        "change": {key: _change(before[key], total[key]) for key in ("turns", "cases")},
+        "change": {key: change(before[key], total[key]) for key in ("turns", "cases")},
         "months": _by_month(months, counts),
         "departments": {names[key]: value for key, value in sorted(figures["departments"].items())},
         "handovers": handovers,
     }
-    report["look_at"] = _look_at(report)
+    report["look_at"] = look_at(report)
     return report
 
 
@@ -203,7 +196,7 @@ def _figures(counts, still_open, answers) -> dict[Any, dict[str, Any]]:
         if not (entry["turns"] or entry["open_at_end"] or entry["cases"]):
             continue
         for key in SHARES:
-            entry[f"{key}_share"] = _share(entry[key], entry["turns"])
+            entry[f"{key}_share"] = share(entry[key], entry["turns"])
         entry["median_hours"], entry["p90_hours"] = answers.get(group, (None, None))
         figures[group] = entry
     return figures
@@ -283,7 +276,7 @@ def _hours(start, end, department_ids) -> dict[str, dict[Any, tuple]]:
     )
     return {
         name: {
-            group: tuple(_round(value / 3600) for value in values)
+            group: tuple(rounded(value / 3600) for value in values)
             for group, values in groups.items()
         }
         for name, groups in found.items()
@@ -320,102 +313,3 @@ def _by_month(months, counts) -> list[dict[str, Any]]:
         }
         for number in months
     ]
-
-
-def _handovers(settings, start, end, department_ids) -> dict[str, Any]:
-    """Offered, accepted, declined and the working hours to acceptance, per receiver."""
-    query = (
-        select(
-            Department.slug,
-            Handover.status,
-            Handover.decision_seconds,
-            Handover.proposed_at,
-            Handover.decided_at,
-        )
-        .join(Department, Department.id == Handover.to_department_id)
-        .where(Handover.proposed_at >= start, Handover.proposed_at < end)
-    )
-    if department_ids is not None:
-        query = query.where(
-            or_(
-                Handover.to_department_id.in_(department_ids),
-                Handover.from_department_id.in_(department_ids),
-            )
-        )
-    calendar = settings.rules.calendar
-    by_department: dict[str, dict[str, Any]] = {}
-    for slug, status, seconds, proposed_at, decided_at in db.session.execute(query):
-        entry = by_department.setdefault(
-            slug, {"count": 0, "accepted": 0, "declined": 0, "hours_to_accept": []}
-        )
-        entry["count"] += 1
-        if status == HandoverStatus.ACCEPTED and decided_at is not None:
-            entry["accepted"] += 1
-            if seconds is None:  # decided before the time was stored
-                seconds = calendar.working_time_between(proposed_at, decided_at).total_seconds()
-            entry["hours_to_accept"].append(seconds / 3600)
-        elif status == HandoverStatus.DECLINED:
-            entry["declined"] += 1
-    every = [hours for entry in by_department.values() for hours in entry["hours_to_accept"]]
-    summary = {slug: _handover_figures(entry) for slug, entry in sorted(by_department.items())}
-    total = {
-        "count": sum(e["count"] for e in by_department.values()),
-        "accepted": sum(e["accepted"] for e in by_department.values()),
-        "declined": sum(e["declined"] for e in by_department.values()),
-        "hours_to_accept": every,
-    }
-    return {**_handover_figures(total), "by_department": summary}
-
-
-def _handover_figures(entry: dict[str, Any]) -> dict[str, Any]:
-    decided = entry["accepted"] + entry["declined"]
-    hours = entry["hours_to_accept"]
-    return {
-        "count": entry["count"],
-        "accepted": entry["accepted"],
-        "declined": entry["declined"],
-        "declined_share": _share(entry["declined"], decided),
-        "median_hours_to_accept": _round(statistics.median(hours)) if hours else None,
-    }
-
-
-def _look_at(report: dict[str, Any]) -> list[dict[str, Any]]:
-    found = []
-    for channel, figures in report["channels"].items():
-        kept = figures["by_due_share"]
-        if kept is not None and kept < KEPT_BELOW:
-            found.append({"kind": "promise_often_broken", "channel": channel, "by_due_share": kept})
-        quick = figures["quick_share"]
-        if (
-            kept is not None
-            and kept >= GENEROUS_KEPT
-            and quick is not None
-            and quick >= GENEROUS_QUICK
-        ):
-            found.append(
-                {"kind": "promise_perhaps_too_generous", "channel": channel, "quick_share": quick}
-            )
-    months = [m for m in report["months"] if m["turns"]]
-    if len(months) > 2:
-        average = sum(m["turns"] for m in months) / len(months)
-        for entry in months:
-            if entry["turns"] >= PEAK_FACTOR * average:
-                found.append(
-                    {"kind": "peak_month", "month": entry["month"], "turns": entry["turns"]}
-                )
-    return found
-
-
-def _share(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
-
-
-def _change(before: int, now: int) -> dict[str, Any]:
-    return {
-        "number": now - before,
-        "percent": round((now - before) * 100 / before, 1) if before else None,
-    }
-
-
-def _round(value) -> float | None:
-    return round(float(value), 2) if value is not None else None
