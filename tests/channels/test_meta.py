@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from channels.base import Identity, IdentityKind, OutboundMessage, SendStatus
-from channels.meta import (
+from channels.meta.webhooks import (
     GraphSender,
     MetaAccount,
     MetaApiError,

@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from channels.email import SmtpSender
 from channels.email.accounts import SmtpAccount
 from channels.fake import FakeSender
-from channels.meta import REPLY_HEADER, GraphSender, MetaAccount
+from channels.meta.webhooks import REPLY_HEADER, GraphSender, MetaAccount
 from channels.sms import TwilioAccount, TwilioSender
 from inbox.clock import frozen_at, now
 from inbox.extensions import db

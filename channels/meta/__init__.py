@@ -1,0 +1,1 @@
+"""Facebook Messenger, Instagram DMs and comments on the page's posts, through Meta's Graph API."""
