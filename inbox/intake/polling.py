@@ -29,7 +29,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from twilio.base.exceptions import TwilioException
 
 from channels.email import EmailAccount, Fetched, Mailbox, MailboxError, parse_email, raw_id
-from channels.meta.webhooks import MetaAccount, MetaCredentialError, list_recent
+from channels.meta.account import MetaAccount, MetaCredentialError
+from channels.meta.pulls import list_recent
 from channels.sms import SmsCredentialError, TwilioAccount, list_inbound
 from inbox.clock import now
 from inbox.database import begin_write, insert_or_merge

@@ -13,7 +13,7 @@ from flask import Flask
 
 from channels.base import ByAccount, Sender
 from channels.email import SmtpSender
-from channels.meta.webhooks import GraphSender
+from channels.meta.sending import GraphSender
 from channels.sms import TwilioSender
 from inbox.settings.config import Settings
 

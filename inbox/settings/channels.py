@@ -27,7 +27,7 @@ from channels.email import (
     Server,
     SmtpAccount,
 )
-from channels.meta.webhooks import MetaAccount
+from channels.meta.account import MetaAccount
 from channels.sms import TwilioAccount
 from rules.config import Problem
 

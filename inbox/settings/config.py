@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from channels.email import EmailAccount
-from channels.meta.webhooks import MetaAccount
+from channels.meta.account import MetaAccount
 from channels.sms import TwilioAccount
 from inbox.settings.channels import parse_channels
 from rules.autoreply import AcknowledgementLimits

@@ -19,7 +19,8 @@ from sqlalchemy import delete, select
 from channels.email import SmtpSender
 from channels.email.accounts import SmtpAccount
 from channels.fake import FakeSender
-from channels.meta.webhooks import REPLY_HEADER, GraphSender, MetaAccount
+from channels.meta.account import MetaAccount
+from channels.meta.sending import REPLY_HEADER, GraphSender
 from channels.sms import TwilioAccount, TwilioSender
 from inbox.clock import frozen_at, now
 from inbox.extensions import db

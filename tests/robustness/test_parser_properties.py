@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from channels.base import InboundMessage
 from channels.callback import normalise_phone
 from channels.email import parse_email, raw_id
-from channels.meta.webhooks import MetaAccount, parse_webhook
+from channels.meta.account import MetaAccount
+from channels.meta.webhooks import parse_webhook
 from channels.sms import TwilioAccount, inbound_from_webhook
 from inbox.intake.callbacks import CallbackError, CallbackRequest, validate
 from inbox.settings.config import load_settings
