@@ -19,6 +19,7 @@ from email.utils import getaddresses
 
 from channels.base import Identity, IdentityKind, InboundAttachment, InboundMessage
 from channels.email.sending import one_line
+from channels.filenames import safe_filename
 
 THREADING_HEADERS = ("In-Reply-To", "References")
 # Headers that tell an automatic message from a person's (loop protection).
@@ -213,7 +214,7 @@ def _attachments(message: EmailMessage, limit: int) -> tuple[list[InboundAttachm
         if len(content) > limit:
             too_large.append(name)
             continue
-        kept.append(InboundAttachment(_safe_name(name), content_type, content))
+        kept.append(InboundAttachment(safe_filename(name), content_type, content))
     return kept, too_large
 
 
@@ -222,13 +223,6 @@ def _default_name(content_type: str, number: int) -> str:
         content_type, "bin"
     )
     return f"vedlegg-{number}.{extension}"
-
-
-def _safe_name(name: str) -> str:
-    """Only the last path segment, without control characters (no path traversal)."""
-    name = name.replace("\\", "/").split("/")[-1]
-    cleaned = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".")
-    return cleaned[:200] or "vedlegg"
 
 
 def _bounce(message: EmailMessage) -> dict[str, str]:
