@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
@@ -188,15 +188,18 @@ def fetch_media(account: TwilioAccount, inbound: InboundMessage, limit: int) -> 
     return replace(inbound, attachments=tuple(attachments), metadata=metadata)
 
 
-def list_inbound(account: TwilioAccount, since: datetime) -> list[InboundMessage]:
-    """Incoming messages to the account's number sent since ``since``, oldest first."""
+def list_inbound(account: TwilioAccount, since: datetime, now: datetime) -> list[InboundMessage]:
+    """Incoming messages to the account's number sent since ``since``, oldest first.
+
+    One that Twilio lists without a date counts as received ``now``.
+    """
     client = client_for(account)
     found = client.messages.list(to=account.from_number, date_sent_after=since)
     messages = []
     for item in found:
         if not str(item.direction or "").startswith("inbound"):
             continue
-        sent = item.date_sent or item.date_created or datetime.now(UTC)
+        sent = item.date_sent or item.date_created or now
         messages.append(_inbound(account, item.sid, item.from_, item.body or "", sent, []))
     return sorted(messages, key=lambda message: message.received_at)
 

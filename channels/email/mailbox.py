@@ -76,7 +76,8 @@ class Mailbox:
         # "n:*" always matches the highest UID, even when it is below n.
         return sorted(uid for uid in uids if uid > last_uid)
 
-    def fetch(self, uids: list[int]) -> list[Fetched]:
+    def fetch(self, uids: list[int], now: datetime) -> list[Fetched]:
+        """The messages still there; one without ``INTERNALDATE`` counts as received ``now``."""
         response = self._call("fetch", uids, FETCH_ITEMS)
         fetched = []
         for uid in sorted(response):
@@ -84,7 +85,7 @@ class Mailbox:
             raw = data.get(b"BODY[]")
             if raw is None:
                 continue  # expunged by someone else meanwhile
-            received_at = data.get(b"INTERNALDATE") or datetime.now(UTC)
+            received_at = data.get(b"INTERNALDATE") or now
             if received_at.utcoffset() is None:
                 received_at = received_at.replace(tzinfo=UTC)
             fetched.append(Fetched(uid, bytes(raw), received_at))

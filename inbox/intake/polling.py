@@ -121,7 +121,7 @@ def _poll(account: EmailAccount, report: PollReport, on_total: Progress, on_mess
         uids = mailbox.uids_after(last_uid)
         on_total(len(uids))
         for start in range(0, len(uids), imap.batch_size):
-            batch = mailbox.fetch(uids[start : start + imap.batch_size])
+            batch = mailbox.fetch(uids[start : start + imap.batch_size], now())
             stored = _take_in(account, batch, report, on_message)
             commit()
             mailbox.mark_done(stored)
@@ -171,7 +171,7 @@ def _take_in(
 
 def poll_sms_account(account: TwilioAccount) -> PollReport:
     """Take in what Twilio has received since the last pull and the webhook may have missed."""
-    return _poll_listing("sms", account.name, lambda since: list_inbound(account, since))
+    return _poll_listing("sms", account.name, lambda since: list_inbound(account, since, now()))
 
 
 def poll_meta_account(account: MetaAccount) -> PollReport:

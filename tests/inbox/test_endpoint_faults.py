@@ -77,7 +77,7 @@ class MisbehavingEndpoint:
 
 def smtp_sender(port: int):
     account = SmtpAccount("postmottak", "127.0.0.1", port, "none", "post@alver.no", timeout=TIMEOUT)
-    return SmtpSender(account)
+    return SmtpSender(account, now)
 
 
 def twilio_sender(port: int):
