@@ -1,9 +1,14 @@
 """Reply promises: the rules a channel's target and due times are built from.
 
 Each rule turns the instant a citizen's message was received into a deadline,
-using the municipality's :class:`~rules.calendar.Calendar`. The rules are the
-ones DESIGN.md defines; their configuration shape is the TOML inline table
-that :meth:`Rule.to_config` returns and :func:`parse_rule` reads.
+using the municipality's :class:`~rules.calendar.Calendar`. The README's "The
+promise rules" section says what each rule means (``working_days``,
+``same_day``, ``working_hours``, ``hours``); their configuration shape is the
+TOML inline table that :meth:`Rule.to_config` returns and :func:`parse_rule` reads.
+With the shipped defaults (Alver, open 09:00-15:00 on weekdays), an e-mail on
+Friday 20 November 2026 at 10:00 is due at the close of the fifth working day
+after it, Friday 27 November at 15:00; ``tests/rules/test_promises.py`` works
+through this and the other channels.
 """
 
 from __future__ import annotations
