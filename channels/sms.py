@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
@@ -75,14 +76,15 @@ class TwilioAccount:
         return self.public_url.rstrip("/") + path
 
 
-class _RedirectedHttpClient(TwilioHttpClient):
+# twilio ships no type information, so its classes are Any to mypy.
+class _RedirectedHttpClient(TwilioHttpClient):  # type: ignore[misc]
     """The library's own HTTP client, sending to ``base_url`` instead of api.twilio.com."""
 
     def __init__(self, base_url: str, timeout: float) -> None:
         super().__init__(timeout=timeout)
         self.base_url = base_url.rstrip("/")
 
-    def request(self, method, url, *args, **kwargs):
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
         if url.startswith(TWILIO_API):
             url = self.base_url + url[len(TWILIO_API) :]
         return super().request(method, url, *args, **kwargs)
@@ -103,7 +105,9 @@ def signature_is_valid(
     """Whether ``X-Twilio-Signature`` matches ``url`` (as Twilio called it) and the form."""
     if not signature:
         return False
-    return RequestValidator(account.auth_token()).validate(url, dict(params), signature)
+    validator = RequestValidator(account.auth_token())
+    is_valid: bool = validator.validate(url, dict(params), signature)
+    return is_valid
 
 
 def keyword(body: str) -> str | None:
@@ -143,7 +147,14 @@ def inbound_from_webhook(
     )
 
 
-def _inbound(account, sid, sender, body, received_at, media) -> InboundMessage:
+def _inbound(
+    account: TwilioAccount,
+    sid: str,
+    sender: str,
+    body: str,
+    received_at: datetime,
+    media: list[tuple[str, str]],
+) -> InboundMessage:
     return InboundMessage(
         channel="sms",
         account=account.name,

@@ -43,9 +43,8 @@ class WorkingDays:
     days: int
 
     def deadline(self, calendar: Calendar, received_at: datetime) -> datetime:
-        closes_at = calendar.add_working_days(calendar.local_date(received_at), self.days).closes_at
-        assert closes_at is not None  # a working day always has a closing time
-        return closes_at
+        day = calendar.add_working_days(calendar.local_date(received_at), self.days)
+        return day.working_closes_at
 
     def to_config(self) -> dict[str, Any]:
         return {"working_days": self.days}
@@ -70,9 +69,7 @@ class SameDay:
                 limit = self.cutoff
             if local.time() < limit:
                 return today.closes_at
-        closes_at = calendar.next_working_day(local.date()).closes_at
-        assert closes_at is not None
-        return closes_at
+        return calendar.next_working_day(local.date()).working_closes_at
 
     def to_config(self) -> dict[str, Any]:
         return {"same_day": {} if self.cutoff is None else {"cutoff": f"{self.cutoff:%H:%M}"}}

@@ -11,7 +11,8 @@ from __future__ import annotations
 import contextlib
 import imaplib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
@@ -64,12 +65,12 @@ class Mailbox:
             raise self._error("could not open", error) from None
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self._close()
 
     def uids_after(self, last_uid: int) -> list[int]:
         """UIDs above ``last_uid`` (and received since ``since``), ascending."""
-        criteria: list = ["UID", f"{last_uid + 1}:*"]
+        criteria: list[str | date] = ["UID", f"{last_uid + 1}:*"]
         if self.settings.since is not None:
             criteria += ["SINCE", self.settings.since]
         uids = self._call("search", criteria)
@@ -107,7 +108,7 @@ class Mailbox:
         else:
             client.login(login.username, login.password())
 
-    def _call(self, name: str, *args):
+    def _call(self, name: str, *args: Any) -> Any:
         try:
             return getattr(self._client, name)(*args)
         except (OSError, IMAPClientError, imaplib.IMAP4.error) as error:
