@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 CATALOGS := $(wildcard translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test lint format bench translations update-catalogs system-packages clean
+.PHONY: run test lint typecheck format bench translations update-catalogs system-packages clean
 
 # Local use: plain HTTP on the loopback interface. Production runs `svarfrist serve` behind TLS.
 run: $(INSTALLED) translations
@@ -20,9 +20,13 @@ run: $(INSTALLED) translations
 test: $(INSTALLED) translations system-packages
 	$(BIN)/pytest -n auto
 
-lint: $(INSTALLED)
+lint: $(INSTALLED) typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Settings in pyproject.toml ([tool.mypy]): rules/ and channels/, strictly.
+typecheck: $(INSTALLED)
+	$(BIN)/mypy
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .

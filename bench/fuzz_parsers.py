@@ -30,7 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 with atheris.instrument_imports():
     from channels.email.reading import parse_email
-    from channels.meta import MetaAccount, parse_webhook
+    from channels.meta.account import MetaAccount
+    from channels.meta.webhooks import parse_webhook
     from channels.sms import TwilioAccount, inbound_from_webhook
 
 RECEIVED = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)

@@ -10,23 +10,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-import phonenumbers
-
 from channels.base import Identity, IdentityKind, InboundMessage
 
 PREFERRED_TIMES = ("any", "morning", "midday", "afternoon")
-DEFAULT_REGION = "NO"
-
-
-def normalise_phone(text: str, region: str = DEFAULT_REGION) -> str | None:
-    """The number in E.164 (``+4791234567``), or ``None`` when it is not a valid number."""
-    try:
-        number = phonenumbers.parse(text.strip(), region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def callback_message(
@@ -41,7 +27,7 @@ def callback_message(
     source: str = "web",
     request_id: str | None = None,
 ) -> InboundMessage:
-    """The request as a message; ``phone`` must already be in E.164.
+    """The request as a message; ``phone`` must already be in E.164 (:func:`channels.phone.e164`).
 
     ``request_id`` is the phone system's own id, so the same request sent
     twice is taken in once; the web page's requests get a fresh one.

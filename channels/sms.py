@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import Any
 
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
@@ -75,14 +76,15 @@ class TwilioAccount:
         return self.public_url.rstrip("/") + path
 
 
-class _RedirectedHttpClient(TwilioHttpClient):
+# twilio ships no type information, so its classes are Any to mypy.
+class _RedirectedHttpClient(TwilioHttpClient):  # type: ignore[misc]
     """The library's own HTTP client, sending to ``base_url`` instead of api.twilio.com."""
 
     def __init__(self, base_url: str, timeout: float) -> None:
         super().__init__(timeout=timeout)
         self.base_url = base_url.rstrip("/")
 
-    def request(self, method, url, *args, **kwargs):
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
         if url.startswith(TWILIO_API):
             url = self.base_url + url[len(TWILIO_API) :]
         return super().request(method, url, *args, **kwargs)
@@ -103,7 +105,9 @@ def signature_is_valid(
     """Whether ``X-Twilio-Signature`` matches ``url`` (as Twilio called it) and the form."""
     if not signature:
         return False
-    return RequestValidator(account.auth_token()).validate(url, dict(params), signature)
+    validator = RequestValidator(account.auth_token())
+    is_valid: bool = validator.validate(url, dict(params), signature)
+    return is_valid
 
 
 def keyword(body: str) -> str | None:
@@ -143,7 +147,14 @@ def inbound_from_webhook(
     )
 
 
-def _inbound(account, sid, sender, body, received_at, media) -> InboundMessage:
+def _inbound(
+    account: TwilioAccount,
+    sid: str,
+    sender: str,
+    body: str,
+    received_at: datetime,
+    media: list[tuple[str, str]],
+) -> InboundMessage:
     return InboundMessage(
         channel="sms",
         account=account.name,
@@ -188,15 +199,18 @@ def fetch_media(account: TwilioAccount, inbound: InboundMessage, limit: int) -> 
     return replace(inbound, attachments=tuple(attachments), metadata=metadata)
 
 
-def list_inbound(account: TwilioAccount, since: datetime) -> list[InboundMessage]:
-    """Incoming messages to the account's number sent since ``since``, oldest first."""
+def list_inbound(account: TwilioAccount, since: datetime, now: datetime) -> list[InboundMessage]:
+    """Incoming messages to the account's number sent since ``since``, oldest first.
+
+    One that Twilio lists without a date counts as received ``now``.
+    """
     client = client_for(account)
     found = client.messages.list(to=account.from_number, date_sent_after=since)
     messages = []
     for item in found:
         if not str(item.direction or "").startswith("inbound"):
             continue
-        sent = item.date_sent or item.date_created or datetime.now(UTC)
+        sent = item.date_sent or item.date_created or now
         messages.append(_inbound(account, item.sid, item.from_, item.body or "", sent, []))
     return sorted(messages, key=lambda message: message.received_at)
 

@@ -15,6 +15,7 @@ import click
 from flask.cli import FlaskGroup
 
 from inbox.app import create_app
+from inbox.clock import now
 from inbox.i18n import LANGUAGES, Language
 from inbox.settings.config import Settings, config_path, load_settings
 from inbox.settings.promise_text import explain
@@ -86,7 +87,7 @@ def promise_command(
     """Explain the reply promise for a message on CHANNEL received at a given time."""
     rules = settings_or_exit().rules
     calendar = rules.calendar
-    received = received or datetime.now(calendar.zone)
+    received = received or now().astimezone(calendar.zone)
     channel_rules = rules.promises[channel]
     promise = channel_rules.promise(calendar, received)
     if as_json:

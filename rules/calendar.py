@@ -122,6 +122,13 @@ class Day:
     def is_working_day(self) -> bool:
         return self.opens_at is not None
 
+    @property
+    def working_closes_at(self) -> datetime:
+        """``closes_at`` of a day known to be a working day (as the working-day searches give)."""
+        if self.closes_at is None:
+            raise CalendarError(f"{self.date} is not a working day, so it has no closing time")
+        return self.closes_at
+
 
 @dataclass(frozen=True)
 class Calendar:

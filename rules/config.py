@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -101,7 +101,9 @@ def _table(value: Any, key: str, problems: list[Problem]) -> dict[str, Any] | No
     return None
 
 
-def _unknown_keys(table: dict[str, Any], known: tuple[str, ...], key: str, problems: list[Problem]):
+def _unknown_keys(
+    table: dict[str, Any], known: tuple[str, ...], key: str, problems: list[Problem]
+) -> None:
     for name in table:
         if name not in known:
             problems.append(
@@ -136,7 +138,7 @@ def _municipality(value: Any, problems: list[Problem]) -> Municipality | None:
     return Municipality(str(name), str(language), zone)
 
 
-def _is_zone(value: Any) -> bool:
+def _is_zone(value: Any) -> TypeGuard[str]:
     if not isinstance(value, str) or not value:
         return False
     try:
@@ -173,6 +175,8 @@ def _calendar(
     periods = _periods(table.get("periods", []), problems)
     if len(problems) > before or municipality is None:
         return None
+    if not isinstance(country, str) or weekly is None:
+        return None  # never here: told as problems above, but the types do not know it
     return Calendar(municipality.timezone, country, weekly, periods, recurring, dated)
 
 
@@ -218,7 +222,9 @@ def _month_day(text: Any) -> tuple[int, int] | None:
     return month, day
 
 
-def _special_days(value: Any, problems: list[Problem]):
+def _special_days(
+    value: Any, problems: list[Problem]
+) -> tuple[dict[tuple[int, int], OpeningHours | None], dict[date, OpeningHours | None]]:
     recurring: dict[tuple[int, int], OpeningHours | None] = {}
     dated: dict[date, OpeningHours | None] = {}
     table = _table(value, "calendar.special_days", problems)
@@ -231,8 +237,8 @@ def _special_days(value: Any, problems: list[Problem]):
             continue
         if (month_day := _month_day(name)) is not None:
             recurring[month_day] = hours
-        elif ISO_DATE.match(name) and _iso_date(name) is not None:
-            dated[_iso_date(name)] = hours
+        elif ISO_DATE.match(name) and (on := _iso_date(name)) is not None:
+            dated[on] = hours
         else:
             problems.append(
                 Problem(key, 'expected a recurring date "MM-DD" or a date "YYYY-MM-DD" as the key')

@@ -42,7 +42,7 @@ def reached(
         levels += [Level.WARNING, Level.BREACH]
         next_at = calendar.add_working_days(
             calendar.local_date(due_at), rule.next_level_after_days
-        ).closes_at
+        ).working_closes_at
         if rule.next_level and now >= next_at:
             levels.append(Level.NEXT)
     elif rule.warn_hours_before > 0:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import contextlib
 import imaplib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
@@ -64,19 +65,20 @@ class Mailbox:
             raise self._error("could not open", error) from None
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self._close()
 
     def uids_after(self, last_uid: int) -> list[int]:
         """UIDs above ``last_uid`` (and received since ``since``), ascending."""
-        criteria: list = ["UID", f"{last_uid + 1}:*"]
+        criteria: list[str | date] = ["UID", f"{last_uid + 1}:*"]
         if self.settings.since is not None:
             criteria += ["SINCE", self.settings.since]
         uids = self._call("search", criteria)
         # "n:*" always matches the highest UID, even when it is below n.
         return sorted(uid for uid in uids if uid > last_uid)
 
-    def fetch(self, uids: list[int]) -> list[Fetched]:
+    def fetch(self, uids: list[int], now: datetime) -> list[Fetched]:
+        """The messages still there; one without ``INTERNALDATE`` counts as received ``now``."""
         response = self._call("fetch", uids, FETCH_ITEMS)
         fetched = []
         for uid in sorted(response):
@@ -84,7 +86,7 @@ class Mailbox:
             raw = data.get(b"BODY[]")
             if raw is None:
                 continue  # expunged by someone else meanwhile
-            received_at = data.get(b"INTERNALDATE") or datetime.now(UTC)
+            received_at = data.get(b"INTERNALDATE") or now
             if received_at.utcoffset() is None:
                 received_at = received_at.replace(tzinfo=UTC)
             fetched.append(Fetched(uid, bytes(raw), received_at))
@@ -106,7 +108,7 @@ class Mailbox:
         else:
             client.login(login.username, login.password())
 
-    def _call(self, name: str, *args):
+    def _call(self, name: str, *args: Any) -> Any:
         try:
             return getattr(self._client, name)(*args)
         except (OSError, IMAPClientError, imaplib.IMAP4.error) as error:

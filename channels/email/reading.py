@@ -13,12 +13,13 @@ from datetime import datetime
 from email import policy
 from email.errors import HeaderParseError
 from email.header import decode_header, make_header
-from email.message import EmailMessage
+from email.message import EmailMessage, Message, MIMEPart
 from email.parser import BytesParser, HeaderParser
-from email.utils import getaddresses
+from email.utils import collapse_rfc2231_value, getaddresses
 
 from channels.base import Identity, IdentityKind, InboundAttachment, InboundMessage
 from channels.email.sending import one_line
+from channels.filenames import safe_filename
 
 THREADING_HEADERS = ("In-Reply-To", "References")
 # Headers that tell an automatic message from a person's (loop protection).
@@ -100,7 +101,7 @@ def _parse(raw: bytes, account: str, received_at: datetime, limit: int) -> Inbou
     )
 
 
-def _header(message: EmailMessage, name: str) -> str:
+def _header(message: Message, name: str) -> str:
     """A header's decoded value on one line; the raw value when Python cannot parse it."""
     try:
         value = message.get(name)
@@ -113,7 +114,7 @@ def _header(message: EmailMessage, name: str) -> str:
     return one_line(_undo_surrogates(text))
 
 
-def _raw_header(message: EmailMessage, name: str) -> str:
+def _raw_header(message: Message, name: str) -> str:
     for key, value in message.raw_items():
         if key.lower() == name.lower():
             return str(value)
@@ -167,7 +168,7 @@ def _decoded(words: str) -> str:
         return words
 
 
-def _text_of(part: EmailMessage) -> str:
+def _text_of(part: MIMEPart) -> str:
     """A text part's content, also when its charset is missing or wrong.
 
     Python decodes with replacement characters rather than failing, so a
@@ -175,18 +176,24 @@ def _text_of(part: EmailMessage) -> str:
     every æ, ø and å; such a body is decoded again from its bytes.
     """
     try:
-        text = part.get_content()
+        text: str = part.get_content()
         if "\ufffd" not in text:
             return text
     except (LookupError, UnicodeDecodeError):
         pass
-    payload = part.get_payload(decode=True) or b""
+    payload = _decoded_payload(part)
     for charset in FALLBACK_CHARSETS:
         try:
             return payload.decode(charset)
         except UnicodeDecodeError:
             continue
     return payload.decode("latin-1")
+
+
+def _decoded_payload(part: Message) -> bytes:
+    """A leaf part's content as bytes, its transfer encoding undone (none for a multipart)."""
+    payload = part.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
 
 
 def _body(message: EmailMessage, subtype: str) -> str:
@@ -204,16 +211,18 @@ def _attachments(message: EmailMessage, limit: int) -> tuple[list[InboundAttachm
         ):
             continue
         if content_type == "message/rfc822":
-            inner = part.get_payload()[0]
+            inner = _attached_message(part)
+            if inner is None:
+                continue  # nothing attached after all
             subject = (_header(inner, "Subject") or "melding").replace("/", "-").replace("\\", "-")
             content, name = inner.as_bytes(), f"{subject}.eml"
         else:
-            content = part.get_payload(decode=True) or b""
+            content = _decoded_payload(part)
             name = part.get_filename() or _default_name(content_type, number)
         if len(content) > limit:
             too_large.append(name)
             continue
-        kept.append(InboundAttachment(_safe_name(name), content_type, content))
+        kept.append(InboundAttachment(safe_filename(name), content_type, content))
     return kept, too_large
 
 
@@ -224,18 +233,13 @@ def _default_name(content_type: str, number: int) -> str:
     return f"vedlegg-{number}.{extension}"
 
 
-def _safe_name(name: str) -> str:
-    """Only the last path segment, without control characters (no path traversal)."""
-    name = name.replace("\\", "/").split("/")[-1]
-    cleaned = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".")
-    return cleaned[:200] or "vedlegg"
-
-
 def _bounce(message: EmailMessage) -> dict[str, str]:
     """For a delivery status report (RFC 3464): the bounced message's id and why it failed."""
     if message.get_content_type() != "multipart/report":
         return {}
-    if message.get_param("report-type", "").lower() != "delivery-status":
+    # Text here (policy.default decodes RFC 2231 parameters); the type also allows compat32's tuple.
+    report_type = collapse_rfc2231_value(message.get_param("report-type", ""))
+    if report_type.lower() != "delivery-status":
         return {}
     found: dict[str, str] = {}
     for part in message.walk():
@@ -249,11 +253,16 @@ def _bounce(message: EmailMessage) -> dict[str, str]:
     return found
 
 
-def _headers_of(part: EmailMessage):
+def _headers_of(part: EmailMessage) -> Message | None:
     if part.get_content_type() == "message/rfc822":
-        inner = part.get_payload()
-        return inner[0] if isinstance(inner, list) and inner else None
+        return _attached_message(part)
     return HeaderParser(policy=policy.default).parsestr(_text_of(part))
+
+
+def _attached_message(part: Message) -> Message | None:
+    """The message a ``message/rfc822`` part carries."""
+    inner = part.get_payload()
+    return inner[0] if isinstance(inner, list) and inner and isinstance(inner[0], Message) else None
 
 
 def _delivery_status(part: EmailMessage) -> dict[str, str]:
@@ -262,6 +271,8 @@ def _delivery_status(part: EmailMessage) -> dict[str, str]:
     if not isinstance(blocks, list):
         return {}
     for block in blocks[1:] or blocks:
+        if not isinstance(block, Message):
+            continue
         status = one_line(str(block.get("Status", "")))
         diagnostic = one_line(str(block.get("Diagnostic-Code", "")))
         if status or diagnostic:

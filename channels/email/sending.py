@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import smtplib
+from collections.abc import Callable
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -31,14 +33,14 @@ def one_line(value: str) -> str:
     return " ".join(value.split())
 
 
-def build_email(message: OutboundMessage, from_address: str) -> EmailMessage:
-    """Plain text with an HTML alternative; replies to the account's address."""
+def build_email(message: OutboundMessage, from_address: str, sent_at: datetime) -> EmailMessage:
+    """Plain text with an HTML alternative, dated ``sent_at``; replies to the account's address."""
     mime = EmailMessage()
     mime["From"] = from_address
     mime["To"] = message.recipient
     mime["Reply-To"] = from_address
     mime["Subject"] = one_line(message.subject)
-    mime["Date"] = formatdate(localtime=False)
+    mime["Date"] = formatdate(sent_at.timestamp(), localtime=False)
     for name in PASSED_HEADERS:
         if message.headers.get(name):
             mime[name] = one_line(message.headers[name])
@@ -55,15 +57,17 @@ class SmtpSender:
     A connection that has gone stale (the server's idle timeout) is noticed
     with NOOP before it is used and replaced, so no message is handed to a
     dead connection. After any error but a refused recipient the connection
-    is dropped and the next message opens a new one.
+    is dropped and the next message opens a new one. ``clock`` tells the time each
+    message is sent (its ``Date``): the inbox's clock, which tests can set.
     """
 
-    def __init__(self, account: SmtpAccount) -> None:
+    def __init__(self, account: SmtpAccount, clock: Callable[[], datetime]) -> None:
         self.account = account
+        self.clock = clock
         self._connection: smtplib.SMTP | None = None
 
     def send(self, message: OutboundMessage) -> SendResult:
-        mime = build_email(message, self.account.from_address)
+        mime = build_email(message, self.account.from_address, self.clock())
         try:
             self._open().send_message(mime)
         except smtplib.SMTPRecipientsRefused as error:

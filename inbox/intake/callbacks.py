@@ -17,7 +17,8 @@ from enum import StrEnum
 from flask import current_app
 from sqlalchemy import func, select
 
-from channels.callback import PREFERRED_TIMES, callback_message, normalise_phone
+from channels.callback import PREFERRED_TIMES, callback_message
+from channels.phone import e164
 from inbox.cases.replies import add_note, reply
 from inbox.clock import now
 from inbox.database import begin_write
@@ -60,13 +61,14 @@ class CallbackRequest:
     request_id: str | None = None
 
 
-def validate(request: CallbackRequest) -> str:
-    """The number in E.164; raises :class:`CallbackError` naming the first bad field."""
+def validate(request: CallbackRequest, country: str) -> str:
+    """The number in E.164, read as a number of ``country`` when written without a country
+    code; raises :class:`CallbackError` naming the first bad field."""
     if not request.name.strip():
         raise CallbackError("name", N_("Write your name."))
     if len(request.name) > NAME_LENGTH:
         raise CallbackError("name", N_("The name is too long."))
-    phone = normalise_phone(request.phone)
+    phone = e164(request.phone, country)
     if phone is None:
         raise CallbackError("phone", N_("Write a phone number we can call, such as 912 34 567."))
     if not request.about.strip():
@@ -86,7 +88,8 @@ def request_callback(request: CallbackRequest, *, source: str, ip: str | None = 
     Ends the session's read transaction first: counting against the limits and
     taking in must be one writer's transaction from its start (SQLite).
     """
-    phone = validate(request)
+    settings: Settings = current_app.extensions["svarfrist"]
+    phone = validate(request, settings.rules.calendar.country)
     db.session.commit()
     begin_write()
     _count_against_limits({"callback-ip": ip, "callback-phone": phone})

@@ -29,7 +29,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from twilio.base.exceptions import TwilioException
 
 from channels.email import EmailAccount, Fetched, Mailbox, MailboxError, parse_email, raw_id
-from channels.meta import MetaAccount, MetaCredentialError, list_recent
+from channels.meta.account import MetaAccount, MetaCredentialError
+from channels.meta.pulls import list_recent
 from channels.sms import SmsCredentialError, TwilioAccount, list_inbound
 from inbox.clock import now
 from inbox.database import begin_write, insert_or_merge
@@ -120,7 +121,7 @@ def _poll(account: EmailAccount, report: PollReport, on_total: Progress, on_mess
         uids = mailbox.uids_after(last_uid)
         on_total(len(uids))
         for start in range(0, len(uids), imap.batch_size):
-            batch = mailbox.fetch(uids[start : start + imap.batch_size])
+            batch = mailbox.fetch(uids[start : start + imap.batch_size], now())
             stored = _take_in(account, batch, report, on_message)
             commit()
             mailbox.mark_done(stored)
@@ -170,7 +171,7 @@ def _take_in(
 
 def poll_sms_account(account: TwilioAccount) -> PollReport:
     """Take in what Twilio has received since the last pull and the webhook may have missed."""
-    return _poll_listing("sms", account.name, lambda since: list_inbound(account, since))
+    return _poll_listing("sms", account.name, lambda since: list_inbound(account, since, now()))
 
 
 def poll_meta_account(account: MetaAccount) -> PollReport:

@@ -16,12 +16,12 @@ from dataclasses import replace
 from datetime import timedelta
 
 import nh3
-import phonenumbers
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from channels.base import Identity, IdentityKind, InboundAttachment, InboundMessage
+from channels.phone import e164
 from inbox.blobs import BlobStore
 from inbox.cases.turns import open_turn, start_turn
 from inbox.clock import now
@@ -143,20 +143,21 @@ def _take_in(inbound: InboundMessage, settings: Settings) -> Case:
     rules = settings.rules
     if inbound.channel not in rules.promises:
         raise IntakeError(f"no promise is configured for channel {inbound.channel!r}")
-    contact = _contact_for(inbound.sender)
+    kind, address = normalised(inbound.sender, rules.calendar.country)
+    contact = _contact_for(inbound.sender, kind, address)
     case = _thread(inbound, contact, settings)
     is_new_case = case is None
     if case is None:
         case = _open_case(inbound, contact, settings)
-    message = _store_message(case, inbound, BlobStore(settings.data_dir / "blobs"))
-    _index_words(case, inbound, is_new_case)
+    message = _store_message(case, inbound, address, BlobStore(settings.data_dir / "blobs"))
+    _index_words(case, inbound, address, is_new_case)
     if not is_new_case and _is_bounce(inbound):
         # A delivery report about our message: staff must see it, but the citizen
         # wrote nothing, so no turn starts and the case keeps its status.
         _note_bounce(case, inbound)
     elif inbound.metadata.get("keyword"):
         # STOP, START or HELP: an instruction to the channel, not a question to answer.
-        _note_keyword(inbound)
+        _note_keyword(inbound, kind, address)
     else:
         _reopen(case, inbound)
         if is_new_case or open_turn(case) is None:
@@ -217,11 +218,12 @@ def _note_bounce(case: Case, inbound: InboundMessage) -> None:
     audit.record("message.bounce", case=case, message_id=bounced.id)
 
 
-def _note_keyword(inbound: InboundMessage) -> None:
+def _note_keyword(inbound: InboundMessage, kind: IdentityKind, address: str) -> None:
     """STOP marks the number as opted out of SMS; START lifts that."""
-    kind, value = normalised(inbound.sender)
     identity = db.session.scalar(
-        select(ContactIdentity).where(ContactIdentity.kind == kind, ContactIdentity.value == value)
+        select(ContactIdentity).where(
+            ContactIdentity.kind == kind, ContactIdentity.value == address
+        )
     )
     if inbound.metadata["keyword"] == "stop":
         identity.opted_out_at = inbound.received_at
@@ -263,28 +265,23 @@ def _without_nul(inbound: InboundMessage) -> InboundMessage:
     )
 
 
-def normalised(identity: Identity) -> tuple[IdentityKind, str]:
-    """The identity as stored: e-mail lower-case, phone numbers in E.164."""
+def normalised(identity: Identity, country: str) -> tuple[IdentityKind, str]:
+    """The identity as stored: e-mail lower-case, phone numbers in E.164 (one written without
+    a country code is ``country``'s); a sender that is no valid number (an SMS sender's name,
+    a short code) is kept as it came."""
     value = identity.value.strip()[:ADDRESS_LENGTH]
     if identity.kind == IdentityKind.EMAIL:
         return identity.kind, value.lower()
     if identity.kind == IdentityKind.PHONE:
-        try:
-            number = phonenumbers.parse(value, "NO")
-        except phonenumbers.NumberParseException:
-            return identity.kind, value
-        return identity.kind, phonenumbers.format_number(
-            number, phonenumbers.PhoneNumberFormat.E164
-        )
+        return identity.kind, e164(value, country) or value
     return identity.kind, value
 
 
-def _contact_for(sender: Identity) -> Contact:
-    kind, value = normalised(sender)
+def _contact_for(sender: Identity, kind: IdentityKind, address: str) -> Contact:
     contact = db.session.scalar(
         select(Contact)
         .join(ContactIdentity)
-        .where(ContactIdentity.kind == kind, ContactIdentity.value == value)
+        .where(ContactIdentity.kind == kind, ContactIdentity.value == address)
     )
     if contact is not None:
         if not contact.name and sender.display_name:
@@ -292,7 +289,7 @@ def _contact_for(sender: Identity) -> Contact:
         return contact
     name = sender.display_name[:NAME_LENGTH] if sender.display_name else None
     contact = Contact(name=name, created_at=now())
-    contact.identities.append(ContactIdentity(kind=kind, value=value))
+    contact.identities.append(ContactIdentity(kind=kind, value=address))
     db.session.add(contact)
     db.session.flush()
     return contact
@@ -388,7 +385,7 @@ def _frontline(settings: Settings) -> Department:
     return department
 
 
-def _store_message(case: Case, inbound: InboundMessage, blobs: BlobStore) -> Message:
+def _store_message(case: Case, inbound: InboundMessage, address: str, blobs: BlobStore) -> Message:
     metadata = dict(inbound.metadata)
     message = Message(
         case=case,
@@ -397,7 +394,7 @@ def _store_message(case: Case, inbound: InboundMessage, blobs: BlobStore) -> Mes
         account=inbound.account,
         external_id=inbound.external_id,
         rfc_message_id=(metadata.get("message_id") or "")[:MESSAGE_ID_LENGTH] or None,
-        address=normalised(inbound.sender)[1],
+        address=address,
         subject=inbound.subject[:300],
         text=inbound.text,
         html=nh3.clean(inbound.html) if inbound.html else None,
@@ -423,7 +420,7 @@ def _store_message(case: Case, inbound: InboundMessage, blobs: BlobStore) -> Mes
     return message
 
 
-def _index_words(case: Case, inbound: InboundMessage, is_new_case: bool) -> None:
+def _index_words(case: Case, inbound: InboundMessage, address: str, is_new_case: bool) -> None:
     """PostgreSQL: add the message's and the citizen's words to the case's search vector."""
     if db.engine.dialect.name != "postgresql":
         return  # SQLite searches its FTS5 table of messages
@@ -434,7 +431,7 @@ def _index_words(case: Case, inbound: InboundMessage, is_new_case: bool) -> None
             inbound.subject,
             inbound.text,
             case.contact.name,
-            normalised(inbound.sender)[1],
+            address,
         )
         if part
     )

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from channels.base import Identity, IdentityKind, InboundMessage
@@ -82,7 +83,8 @@ def _is_new(case: Case) -> bool:
 
 def _add_identity(case: Case, kind: IdentityKind, value: str) -> None:
     """Keep the citizen's other address too, unless it already belongs to someone."""
-    kind, value = normalised(Identity(kind, value))
+    country = current_app.extensions["svarfrist"].rules.calendar.country
+    kind, value = normalised(Identity(kind, value), country)
     taken = select(ContactIdentity.id).where(
         ContactIdentity.kind == kind, ContactIdentity.value == value
     )

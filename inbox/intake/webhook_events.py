@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from channels.base import InboundMessage
-from channels.meta import parse_webhook
+from channels.meta.webhooks import parse_webhook
 from channels.sms import fetch_media, inbound_from_webhook
 from inbox.clock import now
 from inbox.database import begin_write, insert_or_merge

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from flask import current_app
 
-from channels.meta import COMMENT_HEADER, REPLY_HEADER, reply_kind
+from channels.meta.sending import COMMENT_HEADER, REPLY_HEADER, reply_kind
 from inbox.models import Message
 from inbox.settings.config import Settings
 

@@ -13,8 +13,9 @@ from flask import Flask
 
 from channels.base import ByAccount, Sender
 from channels.email import SmtpSender
-from channels.meta import GraphSender
+from channels.meta.sending import GraphSender
 from channels.sms import TwilioSender
+from inbox.clock import now
 from inbox.settings.config import Settings
 
 SENDERS_KEY = "svarfrist_senders"
@@ -26,7 +27,7 @@ def senders_for(app: Flask) -> dict[str, Sender]:
     if settings.email_accounts:
         senders["email"] = ByAccount(
             "e-mail",
-            {account.name: SmtpSender(account.smtp) for account in settings.email_accounts},
+            {account.name: SmtpSender(account.smtp, now) for account in settings.email_accounts},
         )
     if settings.sms_accounts:
         senders["sms"] = ByAccount(

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import phonenumbers
-
 from channels.email import (
     AUTH_METHODS,
     TLS_MODES,
@@ -27,7 +25,8 @@ from channels.email import (
     Server,
     SmtpAccount,
 )
-from channels.meta import MetaAccount
+from channels.meta.account import MetaAccount
+from channels.phone import e164
 from channels.sms import TwilioAccount
 from rules.config import Problem
 
@@ -99,7 +98,9 @@ class ChannelAccounts:
     meta: tuple[MetaAccount, ...] = ()
 
 
-def parse_channels(value: Any, problems: list[Problem]) -> ChannelAccounts:
+def parse_channels(value: Any, country: str | None, problems: list[Problem]) -> ChannelAccounts:
+    """The accounts; SMS numbers written without a country code are ``country``'s (``None``:
+    the calendar's country is itself wrong, so only numbers with a country code are read)."""
     if not isinstance(value, dict):
         problems.append(Problem("channels", f"expected a table, got {value!r}"))
         return ChannelAccounts()
@@ -111,7 +112,13 @@ def parse_channels(value: Any, problems: list[Problem]) -> ChannelAccounts:
             )
     return ChannelAccounts(
         email=_accounts(value, "email", EMAIL_KEYS, _email_account, problems),
-        sms=_accounts(value, "sms", SMS_KEYS, _sms_account, problems),
+        sms=_accounts(
+            value,
+            "sms",
+            SMS_KEYS,
+            lambda table, key, found: _sms_account(table, key, country, found),
+            problems,
+        ),
         meta=_accounts(value, "meta", META_KEYS, _meta_account, problems),
     )
 
@@ -149,7 +156,9 @@ def _email_account(table: dict[str, Any], key: str, problems: list[Problem]) -> 
     return _build(table) if len(problems) == found else None
 
 
-def _sms_account(table: dict[str, Any], key: str, problems: list[Problem]) -> TwilioAccount | None:
+def _sms_account(
+    table: dict[str, Any], key: str, country: str | None, problems: list[Problem]
+) -> TwilioAccount | None:
     found = len(problems)
     for name in ("name", "account_sid", "auth_token_env", "public_url"):
         if not str(table.get(name, "")).strip():
@@ -158,7 +167,8 @@ def _sms_account(table: dict[str, Any], key: str, problems: list[Problem]) -> Tw
         problems.append(
             Problem(f"{key}.from_number", "give either from_number or messaging_service_sid")
         )
-    if "from_number" in table and _e164(table["from_number"]) is None:
+    from_number = e164(table["from_number"], country) if "from_number" in table else None
+    if "from_number" in table and from_number is None:
         problems.append(
             Problem(
                 f"{key}.from_number",
@@ -179,7 +189,7 @@ def _sms_account(table: dict[str, Any], key: str, problems: list[Problem]) -> Tw
         table["account_sid"],
         table["auth_token_env"],
         table["public_url"],
-        from_number=_e164(table["from_number"]) if "from_number" in table else None,
+        from_number=from_number,
         **extra,
     )
 
@@ -221,16 +231,6 @@ def _check_urls(
             problems.append(
                 Problem(f"{key}.{name}", f"expected an http(s):// URL, got {table[name]!r}")
             )
-
-
-def _e164(number: str) -> str | None:
-    try:
-        parsed = phonenumbers.parse(number, "NO")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _typed(

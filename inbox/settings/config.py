@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from channels.email import EmailAccount
-from channels.meta import MetaAccount
+from channels.meta.account import MetaAccount
 from channels.sms import TwilioAccount
 from inbox.settings.channels import parse_channels
 from rules.autoreply import AcknowledgementLimits
@@ -144,7 +144,9 @@ def load_settings(path: str | Path | None = None) -> Settings:
     ]
     app = {name: _app_section(data, name, problems) for name in APP_SECTIONS}
     templates = _templates(data.get("templates", []), problems)
-    channel_accounts = parse_channels(data.get("channels", {}), problems)
+    rules = parse_rules(with_defaults(data), problems)
+    country = rules.calendar.country if rules is not None else None
+    channel_accounts = parse_channels(data.get("channels", {}), country, problems)
     acknowledgement_texts = _acknowledgement_texts(app["acknowledgements"], problems)
     escalation = _escalation(data.get("escalation", {}), problems)
     if app["retention"].get("action", "anonymize") not in ("anonymize", "delete"):
@@ -152,7 +154,6 @@ def load_settings(path: str | Path | None = None) -> Settings:
         problems.append(
             Problem("retention.action", f'expected "anonymize" or "delete", got {action!r}')
         )
-    rules = parse_rules(with_defaults(data), problems)
     if problems or rules is None:
         raise ConfigError(label, problems)
     data_dir = Path(app["storage"].get("data_dir", INSTANCE_DIR / "data"))

@@ -22,6 +22,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from channels.filenames import safe_filename
 from inbox.blobs import BlobStore
 from inbox.cases import casework
 from inbox.cases.access import may_change, may_see
@@ -324,18 +325,9 @@ def download(attachment_id: int):
         path,
         mimetype="application/octet-stream",
         as_attachment=True,
-        download_name=_download_name(attachment.filename),
+        download_name=safe_filename(attachment.filename),
         max_age=0,
     )
-
-
-def _download_name(filename: str) -> str:
-    """The name's last path segment, printable only: a sender chooses it, and some channels
-    pass it on as given (``../../etc/passwd``, ``C:\\x``, a line break that would end the
-    header)."""
-    name = filename.replace("\\", "/").split("/")[-1]
-    name = "".join(char for char in name if char.isprintable()).strip().lstrip(".")
-    return name or "vedlegg"
 
 
 def _pending_handover(details) -> Handover | None:

@@ -22,13 +22,9 @@ import logging
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy import select
 
-from channels.meta import (
-    MetaAccount,
-    MetaCredentialError,
-    parse_webhook,
-    subscription_challenge,
-)
-from channels.meta import signature_is_valid as meta_signature_is_valid
+from channels.meta.account import MetaAccount, MetaCredentialError
+from channels.meta.webhooks import parse_webhook, subscription_challenge
+from channels.meta.webhooks import signature_is_valid as meta_signature_is_valid
 from channels.sms import (
     SmsCredentialError,
     TwilioAccount,

@@ -138,3 +138,22 @@ def test_no_bytes_make_the_parser_raise(raw):
     message = parse(raw)
     assert message.raw == raw
     assert message.external_id
+
+
+def test_a_bounce_whose_report_type_is_rfc_2231_encoded_is_read_as_one():
+    raw = (
+        b"From: MAILER-DAEMON@mx.example.com\r\nSubject: Undelivered\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: multipart/report; report-type*=us-ascii''delivery-status; "
+        b'boundary="b"\r\n\r\n'
+        b"--b\r\nContent-Type: text/plain\r\n\r\nNot delivered.\r\n"
+        b"--b\r\nContent-Type: message/delivery-status\r\n\r\n"
+        b"Reporting-MTA: dns; mx.example.com\r\n\r\n"
+        b"Final-Recipient: rfc822; kari@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+        b"--b\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+        b"Message-ID: <ack-1@alver.kommune.no>\r\n"
+        b"--b--\r\n"
+    )
+    message = parse(raw)
+    assert not message.is_unreadable, message.metadata.get("parse_error")
+    assert message.metadata["bounce_of"] == "<ack-1@alver.kommune.no>"
+    assert message.metadata["bounce_reason"] == "5.1.1"

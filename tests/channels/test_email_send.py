@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
 import pytest
@@ -11,9 +12,16 @@ from channels.base import OutboundMessage, SendStatus
 from channels.email import Login, SmtpAccount, SmtpSender
 from tests.conftest import free_port
 
+SENT_AT = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+
+
+def sent_at() -> datetime:
+    return SENT_AT
+
 
 def sender_for(port: int) -> SmtpSender:
-    return SmtpSender(SmtpAccount("postmottak", "127.0.0.1", port, "none", "post@alver.kommune.no"))
+    account = SmtpAccount("postmottak", "127.0.0.1", port, "none", "post@alver.kommune.no")
+    return SmtpSender(account, sent_at)
 
 
 def outbound(recipient: str = "kari@example.com", **changes) -> OutboundMessage:
@@ -50,6 +58,12 @@ def test_a_message_reaches_the_server_with_threading_headers(smtp_server):
     assert "søknaden er komplett" in received.get_body(("plain",)).get_content()
     html = received.get_body(("html",)).get_content()
     assert "<p>Hei Kari,</p>" in html and "søknaden er komplett" in html
+
+
+def test_the_message_is_dated_by_the_clock_the_sender_was_given(smtp_server):
+    sender_for(smtp_server.port).send(outbound())
+    received = message_from_bytes(smtp_server.messages[0], policy=policy.default)
+    assert received["Date"] == "Tue, 24 Nov 2026 09:30:00 -0000"
 
 
 def test_the_html_alternative_escapes_the_text(smtp_server):
@@ -139,7 +153,7 @@ def token_script(tmp_path, body: str) -> str:
 def xoauth2_sender(port: int, command: str) -> SmtpSender:
     login = Login("postmottak", "post@alver.kommune.no", "xoauth2", token_command=command)
     account = SmtpAccount("postmottak", "127.0.0.1", port, "none", "post@alver.kommune.no", login)
-    return SmtpSender(account)
+    return SmtpSender(account, sent_at)
 
 
 def test_xoauth2_sends_with_a_fresh_token_from_the_configured_command(xoauth2_server, tmp_path):

@@ -11,17 +11,10 @@ import pytest
 import requests
 
 from channels.base import Identity, IdentityKind, OutboundMessage, SendStatus
-from channels.meta import (
-    GraphSender,
-    MetaAccount,
-    MetaApiError,
-    MetaCredentialError,
-    list_recent,
-    parse_webhook,
-    reply_kind,
-    signature_is_valid,
-    subscription_challenge,
-)
+from channels.meta.account import MetaAccount, MetaApiError, MetaCredentialError
+from channels.meta.pulls import list_recent
+from channels.meta.sending import GraphSender, reply_kind
+from channels.meta.webhooks import parse_webhook, signature_is_valid, subscription_challenge
 from tests.conftest import free_port
 from tests.graph_server import API_VERSION, INSTAGRAM_ACCOUNT_ID, PAGE_ID, PAGE_TOKEN, FakeGraph
 

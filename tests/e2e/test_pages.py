@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from channels.email import SmtpAccount, SmtpSender
-from inbox.clock import frozen_at
+from inbox.clock import frozen_at, now
 from inbox.extensions import db
 from inbox.intake.receiving import receive
 from inbox.models import Case, OutboxMessage
@@ -99,7 +99,7 @@ def test_answer_an_overdue_case_by_email_and_register_a_letter(
     db.session.rollback()
     assert "reply" in db.session.scalars(select(OutboxMessage.purpose)).all()
     account = SmtpAccount("postmottak", "127.0.0.1", smtp_server.port, "none", "post@alver.no")
-    report = dispatch_once({"email": SmtpSender(account)})
+    report = dispatch_once({"email": SmtpSender(account, now)})
     assert report.sent == 2  # the acknowledgement from intake, and the answer
     sent = [message_from_bytes(raw, policy=policy.default) for raw in smtp_server.messages]
     answer = next(m for m in sent if "Auto-Submitted" not in m)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from flask import Flask
 
 from channels.base import Identity, IdentityKind, InboundAttachment, InboundMessage
 
@@ -57,4 +60,13 @@ def sms(
         sender=Identity(IdentityKind.PHONE, sender),
         received_at=received_at,
         text=text,
+    )
+
+
+def in_country(app: Flask, country: str) -> None:
+    """The app's settings with ``[calendar] country`` set to ``country``."""
+    settings = app.extensions["svarfrist"]
+    calendar = replace(settings.rules.calendar, country=country)
+    app.extensions["svarfrist"] = replace(
+        settings, rules=replace(settings.rules, calendar=calendar)
     )

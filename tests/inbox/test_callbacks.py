@@ -10,11 +10,17 @@ from sqlalchemy import func, select
 
 from inbox.clock import frozen_at
 from inbox.extensions import db
-from inbox.intake.callbacks import CallbackRequest, Outcome, record_attempt, request_callback
+from inbox.intake.callbacks import (
+    CallbackError,
+    CallbackRequest,
+    Outcome,
+    record_attempt,
+    request_callback,
+)
 from inbox.models import Case, Department, Direction, Message, OutboxMessage, Role
 from inbox.people.users import create_api_token
 from tests.factories import make_user
-from tests.inbox.intake_helpers import OSLO
+from tests.inbox.intake_helpers import OSLO, in_country
 from tests.inbox.web_helpers import csrf_token, log_in
 
 TUESDAY_MORNING = datetime(2026, 11, 24, 10, 0, tzinfo=OSLO)
@@ -140,6 +146,17 @@ def test_the_api_names_a_bad_field(app, client, town):
     )
     assert response.status_code == 422
     assert response.get_json()["detail"].startswith("phone: ")
+
+
+def test_the_number_is_read_as_one_of_the_configured_country(app, town):
+    swedish = CallbackRequest("Karin", "070-123 45 67", "Om skatten")
+    with pytest.raises(CallbackError) as refused:
+        request_callback(swedish, source="web")  # eleven digits are no Norwegian number
+    assert refused.value.field == "phone"
+    in_country(app, "SE")
+    with frozen_at(TUESDAY_MORNING):
+        case = request_callback(swedish, source="web")
+    assert case.contact.address("phone") == "+46701234567"
 
 
 def test_staff_record_calls_reached_ends_the_turn(app, town):

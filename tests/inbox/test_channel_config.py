@@ -179,3 +179,27 @@ next_level = ["seksjonsleiar@alver.kommune.no", "kommunedirektor@alver.kommune.n
 def test_a_wrong_escalation_value_is_named(tmp_path):
     lines = problems_of(tmp_path, '[escalation.byggesak]\nnext_level = ["not an address"]\n')
     assert any("escalation.byggesak.next_level: expected e-mail addresses" in x for x in lines)
+
+
+SMS_NUMBER = """
+[[channels.sms]]
+name = "sms"
+account_sid = "AC00000000000000000000000000000000"
+auth_token_env = "SVARFRIST_TWILIO_TOKEN"
+public_url = "https://svarfrist.example.se"
+from_number = "070-123 45 67"
+"""
+
+
+def test_the_sms_number_is_read_as_one_of_the_calendars_country(tmp_path):
+    settings = load_settings(write(tmp_path, '[calendar]\ncountry = "SE"\n' + SMS_NUMBER))
+    assert settings.sms_accounts[0].from_number == "+46701234567"
+
+
+def test_the_same_sms_number_is_no_norwegian_one(tmp_path):
+    lines = problems_of(tmp_path, SMS_NUMBER)
+    assert any(
+        "channels.sms[0] (sms).from_number: expected a phone number such as +4755000000, "
+        "got '070-123 45 67'" in line
+        for line in lines
+    ), lines

@@ -422,10 +422,10 @@ def test_a_message_that_breaks_intake_becomes_a_flagged_case_and_blocks_nothing(
 
     index_words = inbox.intake.receiving._index_words
 
-    def refuse_one(case, inbound, is_new_case):
+    def refuse_one(case, inbound, *rest):
         if "Knusar" in inbound.subject:
             raise ValueError("value refused by the database")
-        return index_words(case, inbound, is_new_case)
+        return index_words(case, inbound, *rest)
 
     monkeypatch.setattr(inbox.intake.receiving, "_index_words", refuse_one)
     append(mailbox, citizen_mail(sender="a@example.com"))

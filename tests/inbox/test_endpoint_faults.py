@@ -19,7 +19,8 @@ from sqlalchemy import delete, select
 from channels.email import SmtpSender
 from channels.email.accounts import SmtpAccount
 from channels.fake import FakeSender
-from channels.meta import REPLY_HEADER, GraphSender, MetaAccount
+from channels.meta.account import MetaAccount
+from channels.meta.sending import REPLY_HEADER, GraphSender
 from channels.sms import TwilioAccount, TwilioSender
 from inbox.clock import frozen_at, now
 from inbox.extensions import db
@@ -76,7 +77,7 @@ class MisbehavingEndpoint:
 
 def smtp_sender(port: int):
     account = SmtpAccount("postmottak", "127.0.0.1", port, "none", "post@alver.no", timeout=TIMEOUT)
-    return SmtpSender(account)
+    return SmtpSender(account, now)
 
 
 def twilio_sender(port: int):

@@ -28,7 +28,7 @@ from inbox.models import (
     Turn,
 )
 from tests.factories import make_department, make_user
-from tests.inbox.intake_helpers import OSLO, email, sms
+from tests.inbox.intake_helpers import OSLO, email, in_country, sms
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=OSLO)
 
@@ -120,6 +120,12 @@ def test_sms_from_the_same_number_joins_the_open_case_within_the_window(frontlin
     assert later.id != first.id
     assert count(Contact) == 1
     assert first.contact.identities[0].value == "+4791234567"
+
+
+def test_a_number_without_country_code_is_one_of_the_configured_country(app, frontline):
+    in_country(app, "SE")
+    case = receive(sms(sender="070-123 45 67"))
+    assert case.contact.identities[0].value == "+46701234567"
 
 
 def test_sms_after_the_case_is_closed_opens_a_new_case(frontline):

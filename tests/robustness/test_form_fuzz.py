@@ -19,7 +19,7 @@ from sqlalchemy import delete
 from twilio.request_validator import RequestValidator
 from werkzeug.datastructures import MultiDict
 
-from channels.meta import MetaAccount
+from channels.meta.account import MetaAccount
 from channels.sms import TwilioAccount
 from inbox.extensions import db
 from inbox.intake.webhook_events import take_in_pending

@@ -1,4 +1,5 @@
-"""The promise rules, starting with DESIGN.md's worked examples."""
+"""The promise rules, starting with worked examples of the shipped defaults (Alver, open
+09:00-15:00 on weekdays; README, "The promise rules"), one per kind of rule."""
 
 from __future__ import annotations
 
@@ -37,7 +38,9 @@ def at(year, month, day, hour=0, minute=0) -> datetime:
         ("callback", at(2026, 11, 24, 11), at(2026, 11, 24, 15), at(2026, 11, 25, 15)),
     ],
 )
-def test_worked_examples_from_the_design(alver, alver_promises, channel, received, target, due):
+def test_worked_examples_of_the_shipped_defaults(
+    alver, alver_promises, channel, received, target, due
+):
     promise = alver_promises[channel].promise(alver, received)
     assert (promise.target_at, promise.due_at) == (target, due)
 
