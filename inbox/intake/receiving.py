@@ -11,9 +11,7 @@ commits; only after that commit may the source mark the message as done.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import replace
-from datetime import timedelta
 
 import nh3
 from flask import current_app
@@ -21,13 +19,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from channels.base import Identity, IdentityKind, InboundAttachment, InboundMessage
-from channels.phone import e164
 from inbox.blobs import BlobStore
 from inbox.cases.turns import open_turn, start_turn
 from inbox.clock import now
 from inbox.database import begin_write
 from inbox.extensions import db
 from inbox.intake.acknowledgements import queue_acknowledgement
+from inbox.intake.matching import contact_for, continued_case, normalised
 from inbox.intake.references import next_reference
 from inbox.models import (
     Attachment,
@@ -45,9 +43,6 @@ from inbox.reports import turn_days
 from inbox.settings.config import Settings
 
 log = logging.getLogger(__name__)
-REFERENCE_TOKEN = re.compile(r"\[\s*sak\s+(\d{4}-\d{6})\s*\]", re.IGNORECASE)
-# Channels where a citizen writes short messages in a running conversation.
-CONVERSATION_CHANNELS = frozenset({"sms", "facebook", "instagram"})
 SUBJECT_LENGTH = 120
 UNREADABLE_NAME = "opphavleg-melding.eml"
 # Who an unreadable message is from, when even its sender cannot be stored.
@@ -58,8 +53,6 @@ UNKNOWN_SENDER = {
     IdentityKind.INSTAGRAM: "unknown",
 }
 # Column sizes; anything from outside is cut to fit rather than refused.
-ADDRESS_LENGTH = 320
-NAME_LENGTH = 200
 MESSAGE_ID_LENGTH = 300
 FILENAME_LENGTH = 255
 
@@ -144,8 +137,8 @@ def _take_in(inbound: InboundMessage, settings: Settings) -> Case:
     if inbound.channel not in rules.promises:
         raise IntakeError(f"no promise is configured for channel {inbound.channel!r}")
     kind, address = normalised(inbound.sender, rules.calendar.country)
-    contact = _contact_for(inbound.sender, kind, address)
-    case = _thread(inbound, contact, settings)
+    contact = contact_for(inbound.sender, kind, address)
+    case = continued_case(inbound, contact, settings)
     is_new_case = case is None
     if case is None:
         case = _open_case(inbound, contact, settings)
@@ -263,82 +256,6 @@ def _without_nul(inbound: InboundMessage) -> InboundMessage:
         ),
         metadata=clean(dict(inbound.metadata)),
     )
-
-
-def normalised(identity: Identity, country: str) -> tuple[IdentityKind, str]:
-    """The identity as stored: e-mail lower-case, phone numbers in E.164 (one written without
-    a country code is ``country``'s); a sender that is no valid number (an SMS sender's name,
-    a short code) is kept as it came."""
-    value = identity.value.strip()[:ADDRESS_LENGTH]
-    if identity.kind == IdentityKind.EMAIL:
-        return identity.kind, value.lower()
-    if identity.kind == IdentityKind.PHONE:
-        return identity.kind, e164(value, country) or value
-    return identity.kind, value
-
-
-def _contact_for(sender: Identity, kind: IdentityKind, address: str) -> Contact:
-    contact = db.session.scalar(
-        select(Contact)
-        .join(ContactIdentity)
-        .where(ContactIdentity.kind == kind, ContactIdentity.value == address)
-    )
-    if contact is not None:
-        if not contact.name and sender.display_name:
-            contact.name = sender.display_name[:NAME_LENGTH]
-        return contact
-    name = sender.display_name[:NAME_LENGTH] if sender.display_name else None
-    contact = Contact(name=name, created_at=now())
-    contact.identities.append(ContactIdentity(kind=kind, value=address))
-    db.session.add(contact)
-    db.session.flush()
-    return contact
-
-
-def _thread(inbound: InboundMessage, contact: Contact, settings: Settings) -> Case | None:
-    """The existing case this message continues, if any."""
-    metadata = inbound.metadata
-    replied_to = (
-        _ids(metadata.get("in_reply_to"))
-        + _ids(metadata.get("references"))
-        + _ids(metadata.get("bounce_of"))
-    )
-    if replied_to:
-        case = db.session.scalar(
-            select(Case)
-            .join(Message, Message.case_id == Case.id)
-            .where(Message.direction == Direction.OUT, Message.rfc_message_id.in_(replied_to))
-            .limit(1)
-        )
-        if case is not None:
-            return case
-    token = REFERENCE_TOKEN.search(inbound.subject or "")
-    if token:
-        case = db.session.scalar(select(Case).where(Case.reference == token[1]))
-        if case is not None:
-            return case
-    if inbound.channel in CONVERSATION_CHANNELS:
-        since = inbound.received_at - timedelta(days=settings.thread_window_days)
-        return db.session.scalar(
-            select(Case)
-            .where(
-                Case.contact_id == contact.id,
-                Case.channel == inbound.channel,
-                Case.status != CaseStatus.CLOSED,
-                Case.last_message_at >= since,
-            )
-            .order_by(Case.last_message_at.desc())
-            .limit(1)
-        )
-    return None
-
-
-def _ids(value) -> list[str]:
-    """Message-IDs from a header value or a list of them."""
-    if not value:
-        return []
-    text = " ".join(value) if isinstance(value, list | tuple) else str(value)
-    return re.findall(r"<[^<>\s]+>", text) or text.split()
 
 
 def _open_case(inbound: InboundMessage, contact: Contact, settings: Settings) -> Case:

@@ -13,7 +13,8 @@ from channels.base import Identity, IdentityKind, InboundMessage
 from inbox.cases.turns import move_case
 from inbox.clock import now
 from inbox.extensions import db
-from inbox.intake.receiving import normalised, receive
+from inbox.intake.matching import normalised
+from inbox.intake.receiving import receive
 from inbox.models import Case, ContactIdentity, Department, Direction, Message, User
 from inbox.people import audit
 

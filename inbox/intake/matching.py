@@ -1,0 +1,104 @@
+"""Who wrote, and which case their message continues.
+
+The sender's identity is stored normalised (e-mail lower-case, phone numbers in E.164) and
+matched to a contact; a message continues a case by the Message-IDs it answers, by the case
+reference in its subject, or, on conversation channels, by the sender's open case of the last
+days.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from channels.base import Identity, IdentityKind, InboundMessage
+from channels.phone import e164
+from inbox.clock import now
+from inbox.extensions import db
+from inbox.models import Case, CaseStatus, Contact, ContactIdentity, Direction, Message
+from inbox.settings.config import Settings
+
+REFERENCE_TOKEN = re.compile(r"\[\s*sak\s+(\d{4}-\d{6})\s*\]", re.IGNORECASE)
+# Channels where a citizen writes short messages in a running conversation.
+CONVERSATION_CHANNELS = frozenset({"sms", "facebook", "instagram"})
+# Column sizes; anything from outside is cut to fit rather than refused.
+ADDRESS_LENGTH = 320
+NAME_LENGTH = 200
+
+
+def normalised(identity: Identity, country: str) -> tuple[IdentityKind, str]:
+    """The identity as stored: e-mail lower-case, phone numbers in E.164 (one written without
+    a country code is ``country``'s); a sender that is no valid number (an SMS sender's name,
+    a short code) is kept as it came."""
+    value = identity.value.strip()[:ADDRESS_LENGTH]
+    if identity.kind == IdentityKind.EMAIL:
+        return identity.kind, value.lower()
+    if identity.kind == IdentityKind.PHONE:
+        return identity.kind, e164(value, country) or value
+    return identity.kind, value
+
+
+def contact_for(sender: Identity, kind: IdentityKind, address: str) -> Contact:
+    contact = db.session.scalar(
+        select(Contact)
+        .join(ContactIdentity)
+        .where(ContactIdentity.kind == kind, ContactIdentity.value == address)
+    )
+    if contact is not None:
+        if not contact.name and sender.display_name:
+            contact.name = sender.display_name[:NAME_LENGTH]
+        return contact
+    name = sender.display_name[:NAME_LENGTH] if sender.display_name else None
+    contact = Contact(name=name, created_at=now())
+    contact.identities.append(ContactIdentity(kind=kind, value=address))
+    db.session.add(contact)
+    db.session.flush()
+    return contact
+
+
+def continued_case(inbound: InboundMessage, contact: Contact, settings: Settings) -> Case | None:
+    """The existing case this message continues, if any."""
+    metadata = inbound.metadata
+    replied_to = (
+        _ids(metadata.get("in_reply_to"))
+        + _ids(metadata.get("references"))
+        + _ids(metadata.get("bounce_of"))
+    )
+    if replied_to:
+        case = db.session.scalar(
+            select(Case)
+            .join(Message, Message.case_id == Case.id)
+            .where(Message.direction == Direction.OUT, Message.rfc_message_id.in_(replied_to))
+            .limit(1)
+        )
+        if case is not None:
+            return case
+    token = REFERENCE_TOKEN.search(inbound.subject or "")
+    if token:
+        case = db.session.scalar(select(Case).where(Case.reference == token[1]))
+        if case is not None:
+            return case
+    if inbound.channel in CONVERSATION_CHANNELS:
+        since = inbound.received_at - timedelta(days=settings.thread_window_days)
+        return db.session.scalar(
+            select(Case)
+            .where(
+                Case.contact_id == contact.id,
+                Case.channel == inbound.channel,
+                Case.status != CaseStatus.CLOSED,
+                Case.last_message_at >= since,
+            )
+            .order_by(Case.last_message_at.desc())
+            .limit(1)
+        )
+    return None
+
+
+def _ids(value) -> list[str]:
+    """Message-IDs from a header value or a list of them."""
+    if not value:
+        return []
+    text = " ".join(value) if isinstance(value, list | tuple) else str(value)
+    return re.findall(r"<[^<>\s]+>", text) or text.split()
