@@ -19,7 +19,7 @@ from sqlalchemy import delete, exists, select
 
 from inbox.blobs import BlobStore
 from inbox.clock import now
-from inbox.database import begin_write
+from inbox.database import commit_and_begin_write
 from inbox.extensions import db
 from inbox.models import Attachment, Case, CaseStatus, Contact, Message
 from inbox.people import audit
@@ -47,7 +47,8 @@ class RetentionReport:
 
 
 def apply(*, dry_run: bool = False) -> RetentionReport | None:
-    """Anonymize or delete what is due; ``None`` when no retention is configured."""
+    """Anonymize or delete what is due, committing batch by batch; ``None`` when no retention
+    is configured."""
     settings: Settings = current_app.extensions["svarfrist"]
     if settings.retention_months is None:
         return None
@@ -55,8 +56,7 @@ def apply(*, dry_run: bool = False) -> RetentionReport | None:
     report = RetentionReport(settings.retention_action, cutoff, dry_run=dry_run)
     blobs = BlobStore(settings.data_dir / "blobs")
     while True:
-        db.session.commit()
-        begin_write()
+        commit_and_begin_write()
         due = select(Case).where(
             Case.status == CaseStatus.CLOSED, Case.closed_at < cutoff, Case.subject != ANONYMIZED
         )
@@ -75,7 +75,6 @@ def apply(*, dry_run: bool = False) -> RetentionReport | None:
         db.session.commit()
         # Only after the commit: a rolled-back batch must still find its files.
         _remove_unreferenced(blobs, freed)
-        db.session.commit()
 
 
 def _contents(case: Case) -> set[str]:
