@@ -25,7 +25,7 @@ def dispatch_once(
     report = DispatchReport()
     try:
         row_ids = claim(batch_size)
-        db.session.commit()
+        db.session.commit()  # the claim, before anything is sent
         for row_id in row_ids:
             outbound = outbound_of(row_id)
             db.session.commit()  # no transaction stays open while the adapter sends

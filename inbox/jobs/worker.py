@@ -123,8 +123,8 @@ def _in_context(app: Flask, job_id: str, work: Callable[[], object]) -> Callable
 
 
 def as_unit_of_work(work: Callable[[], T]) -> T:
-    """Run a service that flushes as one job of its own: whatever the session holds is
-    committed first, ``work`` runs as a writer from its start, and is committed when it
+    """Run ``work`` (a service that flushes) as one unit of work: what the session holds is
+    committed first, ``work`` runs as a writer from its start and is committed when it
     returns."""
     commit_and_begin_write()
     done = work()
