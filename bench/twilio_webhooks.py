@@ -47,7 +47,7 @@ GOAL_RPS = 300
 # which a benchmark must not call).
 TAKE_IN = (
     "from inbox.app import create_app\n"
-    "from inbox.intake.webhook_events import take_in_pending\n"
+    "from inbox.jobs.webhooks import take_in_pending\n"
     "with create_app().app_context():\n"
     "    print(take_in_pending(limit=1_000_000))\n"
 )

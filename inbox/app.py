@@ -14,8 +14,8 @@ from flask_login import current_user
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
-import inbox.database
 import inbox.models  # noqa: F401  (registers every table on the metadata)
+from inbox import database
 from inbox.extensions import babel, csrf, db, login_manager, migrate
 from inbox.i18n import LANGUAGES, TRANSLATIONS_DIR
 from inbox.routing import RowId
@@ -61,6 +61,9 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     app.url_map.converters["id"] = RowId
 
     db.init_app(app)
+    with app.app_context():  # the engines exist from init_app on; none has connected yet
+        for engine in db.engines.values():
+            database.configure(engine)
     migrate.init_app(app, db)
     login_manager.init_app(app)
     csrf.init_app(app)

@@ -1,4 +1,8 @@
-"""Database connection settings that apply to every engine Svarfrist opens."""
+"""The database session's transactions, and the settings every engine of the app gets.
+
+:func:`configure` is called by the app factory for the app's own engines; an engine made
+elsewhere (a benchmark's, a test's admin connection) is left as SQLAlchemy makes it.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,14 @@ from inbox.extensions import db
 SQLITE_BEGIN = "svarfrist_sqlite_begin"
 
 
-@event.listens_for(Engine, "connect")
-def _configure_sqlite(dbapi_connection, _record) -> None:
+def configure(engine: Engine) -> None:
+    """Give ``engine`` Svarfrist's connection settings (SQLite only; PostgreSQL needs none)."""
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
+
+
+def _configure_sqlite(dbapi_connection: sqlite3.Connection, _record) -> None:
     """SQLite: enforce foreign keys, let readers and the one writer overlap, wait for locks.
 
     The driver's own transaction handling is switched off (``isolation_level =
@@ -22,8 +32,6 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     outside a transaction commit on release, and a rolled-back intake would
     leave its case behind.
     """
-    if not isinstance(dbapi_connection, sqlite3.Connection):
-        return
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
@@ -32,11 +40,9 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-@event.listens_for(Engine, "begin")
 def _begin_sqlite(connection: Connection) -> None:
-    if connection.dialect.name == "sqlite":
-        mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+    mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def begin_write() -> None:

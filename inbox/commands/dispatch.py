@@ -7,7 +7,7 @@ import time
 import click
 from flask import current_app
 
-from inbox.outbox.dispatch import dispatch_once
+from inbox.jobs.dispatch import dispatch_once, drain
 from inbox.outbox.senders import senders_for
 
 
@@ -18,16 +18,9 @@ from inbox.outbox.senders import senders_for
 def dispatch_command(once: bool, interval: float, batch_size: int) -> None:
     """Send due outbox rows through their channels' adapters, with retries and backoff."""
     senders = senders_for(current_app)
+    if once:
+        click.echo(f"dispatch {drain(senders, batch_size=batch_size)}")
+        return
     while True:
-        report = dispatch_once(senders, batch_size=batch_size)
-        if once:
-            # Batch after batch until a round finds nothing due; rows that failed
-            # wait for their backoff, so they are not due again in this run.
-            total = report
-            while report.claimed:
-                report = dispatch_once(senders, batch_size=batch_size)
-                total = total + report
-            click.echo(f"dispatch {total}")
-            return
-        click.echo(f"dispatch {report}")
+        click.echo(f"dispatch {dispatch_once(senders, batch_size=batch_size)}")
         time.sleep(interval)

@@ -7,8 +7,9 @@ import time
 import click
 from flask import current_app
 
-from inbox.intake.polling import PollReport, poll_account, poll_meta_account, poll_sms_account
-from inbox.intake.webhook_events import take_in_pending
+from inbox.intake.polling import PollReport
+from inbox.jobs.polling import poll_account, poll_meta_account, poll_sms_account
+from inbox.jobs.webhooks import take_in_pending
 from inbox.settings.config import Settings
 
 # Below this many messages a progress bar is more noise than help.

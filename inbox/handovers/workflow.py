@@ -218,11 +218,10 @@ def notify_overdue() -> int:
     """Tell the receiving department's leader about handovers not answered in time.
 
     Each handover is escalated once: the flag is set in the same transaction
-    as the e-mail's outbox row, under a row lock that other workers skip.
-    Returns how many were escalated.
+    as the e-mail's outbox row, under a row lock that other workers skip. In
+    the caller's write transaction, which the caller commits. Returns how many
+    were escalated.
     """
-    db.session.commit()
-    begin_write()
     query = select(Handover).where(
         Handover.status == HandoverStatus.PENDING,
         Handover.accept_by < now(),
@@ -235,7 +234,6 @@ def notify_overdue() -> int:
         handover.is_escalated = True
         _tell_leader(handover)
         audit.record("handover.escalate", case=handover.case, handover_id=handover.id)
-    db.session.commit()
     return len(overdue)
 
 

@@ -2,11 +2,12 @@
 
 :func:`store` is all a webhook request does after its signature and shape
 are checked: one INSERT (the same Twilio MessageSid twice is stored once).
-:func:`take_in_pending` turns stored events into cases through intake, with
+:func:`take_in_next` turns stored events into cases through intake, with
 the time the webhook arrived as the time received, so the promise counts
 from the arrival and not from when the poller got to it. An event whose
 account is no longer configured, or whose intake fails, stays pending with
-its error and is tried again on the next round.
+its error and is tried again on the next round (the worker's
+:mod:`inbox.jobs.webhooks` takes them in batch by batch).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from channels.base import InboundMessage
 from channels.meta.webhooks import parse_webhook
 from channels.sms import fetch_media, inbound_from_webhook
 from inbox.clock import now
-from inbox.database import begin_write, insert_or_merge
+from inbox.database import insert_or_merge
 from inbox.extensions import db
 from inbox.intake.receiving import receive_or_flag
 from inbox.models import WebhookEvent
@@ -31,7 +32,6 @@ from inbox.settings.config import Settings
 log = logging.getLogger(__name__)
 TWILIO_SMS = "twilio-sms"
 META = "meta"
-BATCH = 100
 
 
 def store(source: str, account: str, payload: Any, external_id: str | None = None) -> None:
@@ -62,22 +62,13 @@ class EventReport:
         return f"webhooks: {self.taken_in} taken in, {self.failed} failed (kept for the next round)"
 
 
-def take_in_pending(limit: int = 10_000) -> EventReport:
-    """Take in stored events, oldest first, in batches; commits per batch."""
-    report = EventReport()
-    while report.taken_in + report.failed < limit:
-        db.session.commit()
-        begin_write()
-        events = _claim(min(BATCH, limit - report.taken_in - report.failed))
-        if not events:
-            db.session.commit()
-            break
-        for event in events:
-            _take_in(event, report)
-        db.session.commit()
-        if report.failed and report.taken_in == 0:
-            break  # nothing goes through (database or disk trouble): try again next round
-    return report
+def take_in_next(size: int, report: EventReport) -> bool:
+    """Claim up to ``size`` pending events, oldest first, and take them in, in the caller's
+    write transaction (the caller commits); ``False`` when none was pending."""
+    events = _claim(size)
+    for event in events:
+        _take_in(event, report)
+    return bool(events)
 
 
 def _claim(size: int) -> list[WebhookEvent]:

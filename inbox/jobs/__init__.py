@@ -1,7 +1,9 @@
-"""Jobs: the background worker and what it runs on a schedule (escalation, retention, and the
-other features' periodic work).
+"""Jobs: the background worker and what it runs on a schedule, each job the owner of its
+units of work (the services it calls flush; the job commits).
 
-The worker composes: it may import every feature package. `escalation` and `retention` may
-import `settings`, `outbox`, `reports`, `people` and the infrastructure modules. Never `web`,
-`api` or `commands`.
+`worker` composes the schedule; `polling` (mailboxes and providers' lists), `webhooks`
+(stored webhook events) and `dispatch` (the outbox) drive other features' services batch by
+batch; `escalation` and `retention` are jobs of their own. The jobs may import every feature
+package; `escalation` and `retention` only `settings`, `outbox`, `reports`, `people` and the
+infrastructure modules. Never `web`, `api` or `commands`.
 """

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from inbox.clock import now
-from inbox.database import begin_write
+from inbox.database import commit_and_begin_write
 from inbox.extensions import db
 from inbox.i18n import N_, Language
 from inbox.models import Case, CaseStatus, Department, SentNotice, Turn
@@ -41,8 +41,7 @@ def check(at=None) -> int:
     """Notify every level newly reached; returns how many notices were sent."""
     at = at or now()
     settings: Settings = current_app.extensions["svarfrist"]
-    db.session.commit()
-    begin_write()
+    commit_and_begin_write()
     turns = db.session.scalars(
         select(Turn)
         .join(Case, Case.id == Turn.case_id)
@@ -115,8 +114,7 @@ def send_digests(at=None) -> int:
     if not calendar.is_working_day(today):
         return 0
     end_of_day = calendar.day(today).closes_at or at
-    db.session.commit()
-    begin_write()
+    commit_and_begin_write()
     sent = 0
     for department in db.session.scalars(
         select(Department).where(Department.leader_id.is_not(None))

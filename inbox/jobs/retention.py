@@ -19,44 +19,45 @@ from sqlalchemy import delete, exists, select
 
 from inbox.blobs import BlobStore
 from inbox.clock import now
-from inbox.database import begin_write
+from inbox.database import commit_and_begin_write
 from inbox.extensions import db
 from inbox.models import Attachment, Case, CaseStatus, Contact, Message
 from inbox.people import audit
 from inbox.reports import turn_days
-from inbox.settings.config import Settings
+from inbox.settings.config import RetentionAction, Settings
 
 log = logging.getLogger(__name__)
-ACTIONS = ("anonymize", "delete")
 ANONYMIZED = "(anonymisert)"
+DONE = {RetentionAction.ANONYMIZE: "anonymized", RetentionAction.DELETE: "deleted"}
 BATCH = 200
 
 
 @dataclass
 class RetentionReport:
-    action: str
+    action: RetentionAction
     closed_before: datetime
     cases: int = 0
     dry_run: bool = False
 
     def __str__(self) -> str:
-        verb = {"anonymize": "anonymized", "delete": "deleted"}[self.action]
+        verb = DONE[self.action]
         if self.dry_run:
             verb = f"would be {verb}"
         return f"retention: {self.cases} cases closed before {self.closed_before:%Y-%m-%d} {verb}"
 
 
 def apply(*, dry_run: bool = False) -> RetentionReport | None:
-    """Anonymize or delete what is due; ``None`` when no retention is configured."""
+    """Anonymize or delete what is due, committing batch by batch; ``None`` when no retention
+    is configured."""
     settings: Settings = current_app.extensions["svarfrist"]
     if settings.retention_months is None:
         return None
     cutoff = now() - timedelta(days=round(settings.retention_months * 30.44))
     report = RetentionReport(settings.retention_action, cutoff, dry_run=dry_run)
     blobs = BlobStore(settings.data_dir / "blobs")
+    handle = _anonymize if report.action == RetentionAction.ANONYMIZE else _delete
     while True:
-        db.session.commit()
-        begin_write()
+        commit_and_begin_write()
         due = select(Case).where(
             Case.status == CaseStatus.CLOSED, Case.closed_at < cutoff, Case.subject != ANONYMIZED
         )
@@ -70,12 +71,11 @@ def apply(*, dry_run: bool = False) -> RetentionReport | None:
             return report
         freed: set[str] = set()
         for case in cases:
-            freed |= _anonymize(case) if report.action == "anonymize" else _delete(case)
+            freed |= handle(case)
             report.cases += 1
         db.session.commit()
         # Only after the commit: a rolled-back batch must still find its files.
         _remove_unreferenced(blobs, freed)
-        db.session.commit()
 
 
 def _contents(case: Case) -> set[str]:

@@ -17,19 +17,20 @@ import os
 import signal
 import socket
 from collections.abc import Callable
+from typing import TypeVar
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from inbox.clock import now
-from inbox.database import begin_write
+from inbox.database import commit_and_begin_write
 from inbox.extensions import db
 from inbox.handovers import workflow as handovers
-from inbox.intake.polling import poll_account, poll_meta_account, poll_sms_account
-from inbox.intake.webhook_events import take_in_pending
 from inbox.jobs import escalation, retention
+from inbox.jobs.dispatch import drain
+from inbox.jobs.polling import poll_account, poll_meta_account, poll_sms_account
+from inbox.jobs.webhooks import take_in_pending
 from inbox.models.heartbeats import HEARTBEAT_SECONDS, WorkerHeartbeat
-from inbox.outbox.dispatch import dispatch_once
 from inbox.outbox.senders import senders_for
 from inbox.reports import turn_days
 from inbox.settings.config import Settings
@@ -40,6 +41,7 @@ WEBHOOK_SECONDS = 5
 TURN_DAYS_SECONDS = 10  # the report adds up the changes not folded yet, so any delay is fine
 HANDOVER_SECONDS = 300
 ESCALATION_SECONDS = 300
+T = TypeVar("T")
 
 
 def worker_name() -> str:
@@ -66,9 +68,9 @@ def build_scheduler(app: Flask, *, dispatch_seconds: float = DISPATCH_SECONDS) -
 
     add("heartbeat", HEARTBEAT_SECONDS, lambda: beat(name, started))
     add("webhooks", WEBHOOK_SECONDS, take_in_pending)
-    add("turn-days", TURN_DAYS_SECONDS, turn_days.fold)
-    add("dispatch", dispatch_seconds, lambda: _drain(app))
-    add("handover-deadlines", HANDOVER_SECONDS, handovers.notify_overdue)
+    add("turn-days", TURN_DAYS_SECONDS, lambda: as_unit_of_work(turn_days.fold))
+    add("dispatch", dispatch_seconds, lambda: drain(senders_for(app)))
+    add("handover-deadlines", HANDOVER_SECONDS, lambda: as_unit_of_work(handovers.notify_overdue))
     add("escalation", ESCALATION_SECONDS, escalation.check)
     scheduler.add_job(
         _in_context(app, "retention", retention.apply), "cron", hour=2, minute=30, id="retention"
@@ -120,18 +122,18 @@ def _in_context(app: Flask, job_id: str, work: Callable[[], object]) -> Callable
     return run
 
 
-def _drain(app: Flask):
-    """Send everything due now, batch after batch."""
-    senders = senders_for(app)
-    total = dispatch_once(senders)
-    while total.claimed and (report := dispatch_once(senders)).claimed:
-        total = total + report
-    return total if total.claimed else None
+def as_unit_of_work(work: Callable[[], T]) -> T:
+    """Run ``work`` (a service that flushes) as one unit of work: what the session holds is
+    committed first, ``work`` runs as a writer from its start and is committed when it
+    returns."""
+    commit_and_begin_write()
+    done = work()
+    db.session.commit()
+    return done
 
 
 def beat(name: str, started) -> None:
-    db.session.commit()
-    begin_write()
+    commit_and_begin_write()
     heartbeat = db.session.get(WorkerHeartbeat, name)
     if heartbeat is None:
         heartbeat = WorkerHeartbeat(worker=name, started_at=started, beat_at=now())

@@ -1,9 +1,10 @@
 """The outbox: outgoing messages as rows, sent by a dispatcher after the commit.
 
 Rows are written by :func:`enqueue` in the same transaction as the change that
-caused them, so a rolled-back change sends nothing. :func:`dispatch_once`
-claims due rows, sends each through its channel's adapter outside any
-transaction, and records the outcome.
+caused them, so a rolled-back change sends nothing. The dispatcher
+(:mod:`inbox.jobs.dispatch`) claims due rows (:func:`claim`), sends each
+through its channel's adapter outside any transaction (:func:`send`), and
+records the outcome (:func:`record`).
 
 Duplicate window: a claim is committed before sending and pushes the row's
 next attempt one lease ahead. If the process dies after the adapter sent the
@@ -24,7 +25,6 @@ from sqlalchemy import select, update
 
 from channels.base import OutboundMessage, Sender, SendResult, SendStatus
 from inbox.clock import now
-from inbox.database import begin_write
 from inbox.extensions import db
 from inbox.models import Case, Message, OutboxMessage, OutboxStatus
 
@@ -75,6 +75,9 @@ class DispatchReport:
     def claimed(self) -> int:
         return self.sent + self.retried + self.failed + self.skipped
 
+    def __bool__(self) -> bool:
+        return bool(self.claimed)
+
     def __add__(self, other: DispatchReport) -> DispatchReport:
         return DispatchReport(
             self.sent + other.sent,
@@ -89,45 +92,8 @@ class DispatchReport:
         )
 
 
-def dispatch_once(
-    senders: Mapping[str, Sender], *, batch_size: int = 50, max_attempts: int = MAX_ATTEMPTS
-) -> DispatchReport:
-    """Send the rows that are due now, at most ``batch_size``; commits per row.
-
-    No transaction is open while an adapter sends: the row is read and the
-    read transaction ended, then the outcome is written in a short write
-    transaction of its own.
-    """
-    report = DispatchReport()
-    try:
-        _dispatch_claimed(senders, claim(batch_size), max_attempts, report)
-    finally:
-        for sender in senders.values():
-            if hasattr(sender, "close"):
-                sender.close()  # adapters may keep a connection open between rows
-    return report
-
-
-def _dispatch_claimed(
-    senders: Mapping[str, Sender], row_ids: list[int], max_attempts: int, report: DispatchReport
-) -> None:
-    for row_id in row_ids:
-        outbound = _outbound(db.session.get(OutboxMessage, row_id))
-        db.session.commit()
-        sender = senders.get(outbound.channel)
-        result = _send(sender, outbound, row_id) if sender is not None else None
-        begin_write()
-        row = db.session.get(OutboxMessage, row_id)
-        if result is None:
-            _retry(row, f"no sender configured for channel {row.channel}", keep_attempt=False)
-            report.skipped += 1
-        else:
-            _record(row, result, max_attempts, report)
-        db.session.commit()
-
-
 def claim(batch_size: int) -> list[int]:
-    """Take due rows for this dispatcher and commit the claim before anything is sent.
+    """Take due rows for this dispatcher; the caller commits the claim before anything is sent.
 
     One UPDATE ... RETURNING marks the rows (one lease ahead, one more
     attempt). On PostgreSQL its subquery skips rows another dispatcher has
@@ -153,11 +119,12 @@ def claim(batch_size: int) -> list[int]:
         .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
     ).all()
-    db.session.commit()
     return sorted(claimed)
 
 
-def _outbound(row: OutboxMessage) -> OutboundMessage:
+def outbound_of(row_id: int) -> OutboundMessage:
+    """What a claimed row asks to send, as the adapters take it."""
+    row = db.session.get(OutboxMessage, row_id)
     payload = row.payload or {}
     return OutboundMessage(
         channel=row.channel,
@@ -170,7 +137,14 @@ def _outbound(row: OutboxMessage) -> OutboundMessage:
     )
 
 
-def _send(sender: Sender, outbound: OutboundMessage, row_id: int) -> SendResult:
+def send(
+    senders: Mapping[str, Sender], outbound: OutboundMessage, row_id: int
+) -> SendResult | None:
+    """Send through the channel's adapter (call it with no transaction open); ``None`` when no
+    sender is configured for the channel. An adapter's exception is a failed send."""
+    sender = senders.get(outbound.channel)
+    if sender is None:
+        return None
     try:
         return sender.send(outbound)
     except Exception as error:  # an adapter bug must not stop the other rows
@@ -178,7 +152,15 @@ def _send(sender: Sender, outbound: OutboundMessage, row_id: int) -> SendResult:
         return SendResult(SendStatus.FAILED, error=f"{type(error).__name__}: {error}")
 
 
-def _record(row: OutboxMessage, result: SendResult, max_attempts: int, report) -> None:
+def record(
+    row_id: int, result: SendResult | None, max_attempts: int, report: DispatchReport
+) -> None:
+    """Write what :func:`send` said on the row, in the caller's write transaction."""
+    row = db.session.get(OutboxMessage, row_id)
+    if result is None:
+        _retry(row, f"no sender configured for channel {row.channel}", keep_attempt=False)
+        report.skipped += 1
+        return
     if result.status == SendStatus.SENT:
         row.status = OutboxStatus.SENT
         row.sent_at = now()

@@ -20,7 +20,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, func, insert, select
 
-from inbox.database import begin_write, insert_or_merge
+from inbox.database import insert_or_merge
 from inbox.extensions import db
 from inbox.models import Case, OutKind, Turn, TurnDay, TurnDayChange, TurnOrigin
 
@@ -128,12 +128,10 @@ def _add(key: Key, counts: dict[str, int]) -> None:
 
 
 def fold() -> int:
-    """Move the committed changes into ``turn_days``; how many. One process at a time: on
-    PostgreSQL an advisory lock (another worker skips), on SQLite the write lock."""
-    db.session.commit()
-    begin_write()
+    """Move the committed changes into ``turn_days``; how many. In the caller's write
+    transaction, which the caller commits. One process at a time: on PostgreSQL an advisory
+    lock held until that commit (another worker folds nothing), on SQLite the write lock."""
     if not _exclusive():
-        db.session.rollback()
         return 0
     # DELETE ... RETURNING: exactly the rows removed are the rows added, whatever
     # commits meanwhile.
@@ -161,7 +159,6 @@ def fold() -> int:
                 set_={field: getattr(TurnDay, field) + row.excluded[field] for field in FIELDS},
             )
         )
-    db.session.commit()
     return len(removed)
 
 

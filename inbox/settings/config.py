@@ -16,6 +16,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,13 @@ DIGEST_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 TEMPLATE_KEYS = ("name", "text", "language", "department")
 
 
+class RetentionAction(StrEnum):
+    """What ``[retention] action`` does to a closed case past its months."""
+
+    ANONYMIZE = "anonymize"
+    DELETE = "delete"
+
+
 @dataclass(frozen=True)
 class ReplyTemplate:
     """A ready answer ("mal") staff can start from; for one department or all."""
@@ -107,7 +115,7 @@ class Settings:
     handover_leader_only: frozenset[str] = frozenset()
     #: Months after closing when a case is anonymized or deleted; ``None``: kept (not configured).
     retention_months: int | None = None
-    retention_action: str = "anonymize"
+    retention_action: RetentionAction = RetentionAction.ANONYMIZE
     #: The escalation ladder: ``None`` is every department's, a slug one department's own.
     escalation: dict[str | None, EscalationRule] = field(default_factory=dict)
 
@@ -116,9 +124,6 @@ class Settings:
 
     def escalation_rule(self, department_slug: str) -> EscalationRule:
         return self.escalation.get(department_slug) or self.escalation.get(None) or EscalationRule()
-
-    def email_account(self, name: str) -> EmailAccount | None:
-        return next((a for a in self.email_accounts if a.name == name), None)
 
     @property
     def own_addresses(self) -> frozenset[str]:
@@ -149,11 +154,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     channel_accounts = parse_channels(data.get("channels", {}), country, problems)
     acknowledgement_texts = _acknowledgement_texts(app["acknowledgements"], problems)
     escalation = _escalation(data.get("escalation", {}), problems)
-    if app["retention"].get("action", "anonymize") not in ("anonymize", "delete"):
-        action = app["retention"]["action"]
-        problems.append(
-            Problem("retention.action", f'expected "anonymize" or "delete", got {action!r}')
-        )
+    retention_action = _retention_action(app["retention"], problems)
     if problems or rules is None:
         raise ConfigError(label, problems)
     data_dir = Path(app["storage"].get("data_dir", INSTANCE_DIR / "data"))
@@ -184,8 +185,18 @@ def load_settings(path: str | Path | None = None) -> Settings:
         retention_months=app["retention"].get("closed_months"),
         handover_days=app["handovers"].get("accept_within_working_days", 1),
         handover_leader_only=frozenset(app["handovers"].get("leader_only", [])),
-        retention_action=app["retention"].get("action", "anonymize"),
+        retention_action=retention_action,
     )
+
+
+def _retention_action(section: dict[str, Any], problems: list[Problem]) -> RetentionAction:
+    value = section.get("action", RetentionAction.ANONYMIZE)
+    try:
+        return RetentionAction(value)
+    except ValueError:
+        expected = " or ".join(f'"{action}"' for action in RetentionAction)
+        problems.append(Problem("retention.action", f"expected {expected}, got {value!r}"))
+        return RetentionAction.ANONYMIZE
 
 
 def _escalation(section: Any, problems: list[Problem]) -> dict[str | None, EscalationRule]:

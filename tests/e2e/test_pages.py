@@ -15,8 +15,8 @@ from channels.email import SmtpAccount, SmtpSender
 from inbox.clock import frozen_at, now
 from inbox.extensions import db
 from inbox.intake.receiving import receive
+from inbox.jobs.dispatch import dispatch_once
 from inbox.models import Case, OutboxMessage
-from inbox.outbox.dispatch import dispatch_once
 from tests.factories import PASSWORD, make_department, make_user
 from tests.inbox.intake_helpers import OSLO, email, sms
 

@@ -31,7 +31,7 @@ class RecordingSender:
 
 
 def _dispatch(database_url: str, log: Path, barrier) -> None:
-    from inbox.outbox.dispatch import dispatch_once
+    from inbox.jobs.dispatch import dispatch_once
     from tests.conftest import _build_app
 
     app = _build_app(database_url, data_dir=log.parent)

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from inbox.clock import frozen_at, now
 from inbox.extensions import db
-from inbox.intake.polling import poll_account
+from inbox.jobs.dispatch import dispatch_once
+from inbox.jobs.polling import poll_account
 from inbox.models import (
     Case,
     Contact,
@@ -25,7 +26,6 @@ from inbox.models import (
     OutKind,
     SourceCursor,
 )
-from inbox.outbox.dispatch import dispatch_once
 from inbox.outbox.senders import senders_for
 from tests.inbox.email_servers import OUR_ADDRESS, append, citizen_mail, use_accounts
 
@@ -187,7 +187,7 @@ def test_a_crash_before_the_commit_leaves_nothing_and_the_next_poll_takes_all(
         raise Crash
 
     with monkeypatch.context() as patched:
-        patched.setattr("inbox.intake.polling.commit", die)
+        patched.setattr("inbox.jobs.polling.commit", die)
         with pytest.raises(Crash):
             poll_account(account)
     db.session.rollback()
@@ -512,7 +512,7 @@ def test_an_unwritable_attachment_directory_is_named_and_the_mail_waits(app, acc
 
 def test_two_pollers_never_read_one_mailbox_at_once(app, account, mailbox):
     """PostgreSQL: an advisory lock per account. SQLite installations run one worker, no lock."""
-    from inbox.intake.polling import _exclusive
+    from inbox.jobs.polling import _exclusive
 
     append(mailbox, citizen_mail())
     with _exclusive("postmottak") as first:

@@ -25,8 +25,8 @@ from channels.sms import TwilioAccount, TwilioSender
 from inbox.clock import frozen_at, now
 from inbox.extensions import db
 from inbox.intake.receiving import receive
+from inbox.jobs.dispatch import dispatch_once
 from inbox.models import Message, OutboxMessage, OutboxStatus, OutKind
-from inbox.outbox.dispatch import dispatch_once
 from inbox.outbox.outgoing import send_to_citizen
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import email

@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from inbox.cases.replies import reply
 from inbox.clock import frozen_at, now
 from inbox.extensions import db
-from inbox.intake.polling import poll_meta_account
-from inbox.intake.webhook_events import take_in_pending
+from inbox.jobs.dispatch import dispatch_once
+from inbox.jobs.polling import poll_meta_account
+from inbox.jobs.webhooks import take_in_pending
 from inbox.models import Case, Department, Direction, Message, OutboxMessage
-from inbox.outbox.dispatch import dispatch_once
 from inbox.outbox.senders import senders_for
 from tests.channels.test_meta import (
     ACCOUNT,

@@ -11,8 +11,9 @@ from channels.base import OutboundMessage, SendResult
 from channels.fake import FakeSender
 from inbox.clock import frozen_at
 from inbox.extensions import db
+from inbox.jobs.dispatch import dispatch_once
 from inbox.models import OutboxMessage, OutboxStatus
-from inbox.outbox.dispatch import dispatch_once, enqueue
+from inbox.outbox.dispatch import enqueue
 from inbox.outbox.senders import SENDERS_KEY
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

@@ -14,8 +14,9 @@ from channels.sms import TwilioAccount
 from inbox.cases.replies import reply
 from inbox.clock import frozen_at, now
 from inbox.extensions import db
-from inbox.intake.polling import poll_sms_account
-from inbox.intake.webhook_events import take_in_pending
+from inbox.jobs.dispatch import dispatch_once
+from inbox.jobs.polling import poll_sms_account
+from inbox.jobs.webhooks import take_in_pending
 from inbox.models import (
     Case,
     ContactIdentity,
@@ -25,7 +26,6 @@ from inbox.models import (
     OutboxStatus,
     OutKind,
 )
-from inbox.outbox.dispatch import dispatch_once
 from inbox.outbox.senders import senders_for
 from tests.conftest import free_port
 from tests.factories import make_user

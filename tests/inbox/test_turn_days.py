@@ -20,6 +20,7 @@ from inbox.extensions import db
 from inbox.handovers.workflow import accept, locked, propose
 from inbox.intake.receiving import receive
 from inbox.jobs.retention import apply
+from inbox.jobs.worker import as_unit_of_work
 from inbox.models import Case, CaseStatus, OutKind, Turn, TurnDay
 from inbox.reports.turn_days import FIELDS, case_day_of, counts_of, day_of, fold
 from inbox.settings.config import load_settings
@@ -33,7 +34,7 @@ def at(*parts) -> datetime:
 
 def stored() -> dict[tuple, dict[str, int]]:
     """The days' counts once the changes are folded in, as the worker does."""
-    fold()
+    as_unit_of_work(fold)
     rows = db.session.scalars(select(TurnDay))
     counted = {
         (r.day, r.channel, r.department_id): {f: getattr(r, f) for f in FIELDS} for r in rows

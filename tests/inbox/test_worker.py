@@ -17,7 +17,7 @@ from inbox.clock import frozen_at, now
 from inbox.extensions import db
 from inbox.handovers import workflow as handovers
 from inbox.intake.receiving import receive
-from inbox.jobs.worker import beat
+from inbox.jobs.worker import as_unit_of_work, beat
 from inbox.models import OutboxMessage, OutboxStatus, Role, WorkerHeartbeat
 from inbox.outbox.dispatch import enqueue
 from tests.factories import make_department, make_user
@@ -48,11 +48,11 @@ def test_an_unanswered_handover_is_escalated_to_the_leader_once(app):
     case = receive(email())
     handovers.propose(case, byggesak, make_user(frontline), "Gjeld byggesak")
     db.session.commit()
-    assert handovers.notify_overdue() == 0  # not due yet
+    assert as_unit_of_work(handovers.notify_overdue) == 0  # not due yet
 
     with frozen_at(now() + timedelta(days=4)):
-        assert handovers.notify_overdue() == 1
-        assert handovers.notify_overdue() == 0
+        assert as_unit_of_work(handovers.notify_overdue) == 1
+        assert as_unit_of_work(handovers.notify_overdue) == 0
 
     (told,) = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.purpose == "notification")

@@ -22,7 +22,7 @@ from werkzeug.datastructures import MultiDict
 from channels.meta.account import MetaAccount
 from channels.sms import TwilioAccount
 from inbox.extensions import db
-from inbox.intake.webhook_events import take_in_pending
+from inbox.jobs.webhooks import take_in_pending
 from inbox.models import Department, LoginAttempt, RateEvent
 from inbox.web.labels import error_text
 from tests.inbox.web_helpers import csrf_token

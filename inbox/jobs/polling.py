@@ -1,0 +1,157 @@
+"""Polling the configured mailboxes and providers' lists into intake, without losing or
+doubling a message.
+
+For each batch of a mailbox: fetch (``BODY.PEEK[]``, ``INTERNALDATE``), take
+every message in through :func:`inbox.intake.polling.take_in`, **commit**, then
+mark the batch done at the source (``\\Seen`` or moved), then advance the cursor
+and commit again. A crash before the first commit leaves nothing behind; a crash
+after it leaves messages that are read again next time and found already stored.
+The loop is this job's, not intake's: its transactions end and begin around the
+mailbox's own steps, on one connection to the server.
+
+One poller per mailbox at a time: on PostgreSQL a session advisory lock per
+account is held while it polls, so two workers never read one mailbox at
+once; the other one skips it and says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from requests import RequestException
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from twilio.base.exceptions import TwilioException
+
+from channels.base import InboundMessage
+from channels.email import EmailAccount, Mailbox, MailboxError
+from channels.meta.account import MetaAccount, MetaCredentialError
+from channels.meta.pulls import list_recent
+from channels.sms import SmsCredentialError, TwilioAccount, list_inbound
+from inbox.clock import now
+from inbox.database import begin_write, commit_and_begin_write
+from inbox.extensions import db
+from inbox.intake import polling
+from inbox.intake.polling import PollReport, Progress
+
+log = logging.getLogger(__name__)
+
+
+def poll_account(
+    account: EmailAccount,
+    *,
+    on_total: Progress | None = None,
+    on_message: Progress | None = None,
+) -> PollReport:
+    """Read the account's folder from its cursor to the end; never raises for one message.
+
+    Commits as it goes, starting with whatever the session holds.
+    """
+    db.session.commit()
+    report = PollReport(account.name, account.imap.folder if account.imap else "")
+    if account.imap is None:
+        report.errors.append("no imap_host configured: the account only sends")
+        return report
+    with _exclusive(account.name) as acquired:
+        if not acquired:
+            report.busy = True
+            return report
+        try:
+            _poll(account, report, on_total or _ignore, on_message or _ignore)
+        except (MailboxError, SQLAlchemyError) as error:
+            # Nothing uncommitted is marked at the source; the next poll starts from the cursor.
+            db.session.rollback()
+            report.errors.append(f"{type(error).__name__}: {error}")
+            log.error("poll_failed account=%s error=%s", account.name, error)
+    return report
+
+
+def _ignore(_count: int) -> None:
+    return None
+
+
+def _poll(account: EmailAccount, report: PollReport, on_total: Progress, on_message: Progress):
+    imap = account.imap
+    with Mailbox(account.name, imap) as mailbox:
+        begin_write()
+        last_uid = polling.last_taken_in(account, mailbox.uidvalidity, report)
+        db.session.commit()
+        uids = mailbox.uids_after(last_uid)
+        on_total(len(uids))
+        for start in range(0, len(uids), imap.batch_size):
+            batch = mailbox.fetch(uids[start : start + imap.batch_size], now())
+            begin_write()
+            stored = polling.take_in(account, batch, report, on_message)
+            commit()
+            mailbox.mark_done(stored)
+            if len(stored) < len(batch):
+                break  # keep the cursor before the failed message; it is read again next time
+            _advance(account, mailbox.uidvalidity, batch[-1].uid if batch else last_uid)
+        else:
+            if not uids:
+                _advance(account, mailbox.uidvalidity, last_uid)
+
+
+def commit() -> None:
+    """The intake commit; only after it may the source be marked (a seam for crash tests)."""
+    db.session.commit()
+
+
+def _advance(account: EmailAccount, uidvalidity: int, uid: int) -> None:
+    begin_write()
+    polling.advance(account, uidvalidity, uid)
+    db.session.commit()
+
+
+def poll_sms_account(account: TwilioAccount) -> PollReport:
+    """Take in what Twilio has received since the last pull and the webhook may have missed."""
+    return _poll_listing("sms", account.name, lambda since: list_inbound(account, since, now()))
+
+
+def poll_meta_account(account: MetaAccount) -> PollReport:
+    """Take in the page's recent messages and comments that no webhook brought."""
+    return _poll_listing("meta", account.name, lambda since: list_recent(account, since))
+
+
+def _poll_listing(
+    channel: str, account: str, listing: Callable[[datetime], list[InboundMessage]]
+) -> PollReport:
+    """Take in a provider's list of recent messages, skipping those already stored; commits
+    what the session holds first, and no transaction is open while the provider answers."""
+    report = PollReport(account, "messages")
+    commit_and_begin_write()
+    since, started = polling.listing_window(channel, account)
+    db.session.commit()
+    try:
+        found = listing(since)
+    except (TwilioException, RequestException, SmsCredentialError, MetaCredentialError) as error:
+        report.errors.append(f"{channel} account {account!r}: {type(error).__name__}: {error}")
+        log.error("poll_failed channel=%s account=%s error=%s", channel, account, error)
+        return report
+    begin_write()
+    polling.take_in_listing(channel, account, found, started, report)
+    db.session.commit()
+    return report
+
+
+@contextmanager
+def _exclusive(account_name: str) -> Iterator[bool]:
+    """PostgreSQL: a session advisory lock on the account; elsewhere there is one poller."""
+    if db.engine.dialect.name != "postgresql":
+        yield True
+        return
+    key = int.from_bytes(hashlib.sha256(f"poll:email:{account_name}".encode()).digest()[:8], "big")
+    key -= 1 << 63  # a signed bigint
+    with db.engine.connect() as connection:
+        acquired = connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key})
+        connection.commit()
+        try:
+            yield bool(acquired)
+        finally:
+            if acquired:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                connection.commit()
