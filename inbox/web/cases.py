@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, flash, render_template, request
 from flask_login import current_user, login_required
 
 from inbox.cases.queue import DEFAULT_LIMIT, QueueError, QueueFilter, queue_counts, queue_page
@@ -36,7 +36,9 @@ def index():
             limit=DEFAULT_LIMIT,
             after=request.args.get("after"),
         )
-    except QueueError:
+    except QueueError as error:
+        # The error page shows flashed messages: the user learns which filter was wrong.
+        flash(str(error), "error")
         abort(400)
     return render_template(
         "cases/list.html",

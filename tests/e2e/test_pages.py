@@ -1,9 +1,12 @@
 """The pages in a real browser: accessible (axe-core, WCAG 2.1 AA) in three languages,
-usable at phone width, and the everyday flow works end to end."""
+usable at phone width, and the everyday flow works end to end.
+
+The clock is frozen for each test: the live server serves from a thread of this process, so
+it reads the same inbox.clock and the pages do not depend on the day the suite runs."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 
 import pytest
@@ -22,6 +25,13 @@ from tests.inbox.intake_helpers import OSLO, email, sms
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 LANGUAGES = {"nn": "Logg inn", "nb": "Logg inn", "en": "Log in"}
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=OSLO)  # a Tuesday
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with frozen_at(NOW):
+        yield
 
 
 @pytest.fixture
@@ -38,7 +48,7 @@ def town(app):
                 html="<p>Sjå <b>dette</b></p>",
             )
         )
-    fresh = receive(sms(received_at=datetime.now(OSLO)))
+    fresh = receive(sms(received_at=NOW - timedelta(minutes=30)))
     db.session.commit()
     return {"users": users, "overdue": overdue, "fresh": fresh}
 
@@ -90,6 +100,8 @@ def test_answer_an_overdue_case_by_email_and_register_a_letter(
     log_in(page, live_server, f"{language}@alver.no")
     expect(page.locator("html")).to_have_attribute("lang", language)
     page.click(".filters a[href*='due=overdue']")
+    # Due 9 November; the SMS of this morning is due today, not overdue.
+    expect(page.locator("tbody tr")).to_have_count(1)
     page.click(f"text={town['overdue'].reference}")
     expect(page.locator(".promise-overdue")).to_have_count(1)
     page.fill("#text", "Hei! Søknaden er komplett og vert handsama denne veka.")
@@ -125,13 +137,15 @@ def test_a_preliminary_answer_with_a_new_date(page, live_server, town, language)
     page.goto(f"{live_server}/cases/{town['overdue'].reference}")
     page.fill("#text", "Vi treng litt meir tid.")
     page.check("input[value=preliminary]")
+    # The fifth working day offered after Tuesday 24 November: 25, 26, 27, 30 Nov, 1 Dec.
     chosen = page.locator("#new_date option").nth(4).get_attribute("value")
+    assert chosen == "2026-12-01"
     page.select_option("#new_date", chosen)
     page.click("form[action$='/reply'] button[type=submit]")
     expect(page.locator(".flash-success")).to_have_count(1)
     db.session.rollback()
     case = db.session.get(Case, town["overdue"].id)
-    assert case.turns[-1].due_at.astimezone(OSLO).date().isoformat() == chosen
+    assert case.turns[-1].due_at == datetime(2026, 12, 1, 15, 0, tzinfo=OSLO)
     assert case.turns[0].answer_kind.value == "preliminary"
 
 

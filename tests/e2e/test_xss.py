@@ -54,6 +54,18 @@ INJECTED = (
     "[srcdoc], a[href^='javascript:' i], form[action^='javascript:' i]"
 )
 CSP_MODES = {"policy-enforced": False, "policy-ignored": True}
+# Every image's load or error event, seen before its own handlers run (capture on the document:
+# a load event never reaches the window).
+RECORD_SETTLED_IMAGES = (
+    "window.__settled = new WeakSet();"
+    "for (const type of ['load', 'error'])"
+    " document.addEventListener(type, e => window.__settled.add(e.target), true);"
+)
+# An image has fired its event, or has nothing to fetch and never will.
+IMAGES_SETTLED = (
+    "() => [...document.images].every(image => window.__settled.has(image)"
+    " || !image.getAttribute('src') && !image.getAttribute('srcset'))"
+)
 
 
 @pytest.fixture
@@ -89,6 +101,7 @@ class Watch:
             "document.addEventListener('securitypolicyviolation', e =>"
             " window.__csp_violations.push(e.violatedDirective + ' ' + e.blockedURI));"
         )
+        page.add_init_script(RECORD_SETTLED_IMAGES)
 
     def _dialog(self, dialog) -> None:
         self.dialogs.append(f"{dialog.type}: {dialog.message}")
@@ -103,7 +116,7 @@ class Watch:
 
     def check(self, where: str) -> None:
         page = self.page
-        page.wait_for_timeout(50)  # let onerror/onload handlers of broken images fire
+        page.wait_for_function(IMAGES_SETTLED)  # onerror/onload of every image has had its turn
         assert page.evaluate("typeof window.__xss") == "undefined", (
             f"{where}: a payload ran: {page.evaluate('window.__xss')}"
         )

@@ -13,8 +13,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import sqlalchemy as sa
@@ -29,6 +31,7 @@ from tests.factories import make_department, make_user
 from tests.inbox.web_helpers import log_in
 
 SVARFRIST = str(Path(sys.executable).with_name("svarfrist"))
+T = TypeVar("T")
 CALLBACK = {"name": "Kari Nordmann", "phone": "912 34 567", "about": "Byggesøknad"}
 
 
@@ -96,14 +99,22 @@ def test_the_worker_keeps_running_through_a_restart_and_beats_again(server, town
         "SVARFRIST_SECRET_KEY": "test",
         "SVARFRIST_DATA_DIR": str(tmp_path / "data"),
     }
-    log = (tmp_path / "worker.log").open("wb")
+    log_path = tmp_path / "worker.log"
+    log = log_path.open("wb")
     worker = subprocess.Popen([SVARFRIST, "worker"], env=env, stdout=log, stderr=log)
     engine = sa.create_engine(server.url, pool_pre_ping=True)
     try:
         first = _heartbeat_after(engine, datetime.min.replace(tzinfo=UTC), worker)
         server.stop()
-        time.sleep(12)  # more than a heartbeat: the worker's jobs fail meanwhile
-        server.start()
+        try:  # down until the worker has met the outage: a heartbeat failed meanwhile
+            failed = "job_failed job=heartbeat"
+            _until(
+                lambda: failed in log_path.read_text(errors="replace"),
+                worker,
+                f"{failed!r} in {log_path.name}",
+            )
+        finally:
+            server.start()
         restarted = datetime.now(UTC)
         later = _heartbeat_after(engine, restarted, worker)
         assert worker.poll() is None, "the worker exited during the outage"
@@ -115,20 +126,29 @@ def test_the_worker_keeps_running_through_a_restart_and_beats_again(server, town
         engine.dispose()
         log.close()
     assert later > first
-    text = (tmp_path / "worker.log").read_text()
+    text = log_path.read_text()
     assert "job_failed job=heartbeat" in text and "worker_stopped" in text
 
 
 def _heartbeat_after(engine, moment: datetime, worker) -> datetime:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert worker.poll() is None, "the worker exited"
+    def beat() -> datetime | None:
         try:
             with engine.connect() as connection:
                 beat = connection.scalar(sa.text("SELECT max(beat_at) FROM worker_heartbeats"))
         except sa.exc.OperationalError:
-            beat = None
-        if beat is not None and beat.astimezone(UTC) > moment:
-            return beat
+            return None
+        return beat if beat is not None and beat.astimezone(UTC) > moment else None
+
+    return _until(beat, worker, f"heartbeat after {moment.isoformat()}")
+
+
+def _until(found: Callable[[], T], worker, what: str, seconds: float = 60) -> T:
+    """Ask ``found`` every half second until it answers (not None or False), while the worker
+    keeps running; fail after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert worker.poll() is None, "the worker exited"
+        if answer := found():
+            return answer
         time.sleep(0.5)
-    raise AssertionError(f"no heartbeat after {moment.isoformat()}")
+    raise AssertionError(f"no {what} within {seconds:g} s")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from inbox.demo.texts import TOPICS
 from inbox.extensions import db
 from inbox.models import (
     Case,
@@ -19,8 +21,9 @@ from inbox.models import (
     User,
 )
 from inbox.people.users import authenticate
+from tests.inbox.intake_helpers import OSLO
 
-NOW = "2026-11-24T12:00:00+01:00"
+NOW = "2026-11-24T12:00:00+01:00"  # a Tuesday; Alver closes at 15:00
 
 
 def load(app, *args: str) -> str:
@@ -46,14 +49,34 @@ def test_the_full_demo_has_departments_staff_channels_and_pressing_cases(app):
         "eigedomsskatt",
     }
     assert all(d.leader is not None and d.leader.role == Role.LEADER for d in departments)
+    assert all(any(u.role == Role.STAFF for u in d.members) for d in departments), "staff in each"
     assert [d.slug for d in departments if d.is_frontline] == ["innbyggjarservice"]
-    assert 290 <= count(Case) <= 330
+    assert 290 <= count(Case) <= 330  # "about 300 cases" (README)
+    moment = datetime.fromisoformat(NOW)
+    first, last = db.session.execute(
+        select(func.min(Turn.received_at), func.max(Turn.received_at))
+    ).one()
+    # "over nine months": the history spans the 270 days before now, and nothing after it
+    assert moment - timedelta(days=270) <= first < moment - timedelta(days=240) and last < moment
     channels = set(db.session.scalars(select(Case.channel).distinct()))
     assert channels == {"email", "sms", "facebook", "callback", "letter", "phone"}
-    summary = re.search(r"\((\d+) overdue, (\d+) due today\), (\d+) handovers", output)
-    overdue, due_today, pending = (int(n) for n in summary.groups())
-    assert overdue > 0 and due_today > 0 and pending > 0
-    assert count(Handover, Handover.status == HandoverStatus.PENDING) == pending
+    summary = re.search(
+        r"(\d+) cases, (\d+) open turns \((\d+) overdue, (\d+) due today\), (\d+) handovers",
+        output,
+    )
+    printed = tuple(int(n) for n in summary.groups())
+    unanswered = Turn.answered_at.is_(None)
+    closes_today = datetime(2026, 11, 24, 15, 0, tzinfo=OSLO)
+    assert printed == (
+        count(Case),
+        count(Turn, unanswered),
+        count(Turn, unanswered, Turn.due_at < moment),
+        count(Turn, unanswered, Turn.due_at >= moment, Turn.due_at <= closes_today),
+        count(Handover, Handover.status == HandoverStatus.PENDING),
+    )
+    overdue, due_today, pending = printed[2:]
+    # Something pressing: forgotten answers, and the e-mail and callback planted due today.
+    assert overdue > 0 and due_today >= 2 and pending > 0
     assert set(db.session.scalars(select(Case.language).distinct())) == {"nn", "nb"}
     assert count(Turn, Turn.met.is_(False)) > 0, "some answers came late"
     assert count(Turn, Turn.due_at < Turn.received_at) == 0
@@ -86,6 +109,12 @@ def test_loading_twice_without_if_empty_is_refused(app):
 
 
 def test_cases_have_varied_texts(app):
-    load(app, "--cases", "40")
-    subjects = db.session.scalars(select(Case.subject)).all()
-    assert len(set(subjects)) > 10
+    """The slots (street, house number, school, ...) make the cases of one topic read
+    differently: without them there could be one text per topic and language at most."""
+    load(app, "--cases", "100")
+    # A callback request names only its topic, so it has no slots.
+    cases = db.session.scalars(select(Case).where(Case.channel != "callback")).all()
+    texts = [min(case.messages, key=lambda message: message.id).text for case in cases]
+    unfilled = [text for text in texts if re.search(r"[{}]", text)]
+    assert not unfilled, f"slots left unfilled: {unfilled[:3]}"
+    assert len(set(texts)) > len(TOPICS) * 2

@@ -15,7 +15,16 @@ from inbox.clock import frozen_at
 from inbox.extensions import db
 from inbox.handovers.workflow import propose
 from inbox.intake.receiving import receive
-from inbox.models import AuditEvent, CaseStatus, Direction, Message, OutboxMessage, OutKind, Turn
+from inbox.models import (
+    AuditEvent,
+    CaseStatus,
+    Direction,
+    Message,
+    OutboxMessage,
+    OutKind,
+    Turn,
+    TurnOrigin,
+)
 from inbox.settings.config import ReplyTemplate
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import OSLO, email
@@ -226,8 +235,44 @@ def test_the_queue_links_to_the_case_and_says_how_much_time_is_left(client, sett
     assert "29 t att" in body
 
 
-def test_turn_rows_exist_for_every_answered_and_open_promise(setting):
-    assert db.session.scalar(select(Turn).where(Turn.case_id == setting["case"].id)) is not None
+def test_turn_rows_exist_for_every_answered_and_open_promise(client, setting):
+    """Each promise is a turn with the times Alver's rules give: e-mail is due at the close
+    (15:00) of the fifth working day after the day of receipt and has no target of its own,
+    so its target is the due time; a preliminary answer promises the close of the chosen day."""
+    case = setting["case"]
+    log_in(client, "kari@alver.no")
+    post(
+        client,
+        f"/cases/{case.reference}/reply",
+        text="Vi treng meir tid.",
+        kind="preliminary",
+        new_date="2026-12-04",
+        loaded_at=NOW.isoformat(),
+    )
+    db.session.rollback()  # end the read snapshot: see what the request committed
+    answered = datetime(2026, 12, 1, 10, 0, tzinfo=OSLO)
+    with frozen_at(answered):
+        reply(case, setting["kari"], "Søknaden er komplett.")
+    # After closing on Wednesday 2 December: Thursday is the first of the five working days.
+    follow_up = datetime(2026, 12, 2, 16, 0, tzinfo=OSLO)
+    with frozen_at(follow_up):
+        receive(email(subject=f"Re: [Sak {case.reference}]", received_at=follow_up))
+    db.session.commit()
+    turns = db.session.scalars(select(Turn).where(Turn.case_id == case.id).order_by(Turn.id))
+    mon_30_nov, fri_4_dec, wed_9_dec = (
+        datetime(2026, 11, 30, 15, 0, tzinfo=OSLO),
+        datetime(2026, 12, 4, 15, 0, tzinfo=OSLO),
+        datetime(2026, 12, 9, 15, 0, tzinfo=OSLO),
+    )
+    received = datetime(2026, 11, 23, 11, 0, tzinfo=OSLO)
+    assert [
+        (turn.origin, turn.received_at, turn.target_at, turn.due_at, turn.answered_at)
+        for turn in turns
+    ] == [
+        (TurnOrigin.CITIZEN, received, mon_30_nov, mon_30_nov, NOW),
+        (TurnOrigin.PRELIMINARY, NOW, fri_4_dec, fri_4_dec, answered),
+        (TurnOrigin.CITIZEN, follow_up, wed_9_dec, wed_9_dec, None),
+    ]
 
 
 def test_reply_templates_for_the_department_and_language_fill_the_answer(client, setting, app):

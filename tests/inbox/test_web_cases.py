@@ -99,7 +99,12 @@ def test_filters_show_their_counts_and_narrow_the_list(client, town):
 
 def test_an_unknown_filter_value_is_a_clear_400(client, town):
     log_in(client, "front@alver.no")
-    assert client.get("/?due=someday").status_code == 400
+    response = client.get("/?due=someday")
+    assert response.status_code == 400
+    assert (
+        '<p class="flash flash-error" role="status">due must be one of today, overdue, '
+        "got &#39;someday&#39;</p>"
+    ) in response.get_data(as_text=True)
 
 
 def test_search_narrows_the_list(client, town):
