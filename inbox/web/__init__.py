@@ -8,7 +8,17 @@ from werkzeug.exceptions import HTTPException
 
 from inbox.extensions import db, login_manager
 from inbox.models import User
-from inbox.web import auth, callback_page, case_page, cases, register_page, report_page, webhooks
+from inbox.web import (
+    attachments,
+    auth,
+    callback_page,
+    case_page,
+    cases,
+    handover_decisions,
+    register_page,
+    report_page,
+    webhooks,
+)
 from inbox.web.forms import PostForm
 from inbox.web.labels import template_globals
 
@@ -23,8 +33,8 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(cases.blueprint)
     app.register_blueprint(case_page.blueprint)
-    app.register_blueprint(case_page.attachments)
-    app.register_blueprint(case_page.decisions)
+    app.register_blueprint(attachments.blueprint)
+    app.register_blueprint(handover_decisions.blueprint)
     app.register_blueprint(register_page.blueprint)
     app.register_blueprint(callback_page.blueprint)
     app.register_blueprint(report_page.blueprint)

@@ -12,19 +12,16 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from inbox.blobs import BlobStore
 from inbox.cases import casework
-from inbox.cases.access import may_change, may_see
+from inbox.cases.access import may_change
 from inbox.cases.details import answers_since, case_details, find_case
 from inbox.cases.replies import ReplyError, add_note, reply
 from inbox.clock import now
@@ -32,7 +29,6 @@ from inbox.extensions import db
 from inbox.handovers import workflow as handovers
 from inbox.intake.callbacks import Outcome, record_attempt
 from inbox.models import (
-    Attachment,
     Case,
     Department,
     Direction,
@@ -57,12 +53,6 @@ from inbox.web.forms import (
 )
 
 blueprint = Blueprint("case", __name__, url_prefix="/cases")
-decisions = Blueprint("handover", __name__, url_prefix="/handovers")
-HANDOVER_DONE = {
-    "accept": _l("You have taken over the case."),
-    "decline": _l("The handover is declined; the sending department is told."),
-    "withdraw": _l("The handover is withdrawn."),
-}
 NEW_DATE_CHOICES = 20
 
 
@@ -302,42 +292,6 @@ def language(reference: str):
     return redirect(url_for(".show", reference=reference))
 
 
-attachments = Blueprint("attachments", __name__)
-
-
-@attachments.route("/attachments/<id:attachment_id>")
-@login_required
-def download(attachment_id: int):
-    """Always a download, never shown inline: files from outside are not trusted."""
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or not may_see(current_user, attachment.message.case):
-        abort(404)
-    audit.record(
-        "attachment.download",
-        user=current_user,
-        case=attachment.message.case,
-        attachment_id=attachment.id,
-    )
-    db.session.commit()
-    path = BlobStore(_settings().data_dir / "blobs").path(attachment.sha256)
-    return send_file(
-        path,
-        mimetype="application/octet-stream",
-        as_attachment=True,
-        download_name=_download_name(attachment.filename),
-        max_age=0,
-    )
-
-
-def _download_name(filename: str) -> str:
-    """The name's last path segment, printable only: a sender chooses it, and some channels
-    pass it on as given (``../../etc/passwd``, ``C:\\x``, a line break that would end the
-    header)."""
-    name = filename.replace("\\", "/").split("/")[-1]
-    name = "".join(char for char in name if char.isprintable()).strip().lstrip(".")
-    return name or "vedlegg"
-
-
 def _pending_handover(details) -> Handover | None:
     return next((h for h in details.handovers if h.status == HandoverStatus.PENDING), None)
 
@@ -378,43 +332,3 @@ def propose_handover(reference: str):
         db.session.commit()
         flash(_("The case is offered to %(department)s.", department=department.name), "success")
     return redirect(url_for(".show", reference=reference))
-
-
-@decisions.route("/<id:handover_id>/<any(accept, decline, withdraw):action>", methods=["POST"])
-@login_required
-def decide(handover_id: int, action: str):
-    handover = handovers.locked(handover_id)
-    if handover is None or not may_see(current_user, handover.case):
-        abort(404)
-    reference = handover.case.reference
-    try:
-        if action == "accept":
-            form = AcceptHandoverForm()
-            if not form.validate_on_submit():
-                abort(400)
-            handovers.accept(
-                handover,
-                current_user,
-                tell_citizen=bool(form.tell_citizen.data),
-                assign_to_me=bool(form.assign_to_me.data),
-            )
-        elif action == "decline":
-            form = DeclineHandoverForm()
-            if not form.validate_on_submit():
-                db.session.rollback()
-                flash(_("Write why the case is declined."), "error")
-                return redirect(url_for("case.show", reference=reference))
-            handovers.decline(handover, current_user, form.reason.data)
-        else:
-            if not PostForm().validate_on_submit():
-                abort(400)
-            handovers.withdraw(handover, current_user)
-    except handovers.HandoverError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("case.show", reference=reference))
-    db.session.commit()
-    flash(str(HANDOVER_DONE[action]), "success")
-    if action == "accept" or may_see(current_user, handover.case):
-        return redirect(url_for("case.show", reference=reference))
-    return redirect(url_for("cases.index"))

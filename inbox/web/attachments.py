@@ -1,0 +1,47 @@
+"""Downloading a message's attachments."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, send_file
+from flask_login import current_user, login_required
+
+from inbox.blobs import BlobStore
+from inbox.cases.access import may_see
+from inbox.extensions import db
+from inbox.models import Attachment
+from inbox.people import audit
+
+blueprint = Blueprint("attachments", __name__)
+
+
+@blueprint.route("/attachments/<id:attachment_id>")
+@login_required
+def download(attachment_id: int):
+    """Always a download, never shown inline: files from outside are not trusted."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or not may_see(current_user, attachment.message.case):
+        abort(404)
+    audit.record(
+        "attachment.download",
+        user=current_user,
+        case=attachment.message.case,
+        attachment_id=attachment.id,
+    )
+    db.session.commit()
+    path = BlobStore(current_app.extensions["svarfrist"].data_dir / "blobs").path(attachment.sha256)
+    return send_file(
+        path,
+        mimetype="application/octet-stream",
+        as_attachment=True,
+        download_name=_download_name(attachment.filename),
+        max_age=0,
+    )
+
+
+def _download_name(filename: str) -> str:
+    """The name's last path segment, printable only: a sender chooses it, and some channels
+    pass it on as given (``../../etc/passwd``, ``C:\\x``, a line break that would end the
+    header)."""
+    name = filename.replace("\\", "/").split("/")[-1]
+    name = "".join(char for char in name if char.isprintable()).strip().lstrip(".")
+    return name or "vedlegg"

@@ -1,0 +1,60 @@
+"""Deciding on a handover: the receiving department accepts or declines, the sender withdraws."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from inbox.cases.access import may_see
+from inbox.extensions import db
+from inbox.handovers import workflow as handovers
+from inbox.web.forms import AcceptHandoverForm, DeclineHandoverForm, PostForm
+
+blueprint = Blueprint("handover", __name__, url_prefix="/handovers")
+HANDOVER_DONE = {
+    "accept": _l("You have taken over the case."),
+    "decline": _l("The handover is declined; the sending department is told."),
+    "withdraw": _l("The handover is withdrawn."),
+}
+
+
+@blueprint.route("/<id:handover_id>/<any(accept, decline, withdraw):action>", methods=["POST"])
+@login_required
+def decide(handover_id: int, action: str):
+    handover = handovers.locked(handover_id)
+    if handover is None or not may_see(current_user, handover.case):
+        abort(404)
+    reference = handover.case.reference
+    try:
+        if action == "accept":
+            form = AcceptHandoverForm()
+            if not form.validate_on_submit():
+                abort(400)
+            handovers.accept(
+                handover,
+                current_user,
+                tell_citizen=bool(form.tell_citizen.data),
+                assign_to_me=bool(form.assign_to_me.data),
+            )
+        elif action == "decline":
+            form = DeclineHandoverForm()
+            if not form.validate_on_submit():
+                db.session.rollback()
+                flash(_("Write why the case is declined."), "error")
+                return redirect(url_for("case.show", reference=reference))
+            handovers.decline(handover, current_user, form.reason.data)
+        else:
+            if not PostForm().validate_on_submit():
+                abort(400)
+            handovers.withdraw(handover, current_user)
+    except handovers.HandoverError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("case.show", reference=reference))
+    db.session.commit()
+    flash(str(HANDOVER_DONE[action]), "success")
+    if action == "accept" or may_see(current_user, handover.case):
+        return redirect(url_for("case.show", reference=reference))
+    return redirect(url_for("cases.index"))
