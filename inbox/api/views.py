@@ -11,10 +11,9 @@ from werkzeug.exceptions import HTTPException
 
 from inbox.api.auth import api_user, authenticate_request
 from inbox.api.openapi import openapi_document
-from inbox.api.problems import ApiProblem, from_api_problem, from_http_exception
+from inbox.api.problems import ApiProblem, from_api_problem, from_http_exception, problem_response
 from inbox.cases import casework
-from inbox.cases.access import may_change
-from inbox.cases.details import find_case
+from inbox.cases.access import NotChangeable, NotVisible, case_to_change, case_to_see
 from inbox.cases.export import case_record, iso_time
 from inbox.cases.queue import QueueError, QueueFilter, queue_page
 from inbox.cases.replies import ReplyError, add_note, reply
@@ -29,6 +28,12 @@ blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(blueprint)  # bearer tokens, no cookies: nothing for a forged form to ride on
 blueprint.register_error_handler(ApiProblem, from_api_problem)
 blueprint.register_error_handler(HTTPException, from_http_exception)
+blueprint.register_error_handler(
+    NotVisible, lambda error: problem_response(404, "Not Found", str(error))
+)
+blueprint.register_error_handler(
+    NotChangeable, lambda error: problem_response(403, "Forbidden", str(error))
+)
 
 
 @blueprint.before_request
@@ -84,20 +89,6 @@ def list_cases():
     return jsonify({"items": [_summary(case) for case in page.rows], "next": page.next_cursor})
 
 
-def _visible(reference: str) -> Case:
-    case = find_case(api_user(), reference)
-    if case is None:
-        raise ApiProblem(404, "Not Found", f"no case {reference} that you may see")
-    return case
-
-
-def _changeable(reference: str) -> Case:
-    case = _visible(reference)
-    if not may_change(api_user(), case):
-        raise ApiProblem(403, "Forbidden", f"case {reference} belongs to another department")
-    return case
-
-
 def _detail(case: Case) -> dict[str, Any]:
     handovers = db.session.scalars(
         select(Handover).where(Handover.case_id == case.id).order_by(Handover.proposed_at)
@@ -111,7 +102,7 @@ def _detail(case: Case) -> dict[str, Any]:
 
 @blueprint.get("/cases/<reference>")
 def get_case(reference: str):
-    case = _visible(reference)
+    case = case_to_see(api_user(), reference)
     audit.record("case.view", user=api_user(), case=case, ip=request.remote_addr, via="api")
     db.session.commit()
     return jsonify(_detail(case))
@@ -150,7 +141,7 @@ def _message(message: Message) -> dict[str, Any]:
 
 @blueprint.post("/cases/<reference>/reply")
 def reply_to_case(reference: str):
-    case = _changeable(reference)
+    case = case_to_change(api_user(), reference)
     body = _body()
     text = _field(body, "text", str)
     preliminary = _field(body, "preliminary", bool, required=False) or False
@@ -176,7 +167,7 @@ def reply_to_case(reference: str):
 
 @blueprint.post("/cases/<reference>/notes")
 def note_on_case(reference: str):
-    case = _changeable(reference)
+    case = case_to_change(api_user(), reference)
     note = add_note(case, api_user(), _field(_body(), "text", str))
     db.session.commit()
     return jsonify({"message": _message(note)}), 201
@@ -184,7 +175,7 @@ def note_on_case(reference: str):
 
 @blueprint.post("/cases/<reference>/assign")
 def assign_case(reference: str):
-    case = _changeable(reference)
+    case = case_to_change(api_user(), reference)
     body = _body()
     if "assignee" not in body:
         raise ApiProblem(422, "Unprocessable Content", "assignee: required (an e-mail or null)")
@@ -206,7 +197,7 @@ def assign_case(reference: str):
 
 @blueprint.post("/cases/<reference>/close")
 def close_case(reference: str):
-    case = _changeable(reference)
+    case = case_to_change(api_user(), reference)
     try:
         casework.close(case, api_user())
     except casework.CaseworkError as error:
@@ -270,7 +261,7 @@ def _handover_json(handover: Handover) -> dict[str, Any]:
 
 @blueprint.post("/cases/<reference>/handovers")
 def propose_handover(reference: str):
-    case = _changeable(reference)
+    case = case_to_change(api_user(), reference)
     body = _body()
     slug = _field(body, "to_department", str)
     department = db.session.scalar(select(Department).where(Department.slug == slug))

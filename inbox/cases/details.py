@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from inbox.cases.access import visible_cases
 from inbox.cases.turns import open_turn
 from inbox.extensions import db
 from inbox.models import (
@@ -35,11 +34,6 @@ class CaseDetails:
     events: list[AuditEvent]
     members: list[User]
     others_viewing: list[User]
-
-
-def find_case(user: User, reference: str) -> Case | None:
-    """The case with this reference, if ``user`` may see it."""
-    return db.session.scalar(visible_cases(user).where(Case.reference == reference))
 
 
 def case_details(case: Case, viewer: User, now: datetime) -> CaseDetails:

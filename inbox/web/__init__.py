@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Flask, abort, render_template, request
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import Forbidden, HTTPException, NotFound
 
+from inbox.cases.access import NotChangeable, NotVisible
 from inbox.extensions import db, login_manager
 from inbox.models import User
 from inbox.web import (
@@ -43,6 +44,9 @@ def init_web(app: Flask) -> None:
     login_manager.login_message = _l("Log in to see this page.")
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)
+    # The API answers these with problem details of its own (blueprint handlers come first).
+    app.register_error_handler(NotVisible, lambda _error: error_page(NotFound()))
+    app.register_error_handler(NotChangeable, lambda _error: error_page(Forbidden()))
     app.before_request(_refuse_nul)
     app.after_request(_security_headers)
     app.context_processor(

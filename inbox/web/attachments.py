@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, send_file
+from flask import Blueprint, current_app, send_file
 from flask_login import current_user, login_required
 
 from inbox.blobs import BlobStore
-from inbox.cases.access import may_see
+from inbox.cases.access import attachment_to_see
 from inbox.extensions import db
-from inbox.models import Attachment
 from inbox.people import audit
 
 blueprint = Blueprint("attachments", __name__)
@@ -18,9 +17,7 @@ blueprint = Blueprint("attachments", __name__)
 @login_required
 def download(attachment_id: int):
     """Always a download, never shown inline: files from outside are not trusted."""
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or not may_see(current_user, attachment.message.case):
-        abort(404)
+    attachment = attachment_to_see(current_user, attachment_id)
     audit.record(
         "attachment.download",
         user=current_user,

@@ -21,8 +21,8 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from inbox.cases import casework
-from inbox.cases.access import may_change
-from inbox.cases.details import answers_since, case_details, find_case
+from inbox.cases.access import case_to_change, case_to_see, may_change
+from inbox.cases.details import answers_since, case_details
 from inbox.cases.replies import ReplyError, add_note, reply
 from inbox.clock import now
 from inbox.extensions import db
@@ -60,21 +60,6 @@ def _settings():
     return current_app.extensions["svarfrist"]
 
 
-def _visible(reference: str) -> Case:
-    """The case, or 404 for a case that does not exist or that the user may not see."""
-    case = find_case(current_user, reference)
-    if case is None:
-        abort(404)
-    return case
-
-
-def _changeable(reference: str) -> Case:
-    case = _visible(reference)
-    if not may_change(current_user, case):
-        abort(403)
-    return case
-
-
 def _reply_form(**values) -> ReplyForm:
     form = ReplyForm(**values)
     calendar = _settings().rules.calendar
@@ -107,7 +92,7 @@ def _chosen_template(case: Case) -> str | None:
 @blueprint.route("/<reference>")
 @login_required
 def show(reference: str):
-    case = _visible(reference)
+    case = case_to_see(current_user, reference)
     moment = now()
     details = case_details(case, current_user, moment)
     audit.record("case.view", user=current_user, case=case, ip=request.remote_addr)
@@ -150,7 +135,7 @@ def _callback_request(case: Case) -> dict | None:
 @blueprint.route("/<reference>/callback-attempt", methods=["POST"])
 @login_required
 def callback_attempt(reference: str):
-    case = _changeable(reference)
+    case = case_to_change(current_user, reference)
     form = CallbackAttemptForm()
     if case.channel != "callback":
         abort(404)
@@ -172,7 +157,7 @@ def callback_attempt(reference: str):
 @blueprint.route("/<reference>/reply", methods=["POST"])
 @login_required
 def answer(reference: str):
-    case = _changeable(reference)
+    case = case_to_change(current_user, reference)
     form = _reply_form()
     if not form.validate_on_submit():
         flash(_("Write the answer before sending it."), "error")
@@ -213,7 +198,7 @@ def _answers_since_load(case: Case, loaded_at: str | None):
 @blueprint.route("/<reference>/note", methods=["POST"])
 @login_required
 def note(reference: str):
-    case = _changeable(reference)
+    case = case_to_change(current_user, reference)
     form = NoteForm()
     if form.validate_on_submit():
         add_note(case, current_user, form.text.data)
@@ -227,7 +212,7 @@ def note(reference: str):
 @blueprint.route("/<reference>/assign", methods=["POST"])
 @login_required
 def assign(reference: str):
-    case = _changeable(reference)
+    case = case_to_change(current_user, reference)
     form = AssignForm()
     if form.validate_on_submit():
         members = {member.id: member for member in case.department.members}
@@ -241,7 +226,7 @@ def assign(reference: str):
 
 
 def _simple_action(reference: str, action, done: str):
-    case = _changeable(reference)
+    case = case_to_change(current_user, reference)
     if PostForm().validate_on_submit():
         try:
             action(case)
@@ -283,7 +268,7 @@ def reopen(reference: str):
 @blueprint.route("/<reference>/language", methods=["POST"])
 @login_required
 def language(reference: str):
-    case = _changeable(reference)
+    case = case_to_change(current_user, reference)
     form = CaseLanguageForm()
     if form.validate_on_submit():
         casework.set_language(case, form.language.data, current_user)
@@ -317,7 +302,7 @@ def _handover_forms(case: Case, details) -> dict:
 @blueprint.route("/<reference>/handover", methods=["POST"])
 @login_required
 def propose_handover(reference: str):
-    case = _changeable(reference)
+    case = case_to_change(current_user, reference)
     form = HandoverForm()
     department = db.session.get(Department, form.department.data or 0)
     if not form.validate_on_submit() or department is None:
