@@ -17,6 +17,7 @@ from inbox.cases.access import NotChangeable, NotVisible, case_to_change, case_t
 from inbox.cases.export import case_record, iso_time
 from inbox.cases.queue import QueueError, QueueFilter, queue_page
 from inbox.cases.replies import ReplyError, add_note, reply
+from inbox.database import commit_and_begin_write
 from inbox.extensions import csrf, db
 from inbox.handovers import workflow as handovers
 from inbox.i18n import LANGUAGES
@@ -223,6 +224,7 @@ def create_callback():
     )
     if wanted.language not in LANGUAGES:
         raise ApiProblem(422, "Unprocessable Content", f"language: one of {', '.join(LANGUAGES)}")
+    commit_and_begin_write()
     try:
         case = request_callback(wanted, source="api")
     except CallbackError as error:
@@ -277,6 +279,7 @@ def propose_handover(reference: str):
 
 
 def _decision(handover_id: int, decide):
+    commit_and_begin_write()
     handover = handovers.locked(handover_id)
     user = api_user()
     if handover is None or not (

@@ -82,9 +82,11 @@ def propose(case: Case, to_department: Department, by: User, note: str) -> Hando
 
 
 def locked(handover_id: int) -> Handover | None:
-    """The handover, locked for a decision until the transaction ends."""
-    db.session.commit()
-    begin_write()
+    """The handover, locked for a decision until the transaction ends.
+
+    Call it first in a write transaction (:func:`inbox.database.commit_and_begin_write`):
+    on SQLite the writer's lock is what keeps a second decision waiting.
+    """
     query = select(Handover).where(Handover.id == handover_id)
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update()

@@ -20,7 +20,6 @@ from sqlalchemy import func, select
 from channels.callback import PREFERRED_TIMES, callback_message, normalise_phone
 from inbox.cases.replies import add_note, reply
 from inbox.clock import now
-from inbox.database import begin_write
 from inbox.extensions import db
 from inbox.i18n import N_, Language
 from inbox.intake.receiving import receive
@@ -83,12 +82,11 @@ def validate(request: CallbackRequest) -> str:
 def request_callback(request: CallbackRequest, *, source: str, ip: str | None = None) -> Case:
     """Take in a valid request (after the rate limits); the caller commits.
 
-    Ends the session's read transaction first: counting against the limits and
-    taking in must be one writer's transaction from its start (SQLite).
+    Call it in a write transaction from its start
+    (:func:`inbox.database.commit_and_begin_write`): counting against the limits
+    and taking in must be one writer's transaction (SQLite).
     """
     phone = validate(request)
-    db.session.commit()
-    begin_write()
     _count_against_limits({"callback-ip": ip, "callback-phone": phone})
     case = receive(
         callback_message(

@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from inbox.database import commit_and_begin_write
 from inbox.extensions import db
 from inbox.i18n import Language
 from inbox.intake.callbacks import CallbackError, CallbackRequest, TooManyRequests, request_callback
@@ -69,6 +70,7 @@ def _submit(form: CallbackForm, language: str) -> int:
         sms_consent=bool(form.sms_consent.data),
         language=language,
     )
+    commit_and_begin_write()
     try:
         case = request_callback(wanted, source="web", ip=request.remote_addr)
     except CallbackError as error:

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from inbox.cases.access import may_see
+from inbox.database import commit_and_begin_write
 from inbox.extensions import db
 from inbox.handovers import workflow as handovers
 from inbox.web.forms import AcceptHandoverForm, DeclineHandoverForm, PostForm
@@ -23,6 +24,7 @@ HANDOVER_DONE = {
 @blueprint.route("/<id:handover_id>/<any(accept, decline, withdraw):action>", methods=["POST"])
 @login_required
 def decide(handover_id: int, action: str):
+    commit_and_begin_write()
     handover = handovers.locked(handover_id)
     if handover is None or not may_see(current_user, handover.case):
         abort(404)
