@@ -96,6 +96,12 @@ def add_note(case: Case, author: User, text: str) -> Message:
     return note
 
 
+def preliminary_dates(count: int) -> list[date]:
+    """The dates a preliminary answer may promise: the next ``count`` working days after today."""
+    calendar = current_app.extensions["svarfrist"].rules.calendar
+    return [day.date for day in calendar.working_days_after(calendar.local_date(now()), count)]
+
+
 def _preliminary_due(new_date: date | None, answered_at):
     if new_date is None:
         raise ReplyError("a preliminary answer needs the new date the answer will come")

@@ -4,41 +4,26 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from inbox.cases import casework
 from inbox.cases.access import case_to_change, case_to_see, may_change
 from inbox.cases.details import answers_since, case_details
-from inbox.cases.replies import ReplyError, add_note, reply
+from inbox.cases.replies import ReplyError, add_note, preliminary_dates, reply
+from inbox.cases.reply_templates import template_text, templates_for
 from inbox.clock import now
 from inbox.extensions import db
-from inbox.handovers import workflow as handovers
+from inbox.handovers.options import HandoverOptions, handover_options
+from inbox.handovers.workflow import HandoverError, propose
 from inbox.intake.callbacks import Outcome, record_attempt
-from inbox.models import (
-    Case,
-    Department,
-    Direction,
-    Handover,
-    HandoverStatus,
-    OutKind,
-)
-from inbox.outbox.meta_replies import planned_reply
+from inbox.models import Case, OutKind
 from inbox.people import audit
-from inbox.settings.config import ReplyTemplate
+from inbox.people.departments import department_with_id
+from inbox.people.users import user_with_id
 from inbox.web.forms import (
     PREFERRED_TIME_NAMES,
     AcceptHandoverForm,
@@ -56,15 +41,11 @@ blueprint = Blueprint("case", __name__, url_prefix="/cases")
 NEW_DATE_CHOICES = 20
 
 
-def _settings():
-    return current_app.extensions["svarfrist"]
-
-
 def _reply_form(**values) -> ReplyForm:
     form = ReplyForm(**values)
-    calendar = _settings().rules.calendar
-    days = calendar.working_days_after(calendar.local_date(now()), NEW_DATE_CHOICES)
-    form.new_date.choices = [(day.date.isoformat(), format_date(day.date, "full")) for day in days]
+    form.new_date.choices = [
+        (day.isoformat(), format_date(day, "full")) for day in preliminary_dates(NEW_DATE_CHOICES)
+    ]
     return form
 
 
@@ -74,19 +55,10 @@ def _assign_form(case: Case, members) -> AssignForm:
     return form
 
 
-def _templates_for(case: Case) -> list[tuple[int, ReplyTemplate]]:
-    """The reply templates for the case's department and language, with their numbers."""
-    return [
-        (number, template)
-        for number, template in enumerate(_settings().templates)
-        if template.language == case.language
-        and template.department in (None, case.department.slug)
-    ]
-
-
-def _chosen_template(case: Case) -> str | None:
-    chosen = request.args.get("template", type=int)
-    return next((t.text for number, t in _templates_for(case) if number == chosen), None)
+def _handover_form(options: HandoverOptions) -> HandoverForm:
+    form = HandoverForm()
+    form.department.choices = [SelectChoice(d.id, d.name) for d in options.departments]
+    return form
 
 
 @blueprint.route("/<reference>")
@@ -97,39 +69,25 @@ def show(reference: str):
     details = case_details(case, current_user, moment)
     audit.record("case.view", user=current_user, case=case, ip=request.remote_addr)
     db.session.commit()
+    chosen = template_text(case, request.args.get("template", type=int))
+    options = handover_options(case, details.handovers, current_user)
     return render_template(
         "cases/show.html",
         details=details,
         can_change=may_change(current_user, case),
-        reply_form=_reply_form(loaded_at=moment.isoformat(), text=_chosen_template(case)),
-        templates=_templates_for(case),
+        reply_form=_reply_form(loaded_at=moment.isoformat(), text=chosen),
+        templates=templates_for(case),
         note_form=NoteForm(),
         assign_form=_assign_form(case, details.members),
         language_form=CaseLanguageForm(language=case.language),
         action_form=PostForm(),
-        callback=_callback_request(case),
-        reply_plan=planned_reply(
-            next((m for m in reversed(details.messages) if m.direction == Direction.IN), None),
-            moment,
-        ),
         attempt_form=CallbackAttemptForm(),
         preferred_times=PREFERRED_TIME_NAMES,
-        **_handover_forms(case, details),
+        handover=options,
+        handover_form=_handover_form(options),
+        accept_form=AcceptHandoverForm(),
+        decline_form=DeclineHandoverForm(),
     )
-
-
-def _callback_request(case: Case) -> dict | None:
-    """For a callback case: the number to call and what the citizen asked for."""
-    if case.channel != "callback":
-        return None
-    asked = next((m for m in case.messages if m.channel == "callback"), None)
-    metadata = asked.metadata_json if asked is not None else {}
-    return {
-        "phone": asked.address if asked is not None else case.contact.address("phone"),
-        "preferred_time": metadata.get("preferred_time", "any"),
-        "department_wish": metadata.get("department_wish"),
-        "sms_consent": bool(metadata.get("sms_consent")),
-    }
 
 
 @blueprint.route("/<reference>/callback-attempt", methods=["POST"])
@@ -174,7 +132,7 @@ def answer(reference: str):
             "warning",
         )
         return redirect(url_for(".show", reference=reference))
-    kind = OutKind.PRELIMINARY if form.kind.data == "preliminary" else OutKind.REPLY
+    kind = OutKind(form.kind.data)
     try:
         new_date = date.fromisoformat(form.new_date.data) if kind == OutKind.PRELIMINARY else None
         reply(case, current_user, form.text.data, kind=kind, new_date=new_date)
@@ -215,11 +173,13 @@ def assign(reference: str):
     case = case_to_change(current_user, reference)
     form = AssignForm()
     if form.validate_on_submit():
-        members = {member.id: member for member in case.department.members}
-        chosen = members.get(form.assignee.data)
+        chosen = user_with_id(form.assignee.data) if form.assignee.data else None
         if form.assignee.data and chosen is None:
             abort(400)
-        casework.assign(case, chosen, current_user)
+        try:
+            casework.assign(case, chosen, current_user)
+        except casework.CaseworkError:
+            abort(400)  # not a member of the case's department: the form offers only members
         db.session.commit()
         flash(_("The case is assigned."), "success")
     return redirect(url_for(".show", reference=reference))
@@ -277,40 +237,18 @@ def language(reference: str):
     return redirect(url_for(".show", reference=reference))
 
 
-def _pending_handover(details) -> Handover | None:
-    return next((h for h in details.handovers if h.status == HandoverStatus.PENDING), None)
-
-
-def _handover_forms(case: Case, details) -> dict:
-    handover_form = HandoverForm()
-    handover_form.department.choices = [
-        SelectChoice(department.id, department.name)
-        for department in db.session.scalars(select(Department).order_by(Department.name))
-        if department.id != case.department_id
-    ]
-    pending = _pending_handover(details)
-    return {
-        "pending_handover": pending,
-        "may_decide": pending is not None and handovers.may_decide(current_user, pending),
-        "may_withdraw": pending is not None and handovers.may_withdraw(current_user, pending),
-        "handover_form": handover_form,
-        "accept_form": AcceptHandoverForm(),
-        "decline_form": DeclineHandoverForm(),
-    }
-
-
 @blueprint.route("/<reference>/handover", methods=["POST"])
 @login_required
 def propose_handover(reference: str):
     case = case_to_change(current_user, reference)
     form = HandoverForm()
-    department = db.session.get(Department, form.department.data or 0)
+    department = department_with_id(form.department.data or 0)
     if not form.validate_on_submit() or department is None:
         flash(_("Choose a department and write a note for them."), "error")
         return redirect(url_for(".show", reference=reference))
     try:
-        handovers.propose(case, department, current_user, form.note.data)
-    except handovers.HandoverError as error:
+        propose(case, department, current_user, form.note.data)
+    except HandoverError as error:
         db.session.rollback()
         flash(_("The case was not offered: %(reason)s", reason=str(error)), "error")
     else:
