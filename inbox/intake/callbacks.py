@@ -23,9 +23,10 @@ from inbox.clock import now
 from inbox.extensions import db
 from inbox.i18n import N_, Language
 from inbox.intake.receiving import receive
-from inbox.models import Case, Department, Direction, Message, OutKind, RateEvent, User
+from inbox.models import Case, Direction, Message, OutKind, RateEvent, User
 from inbox.outbox.outgoing import send_to_citizen
 from inbox.people import audit
+from inbox.people.departments import department_with_slug
 from inbox.settings.config import Settings
 
 NAME_LENGTH = 200
@@ -74,7 +75,7 @@ def validate(request: CallbackRequest) -> str:
         raise CallbackError("about", N_("Please keep it shorter (at most 2000 characters)."))
     if request.preferred_time not in PREFERRED_TIMES:
         raise CallbackError("preferred_time", N_("Choose a time of day from the list."))
-    if request.department is not None and _department(request.department) is None:
+    if request.department is not None and department_with_slug(request.department) is None:
         raise CallbackError("department", N_("Choose a department from the list."))
     return phone
 
@@ -105,10 +106,6 @@ def request_callback(request: CallbackRequest, *, source: str, ip: str | None = 
     if case.contact.language is None:
         case.contact.language = request.language
     return case
-
-
-def _department(slug: str) -> Department | None:
-    return db.session.scalar(select(Department).where(Department.slug == slug))
 
 
 def _count_against_limits(keys: dict[str, str | None]) -> None:
