@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from channels.callback import PREFERRED_TIMES
+from inbox.cases.queue import ASSIGNEE_FILTERS, DUE_FILTERS, HANDOVER_FILTERS, MAX_LIMIT
+from inbox.cases.replies import ANSWER_KINDS
+from inbox.i18n import LANGUAGES
+from inbox.models import CaseStatus, Direction, HandoverStatus, OutKind, TurnOrigin
 from inbox.routing import MAX_ROW_ID
 
 STRING = {"type": "string"}
 NULLABLE_STRING = {"type": ["string", "null"]}
 TIME = {"type": "string", "format": "date-time"}
 NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+
+
+def _enum(values: Iterable[str], *, nullable: bool = False) -> dict[str, Any]:
+    """One of ``values`` (the enum or tuple the code checks against), or null."""
+    return {"enum": [str(value) for value in values] + ([None] if nullable else [])}
+
+
+CASE_STATUS = _enum(CaseStatus)
+HANDOVER_STATUS = _enum(HandoverStatus)
 
 
 def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
@@ -40,7 +55,7 @@ SCHEMAS: dict[str, Any] = {
             "reference": {"type": "string", "pattern": r"^\d{4}-\d{6}$"},
             "channel": STRING,
             "subject": STRING,
-            "status": {"enum": ["new", "open", "waiting", "closed"]},
+            "status": CASE_STATUS,
             "department": STRING,
             "assignee": NULLABLE_STRING,
             "citizen": NULLABLE_STRING,
@@ -56,10 +71,10 @@ SCHEMAS: dict[str, Any] = {
             "name": STRING,
             "phone": {"type": "string", "description": "any format; Norway is the default region"},
             "about": STRING,
-            "preferred_time": {"enum": ["any", "morning", "midday", "afternoon"]},
+            "preferred_time": _enum(PREFERRED_TIMES),
             "department": {"type": "string", "description": "a department's slug"},
             "sms_consent": {"type": "boolean"},
-            "language": {"enum": ["nn", "nb", "en"]},
+            "language": _enum(LANGUAGES),
             "request_id": {
                 "type": "string",
                 "description": "the caller's id: sent twice, kept once",
@@ -88,7 +103,7 @@ SCHEMAS: dict[str, Any] = {
             "case": STRING,
             "from": STRING,
             "to": STRING,
-            "status": {"enum": ["pending", "accepted", "declined", "withdrawn"]},
+            "status": HANDOVER_STATUS,
             "note": STRING,
             "reason": NULLABLE_STRING,
             "proposed_at": TIME,
@@ -104,8 +119,8 @@ SCHEMAS: dict[str, Any] = {
     ),
     "Message": _object(
         {
-            "direction": {"enum": ["in", "out", "note"]},
-            "kind": {"enum": ["reply", "preliminary", "acknowledgement", "notice", None]},
+            "direction": _enum(Direction),
+            "kind": _enum(OutKind, nullable=True),
             "channel": STRING,
             "account": STRING,
             "external_id": NULLABLE_STRING,
@@ -121,12 +136,12 @@ SCHEMAS: dict[str, Any] = {
     "Turn": _object(
         {
             "channel": STRING,
-            "origin": {"enum": ["citizen", "preliminary"]},
+            "origin": _enum(TurnOrigin),
             "received_at": TIME,
             "target_at": TIME,
             "due_at": TIME,
             "answered_at": NULLABLE_TIME,
-            "answer_kind": {"enum": ["reply", "preliminary", None]},
+            "answer_kind": _enum(ANSWER_KINDS, nullable=True),
             "met": {"type": ["boolean", "null"]},
         }
     ),
@@ -134,7 +149,7 @@ SCHEMAS: dict[str, Any] = {
         {
             "from": STRING,
             "to": STRING,
-            "status": {"enum": ["pending", "accepted", "declined", "withdrawn"]},
+            "status": HANDOVER_STATUS,
             "proposed_at": TIME,
             "decided_at": NULLABLE_TIME,
             "note": STRING,
@@ -146,7 +161,7 @@ SCHEMAS: dict[str, Any] = {
             "reference": STRING,
             "channel": STRING,
             "subject": STRING,
-            "status": {"enum": ["new", "open", "waiting", "closed"]},
+            "status": CASE_STATUS,
             "department": STRING,
             "assignee": NULLABLE_STRING,
             "language": STRING,
@@ -172,8 +187,8 @@ SCHEMAS: dict[str, Any] = {
     ),
     "SentMessage": _object(
         {
-            "direction": {"enum": ["out", "note"]},
-            "kind": {"enum": ["reply", "preliminary", None]},
+            "direction": _enum([Direction.OUT, Direction.NOTE]),
+            "kind": _enum(ANSWER_KINDS, nullable=True),
             "channel": STRING,
             "created_at": TIME,
             "text": STRING,
@@ -274,17 +289,19 @@ def openapi_document() -> dict[str, Any]:
                     "parameters": [
                         _query("scope", {"enum": ["all", "mine"]}, "mine: your departments"),
                         _query("channel", STRING, "only this channel"),
-                        _query("status", {"enum": ["new", "open", "waiting", "closed"]}, ""),
-                        _query("due", {"enum": ["today", "overdue"]}, ""),
-                        _query("assignee", {"enum": ["me", "none"]}, ""),
-                        _query("handover", {"enum": ["pending", "offered"]}, ""),
+                        _query("status", CASE_STATUS, ""),
+                        _query("due", _enum(DUE_FILTERS), ""),
+                        _query("assignee", _enum(ASSIGNEE_FILTERS), ""),
+                        _query("handover", _enum(HANDOVER_FILTERS), ""),
                         _query("department", STRING, "a department's slug"),
                         _query(
                             "q",
                             {"type": "string", "maxLength": 200},
                             "words in messages, subject, citizen's name or address; or a reference",
                         ),
-                        _query("limit", {"type": "integer", "minimum": 1, "maximum": 200}, ""),
+                        _query(
+                            "limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, ""
+                        ),
                         _query("after", STRING, "the `next` cursor of the previous page"),
                     ],
                     "responses": {"200": _json("CaseList", "a page"), **_problems(400, 401)},

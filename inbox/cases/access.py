@@ -2,7 +2,10 @@
 
 Every query for cases starts from :func:`visible_cases`; single checks use
 :func:`may_see` and :func:`may_change`, built from the same expression, so the
-list, the case page, the API and exports can never disagree.
+list, the case page, the API and exports can never disagree. Pages and the API
+fetch what they show with :func:`case_to_see`, :func:`case_to_change` and
+:func:`attachment_to_see`, which raise :class:`NotVisible` or
+:class:`NotChangeable` for the web and the API to answer 404 or 403.
 
 - Admins see everything.
 - Staff and leaders see the cases their departments own.
@@ -16,7 +19,16 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 
 from inbox.extensions import db
-from inbox.models import Case, Handover, HandoverStatus, Role, User
+from inbox.models import Attachment, Case, Handover, HandoverStatus, Message, Role, User
+
+
+class NotVisible(LookupError):
+    """Nothing by that name that the user may see; a typo gets the same answer, so nobody
+    learns what exists."""
+
+
+class NotChangeable(PermissionError):
+    """The user may see the case but not work on it."""
 
 
 def case_visibility(user: User) -> ColumnElement[bool]:
@@ -55,6 +67,37 @@ def case_changeable(user: User) -> ColumnElement[bool]:
 def visible_cases(user: User) -> Select[tuple[Case]]:
     """``SELECT`` of the cases ``user`` may see; add filters and ordering to it."""
     return select(Case).where(case_visibility(user))
+
+
+def case_to_see(user: User, reference: str) -> Case:
+    """The case with this reference, if ``user`` may see it."""
+    case = db.session.scalar(visible_cases(user).where(Case.reference == reference))
+    if case is None:
+        raise NotVisible(f"no case {reference} that you may see")
+    return case
+
+
+def case_to_change(user: User, reference: str) -> Case:
+    """The case with this reference, if ``user`` may work on it."""
+    case = case_to_see(user, reference)
+    if not may_change(user, case):
+        raise NotChangeable(f"case {reference} belongs to another department")
+    return case
+
+
+def attachment_to_see(user: User, attachment_id: int) -> Attachment:
+    """The attachment, reached through its case, if ``user`` may see that case."""
+    query = (
+        visible_cases(user)
+        .join(Message, Message.case_id == Case.id)
+        .join(Attachment, Attachment.message_id == Message.id)
+        .where(Attachment.id == attachment_id)
+        .with_only_columns(Attachment)
+    )
+    attachment = db.session.scalar(query)
+    if attachment is None:
+        raise NotVisible(f"no attachment {attachment_id} that you may see")
+    return attachment
 
 
 def may_see(user: User, case: Case) -> bool:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from inbox.cases.access import visible_cases
 from inbox.cases.turns import open_turn
 from inbox.extensions import db
 from inbox.models import (
@@ -20,6 +20,7 @@ from inbox.models import (
     Turn,
     User,
 )
+from inbox.outbox.meta_replies import planned_reply
 
 #: Someone who viewed the case this recently is shown as "also has it open".
 PRESENCE_WINDOW = timedelta(minutes=10)
@@ -35,11 +36,18 @@ class CaseDetails:
     events: list[AuditEvent]
     members: list[User]
     others_viewing: list[User]
+    #: For a callback case: whom to call and what they asked for.
+    callback: AskedCallback | None
+    #: How an answer would go out on Meta's channels (:func:`planned_reply`); ``None`` elsewhere.
+    reply_plan: str | None
 
 
-def find_case(user: User, reference: str) -> Case | None:
-    """The case with this reference, if ``user`` may see it."""
-    return db.session.scalar(visible_cases(user).where(Case.reference == reference))
+@dataclass(frozen=True)
+class AskedCallback:
+    phone: str | None
+    preferred_time: str
+    department_wish: str | None
+    sms_consent: bool
 
 
 def case_details(case: Case, viewer: User, now: datetime) -> CaseDetails:
@@ -82,6 +90,23 @@ def case_details(case: Case, viewer: User, now: datetime) -> CaseDetails:
         events=list(events),
         members=sorted(case.department.members, key=lambda member: member.name),
         others_viewing=list(viewing),
+        callback=_asked_callback(case, messages),
+        reply_plan=planned_reply(
+            next((m for m in reversed(messages) if m.direction == Direction.IN), None), now
+        ),
+    )
+
+
+def _asked_callback(case: Case, messages: Sequence[Message]) -> AskedCallback | None:
+    if case.channel != "callback":
+        return None
+    asked = next((m for m in messages if m.channel == "callback"), None)
+    metadata = asked.metadata_json if asked is not None else {}
+    return AskedCallback(
+        phone=asked.address if asked is not None else case.contact.address("phone"),
+        preferred_time=metadata.get("preferred_time", "any"),
+        department_wish=metadata.get("department_wish"),
+        sms_consent=bool(metadata.get("sms_consent")),
     )
 
 

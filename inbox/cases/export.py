@@ -31,6 +31,11 @@ def case_records(user: User | None = None) -> Iterator[dict[str, Any]]:
         db.session.expunge_all()  # keep memory flat over large exports
 
 
+def one_case_record(case: Case) -> dict[str, Any]:
+    """One case as :func:`case_records` gives it, handovers included."""
+    return case_record(case, _handovers([case.id]).get(case.id, []))
+
+
 def _chunk(query: Select, after_id: int) -> Select:
     return (
         query.where(Case.id > after_id)

@@ -27,7 +27,12 @@ ANSWER_KINDS = (OutKind.REPLY, OutKind.PRELIMINARY)
 
 
 class ReplyError(ValueError):
-    """The answer cannot be given as asked; the message says why."""
+    """The answer cannot be given as asked; ``field`` names the argument that is wrong
+    (``kind``, ``text`` or ``new_date``), the message says why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def reply(
@@ -44,9 +49,9 @@ def reply(
     keeps the promise and starts a turn due at the close of that day.
     """
     if kind not in ANSWER_KINDS:
-        raise ReplyError(f"an answer is a reply or a preliminary answer, not {kind}")
+        raise ReplyError("kind", f"an answer is a reply or a preliminary answer, not {kind}")
     if not text.strip():
-        raise ReplyError("the answer has no text")
+        raise ReplyError("text", "the answer has no text")
     answered_at = now()
     new_due = _preliminary_due(new_date, answered_at) if kind == OutKind.PRELIMINARY else None
     last = last_inbound(case)
@@ -81,7 +86,7 @@ def reply(
 def add_note(case: Case, author: User, text: str) -> Message:
     """An internal note: never sent, never ends a turn."""
     if not text.strip():
-        raise ReplyError("the note has no text")
+        raise ReplyError("text", "the note has no text")
     note = Message(
         case=case,
         direction=Direction.NOTE,
@@ -96,14 +101,20 @@ def add_note(case: Case, author: User, text: str) -> Message:
     return note
 
 
+def preliminary_dates(count: int) -> list[date]:
+    """The dates a preliminary answer may promise: the next ``count`` working days after today."""
+    calendar = current_app.extensions["svarfrist"].rules.calendar
+    return [day.date for day in calendar.working_days_after(calendar.local_date(now()), count)]
+
+
 def _preliminary_due(new_date: date | None, answered_at):
     if new_date is None:
-        raise ReplyError("a preliminary answer needs the new date the answer will come")
+        raise ReplyError("new_date", "a preliminary answer needs the new date the answer will come")
     calendar = current_app.extensions["svarfrist"].rules.calendar
     try:
         return preliminary_due(calendar, new_date, answered_at)
     except PromiseError as error:
-        raise ReplyError(str(error)) from None
+        raise ReplyError("new_date", str(error)) from None
 
 
 def last_inbound(case: Case) -> Message | None:

@@ -18,7 +18,6 @@ from sqlalchemy import select
 from inbox.cases.replies import last_inbound
 from inbox.cases.turns import move_case
 from inbox.clock import now
-from inbox.database import begin_write
 from inbox.extensions import db
 from inbox.i18n import Language
 from inbox.models import (
@@ -82,9 +81,11 @@ def propose(case: Case, to_department: Department, by: User, note: str) -> Hando
 
 
 def locked(handover_id: int) -> Handover | None:
-    """The handover, locked for a decision until the transaction ends."""
-    db.session.commit()
-    begin_write()
+    """The handover, locked for a decision until the transaction ends.
+
+    Call it first in a write transaction (:func:`inbox.database.commit_and_begin_write`):
+    on SQLite the writer's lock is what keeps a second decision waiting.
+    """
     query = select(Handover).where(Handover.id == handover_id)
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update()

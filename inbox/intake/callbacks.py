@@ -21,13 +21,13 @@ from channels.callback import PREFERRED_TIMES, callback_message
 from channels.phone import e164
 from inbox.cases.replies import add_note, reply
 from inbox.clock import now
-from inbox.database import begin_write
 from inbox.extensions import db
 from inbox.i18n import N_, Language
 from inbox.intake.receiving import receive
-from inbox.models import Case, Department, Direction, Message, OutKind, RateEvent, User
+from inbox.models import Case, Direction, Message, OutKind, RateEvent, User
 from inbox.outbox.outgoing import send_to_citizen
 from inbox.people import audit
+from inbox.people.departments import department_with_slug
 from inbox.settings.config import Settings
 
 NAME_LENGTH = 200
@@ -77,7 +77,7 @@ def validate(request: CallbackRequest, country: str) -> str:
         raise CallbackError("about", N_("Please keep it shorter (at most 2000 characters)."))
     if request.preferred_time not in PREFERRED_TIMES:
         raise CallbackError("preferred_time", N_("Choose a time of day from the list."))
-    if request.department is not None and _department(request.department) is None:
+    if request.department is not None and department_with_slug(request.department) is None:
         raise CallbackError("department", N_("Choose a department from the list."))
     return phone
 
@@ -85,13 +85,12 @@ def validate(request: CallbackRequest, country: str) -> str:
 def request_callback(request: CallbackRequest, *, source: str, ip: str | None = None) -> Case:
     """Take in a valid request (after the rate limits); the caller commits.
 
-    Ends the session's read transaction first: counting against the limits and
-    taking in must be one writer's transaction from its start (SQLite).
+    Call it in a write transaction from its start
+    (:func:`inbox.database.commit_and_begin_write`): counting against the limits
+    and taking in must be one writer's transaction (SQLite).
     """
     settings: Settings = current_app.extensions["svarfrist"]
     phone = validate(request, settings.rules.calendar.country)
-    db.session.commit()
-    begin_write()
     _count_against_limits({"callback-ip": ip, "callback-phone": phone})
     case = receive(
         callback_message(
@@ -110,10 +109,6 @@ def request_callback(request: CallbackRequest, *, source: str, ip: str | None = 
     if case.contact.language is None:
         case.contact.language = request.language
     return case
-
-
-def _department(slug: str) -> Department | None:
-    return db.session.scalar(select(Department).where(Department.slug == slug))
 
 
 def _count_against_limits(keys: dict[str, str | None]) -> None:

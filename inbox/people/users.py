@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from inbox.clock import now
 from inbox.extensions import db
 from inbox.models import ApiToken, Department, Role, User
+from inbox.routing import MAX_ROW_ID
 
 _hasher = PasswordHasher()
 # Verifying against this when the account does not exist keeps the answer time the same.
@@ -59,9 +60,18 @@ def create_user(
     return user
 
 
+def user_with_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def user_with_id(user_id: int) -> User | None:
+    """The user, or ``None``; an id no row can have (from a form) is no user, not an error."""
+    return db.session.get(User, user_id) if 0 < user_id <= MAX_ROW_ID else None
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The enabled user with this e-mail and password, or ``None``."""
-    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    user = user_with_email(email)
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):

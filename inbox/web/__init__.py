@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from flask import Flask, abort, render_template, request
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import Forbidden, HTTPException, NotFound
 
+from inbox.cases.access import NotChangeable, NotVisible
 from inbox.extensions import db, login_manager
 from inbox.models import User
-from inbox.web import auth, callback_page, case_page, cases, register_page, report_page, webhooks
+from inbox.web import (
+    attachments,
+    auth,
+    callback_page,
+    case_page,
+    cases,
+    handover_decisions,
+    register_page,
+    report_page,
+    webhooks,
+)
 from inbox.web.forms import PostForm
 from inbox.web.labels import template_globals
 
@@ -23,8 +34,8 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(cases.blueprint)
     app.register_blueprint(case_page.blueprint)
-    app.register_blueprint(case_page.attachments)
-    app.register_blueprint(case_page.decisions)
+    app.register_blueprint(attachments.blueprint)
+    app.register_blueprint(handover_decisions.blueprint)
     app.register_blueprint(register_page.blueprint)
     app.register_blueprint(callback_page.blueprint)
     app.register_blueprint(report_page.blueprint)
@@ -33,6 +44,9 @@ def init_web(app: Flask) -> None:
     login_manager.login_message = _l("Log in to see this page.")
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)
+    # The API answers these with problem details of its own (blueprint handlers come first).
+    app.register_error_handler(NotVisible, lambda _error: error_page(NotFound()))
+    app.register_error_handler(NotChangeable, lambda _error: error_page(Forbidden()))
     app.before_request(_refuse_nul)
     app.after_request(_security_headers)
     app.context_processor(

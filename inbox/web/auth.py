@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -10,19 +9,17 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
 from inbox.clock import now
 from inbox.extensions import db
-from inbox.models import AuditEvent
-from inbox.people import audit
+from inbox.people import audit, sessions
 from inbox.people.users import authenticate
 from inbox.web.forms import LanguageForm, LoginForm, PostForm
 from inbox.web.throttle import is_throttled, record_failure
 
 blueprint = Blueprint("auth", __name__)
-# Sessions are signed cookies: a copy kept from before logout would still verify. Each login
-# names its session, and the logout's audit event names it too, which ends it for good.
+# Each login names its session in the cookie, so that logging out can end it for good
+# (inbox.people.sessions).
 SESSION_ID = "session_id"
 LOGGED_IN_AT = "logged_in_at"
 
@@ -58,7 +55,7 @@ def login():
             else:
                 session.clear()  # a fresh session on login: no session fixation
                 login_user(user)
-                session[SESSION_ID] = secrets.token_urlsafe(16)
+                session[SESSION_ID] = sessions.new_session_id()
                 session[LOGGED_IN_AT] = now().isoformat()
                 audit.record("user.login", user=user, ip=ip)
                 db.session.commit()
@@ -79,12 +76,7 @@ def login():
 @login_required
 def logout():
     if PostForm().validate_on_submit():
-        audit.record(
-            "user.logout",
-            user=current_user,
-            ip=request.remote_addr,
-            **{SESSION_ID: session.get(SESSION_ID)},
-        )
+        sessions.end_session(current_user, session.get(SESSION_ID), ip=request.remote_addr)
         db.session.commit()
         logout_user()
         session.clear()
@@ -112,15 +104,7 @@ def is_logged_out(user_id: int) -> bool:
         since = datetime.fromisoformat(logged_in_at)
     except ValueError:
         return True
-    logouts = db.session.scalars(
-        select(AuditEvent.details).where(
-            AuditEvent.case_id.is_(None),  # with ``at``: the audit log's index
-            AuditEvent.at >= since,
-            AuditEvent.user_id == user_id,
-            AuditEvent.action == "user.logout",
-        )
-    )
-    return any(details.get(SESSION_ID) == session_id for details in logouts)
+    return sessions.is_ended(user_id, session_id, since)
 
 
 def language_form() -> LanguageForm:

@@ -23,13 +23,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from inbox.database import commit_and_begin_write
 from inbox.extensions import db
 from inbox.i18n import Language
 from inbox.intake.callbacks import CallbackError, CallbackRequest, TooManyRequests, request_callback
-from inbox.models import Department
+from inbox.people.departments import departments_by_name
 from inbox.web.forms import CallbackForm
 
 log = logging.getLogger(__name__)
@@ -43,8 +43,7 @@ def _page(language: str):
     g.page_language = language
     form = CallbackForm()
     form.department.choices = [SelectChoice("", _("I do not know"))] + [
-        SelectChoice(department.slug, department.name)
-        for department in db.session.scalars(select(Department).order_by(Department.name))
+        SelectChoice(department.slug, department.name) for department in departments_by_name()
     ]
     status = 200
     if request.method == "POST" and form.validate_on_submit():
@@ -69,6 +68,7 @@ def _submit(form: CallbackForm, language: str) -> int:
         sms_consent=bool(form.sms_consent.data),
         language=language,
     )
+    commit_and_begin_write()
     try:
         case = request_callback(wanted, source="web", ip=request.remote_addr)
     except CallbackError as error:

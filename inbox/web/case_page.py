@@ -4,46 +4,26 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from channels.filenames import safe_filename
-from inbox.blobs import BlobStore
 from inbox.cases import casework
-from inbox.cases.access import may_change, may_see
-from inbox.cases.details import answers_since, case_details, find_case
-from inbox.cases.replies import ReplyError, add_note, reply
+from inbox.cases.access import case_to_change, case_to_see, may_change
+from inbox.cases.details import answers_since, case_details
+from inbox.cases.replies import ReplyError, add_note, preliminary_dates, reply
+from inbox.cases.reply_templates import template_text, templates_for
 from inbox.clock import now
 from inbox.extensions import db
-from inbox.handovers import workflow as handovers
+from inbox.handovers.options import HandoverOptions, handover_options
+from inbox.handovers.workflow import HandoverError, propose
 from inbox.intake.callbacks import Outcome, record_attempt
-from inbox.models import (
-    Attachment,
-    Case,
-    Department,
-    Direction,
-    Handover,
-    HandoverStatus,
-    OutKind,
-)
-from inbox.outbox.meta_replies import planned_reply
+from inbox.models import Case, OutKind
 from inbox.people import audit
-from inbox.settings.config import ReplyTemplate
+from inbox.people.departments import department_with_id
+from inbox.people.users import user_with_id
 from inbox.web.forms import (
     PREFERRED_TIME_NAMES,
     AcceptHandoverForm,
@@ -58,39 +38,14 @@ from inbox.web.forms import (
 )
 
 blueprint = Blueprint("case", __name__, url_prefix="/cases")
-decisions = Blueprint("handover", __name__, url_prefix="/handovers")
-HANDOVER_DONE = {
-    "accept": _l("You have taken over the case."),
-    "decline": _l("The handover is declined; the sending department is told."),
-    "withdraw": _l("The handover is withdrawn."),
-}
 NEW_DATE_CHOICES = 20
-
-
-def _settings():
-    return current_app.extensions["svarfrist"]
-
-
-def _visible(reference: str) -> Case:
-    """The case, or 404 for a case that does not exist or that the user may not see."""
-    case = find_case(current_user, reference)
-    if case is None:
-        abort(404)
-    return case
-
-
-def _changeable(reference: str) -> Case:
-    case = _visible(reference)
-    if not may_change(current_user, case):
-        abort(403)
-    return case
 
 
 def _reply_form(**values) -> ReplyForm:
     form = ReplyForm(**values)
-    calendar = _settings().rules.calendar
-    days = calendar.working_days_after(calendar.local_date(now()), NEW_DATE_CHOICES)
-    form.new_date.choices = [(day.date.isoformat(), format_date(day.date, "full")) for day in days]
+    form.new_date.choices = [
+        (day.isoformat(), format_date(day, "full")) for day in preliminary_dates(NEW_DATE_CHOICES)
+    ]
     return form
 
 
@@ -100,68 +55,45 @@ def _assign_form(case: Case, members) -> AssignForm:
     return form
 
 
-def _templates_for(case: Case) -> list[tuple[int, ReplyTemplate]]:
-    """The reply templates for the case's department and language, with their numbers."""
-    return [
-        (number, template)
-        for number, template in enumerate(_settings().templates)
-        if template.language == case.language
-        and template.department in (None, case.department.slug)
-    ]
-
-
-def _chosen_template(case: Case) -> str | None:
-    chosen = request.args.get("template", type=int)
-    return next((t.text for number, t in _templates_for(case) if number == chosen), None)
+def _handover_form(options: HandoverOptions) -> HandoverForm:
+    form = HandoverForm()
+    form.department.choices = [SelectChoice(d.id, d.name) for d in options.departments]
+    return form
 
 
 @blueprint.route("/<reference>")
 @login_required
 def show(reference: str):
-    case = _visible(reference)
+    case = case_to_see(current_user, reference)
     moment = now()
     details = case_details(case, current_user, moment)
     audit.record("case.view", user=current_user, case=case, ip=request.remote_addr)
     db.session.commit()
+    chosen = template_text(case, request.args.get("template", type=int))
+    options = handover_options(case, details.handovers, current_user)
     return render_template(
         "cases/show.html",
         details=details,
         can_change=may_change(current_user, case),
-        reply_form=_reply_form(loaded_at=moment.isoformat(), text=_chosen_template(case)),
-        templates=_templates_for(case),
+        reply_form=_reply_form(loaded_at=moment.isoformat(), text=chosen),
+        templates=templates_for(case),
         note_form=NoteForm(),
         assign_form=_assign_form(case, details.members),
         language_form=CaseLanguageForm(language=case.language),
         action_form=PostForm(),
-        callback=_callback_request(case),
-        reply_plan=planned_reply(
-            next((m for m in reversed(details.messages) if m.direction == Direction.IN), None),
-            moment,
-        ),
         attempt_form=CallbackAttemptForm(),
         preferred_times=PREFERRED_TIME_NAMES,
-        **_handover_forms(case, details),
+        handover=options,
+        handover_form=_handover_form(options),
+        accept_form=AcceptHandoverForm(),
+        decline_form=DeclineHandoverForm(),
     )
-
-
-def _callback_request(case: Case) -> dict | None:
-    """For a callback case: the number to call and what the citizen asked for."""
-    if case.channel != "callback":
-        return None
-    asked = next((m for m in case.messages if m.channel == "callback"), None)
-    metadata = asked.metadata_json if asked is not None else {}
-    return {
-        "phone": asked.address if asked is not None else case.contact.address("phone"),
-        "preferred_time": metadata.get("preferred_time", "any"),
-        "department_wish": metadata.get("department_wish"),
-        "sms_consent": bool(metadata.get("sms_consent")),
-    }
 
 
 @blueprint.route("/<reference>/callback-attempt", methods=["POST"])
 @login_required
 def callback_attempt(reference: str):
-    case = _changeable(reference)
+    case = case_to_change(current_user, reference)
     form = CallbackAttemptForm()
     if case.channel != "callback":
         abort(404)
@@ -183,7 +115,7 @@ def callback_attempt(reference: str):
 @blueprint.route("/<reference>/reply", methods=["POST"])
 @login_required
 def answer(reference: str):
-    case = _changeable(reference)
+    case = case_to_change(current_user, reference)
     form = _reply_form()
     if not form.validate_on_submit():
         flash(_("Write the answer before sending it."), "error")
@@ -200,7 +132,7 @@ def answer(reference: str):
             "warning",
         )
         return redirect(url_for(".show", reference=reference))
-    kind = OutKind.PRELIMINARY if form.kind.data == "preliminary" else OutKind.REPLY
+    kind = OutKind(form.kind.data)
     try:
         new_date = date.fromisoformat(form.new_date.data) if kind == OutKind.PRELIMINARY else None
         reply(case, current_user, form.text.data, kind=kind, new_date=new_date)
@@ -224,7 +156,7 @@ def _answers_since_load(case: Case, loaded_at: str | None):
 @blueprint.route("/<reference>/note", methods=["POST"])
 @login_required
 def note(reference: str):
-    case = _changeable(reference)
+    case = case_to_change(current_user, reference)
     form = NoteForm()
     if form.validate_on_submit():
         add_note(case, current_user, form.text.data)
@@ -238,21 +170,23 @@ def note(reference: str):
 @blueprint.route("/<reference>/assign", methods=["POST"])
 @login_required
 def assign(reference: str):
-    case = _changeable(reference)
+    case = case_to_change(current_user, reference)
     form = AssignForm()
     if form.validate_on_submit():
-        members = {member.id: member for member in case.department.members}
-        chosen = members.get(form.assignee.data)
+        chosen = user_with_id(form.assignee.data) if form.assignee.data else None
         if form.assignee.data and chosen is None:
             abort(400)
-        casework.assign(case, chosen, current_user)
+        try:
+            casework.assign(case, chosen, current_user)
+        except casework.CaseworkError:
+            abort(400)  # not a member of the case's department: the form offers only members
         db.session.commit()
         flash(_("The case is assigned."), "success")
     return redirect(url_for(".show", reference=reference))
 
 
 def _simple_action(reference: str, action, done: str):
-    case = _changeable(reference)
+    case = case_to_change(current_user, reference)
     if PostForm().validate_on_submit():
         try:
             action(case)
@@ -294,7 +228,7 @@ def reopen(reference: str):
 @blueprint.route("/<reference>/language", methods=["POST"])
 @login_required
 def language(reference: str):
-    case = _changeable(reference)
+    case = case_to_change(current_user, reference)
     form = CaseLanguageForm()
     if form.validate_on_submit():
         casework.set_language(case, form.language.data, current_user)
@@ -303,110 +237,21 @@ def language(reference: str):
     return redirect(url_for(".show", reference=reference))
 
 
-attachments = Blueprint("attachments", __name__)
-
-
-@attachments.route("/attachments/<id:attachment_id>")
-@login_required
-def download(attachment_id: int):
-    """Always a download, never shown inline: files from outside are not trusted."""
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or not may_see(current_user, attachment.message.case):
-        abort(404)
-    audit.record(
-        "attachment.download",
-        user=current_user,
-        case=attachment.message.case,
-        attachment_id=attachment.id,
-    )
-    db.session.commit()
-    path = BlobStore(_settings().data_dir / "blobs").path(attachment.sha256)
-    return send_file(
-        path,
-        mimetype="application/octet-stream",
-        as_attachment=True,
-        download_name=safe_filename(attachment.filename),
-        max_age=0,
-    )
-
-
-def _pending_handover(details) -> Handover | None:
-    return next((h for h in details.handovers if h.status == HandoverStatus.PENDING), None)
-
-
-def _handover_forms(case: Case, details) -> dict:
-    handover_form = HandoverForm()
-    handover_form.department.choices = [
-        SelectChoice(department.id, department.name)
-        for department in db.session.scalars(select(Department).order_by(Department.name))
-        if department.id != case.department_id
-    ]
-    pending = _pending_handover(details)
-    return {
-        "pending_handover": pending,
-        "may_decide": pending is not None and handovers.may_decide(current_user, pending),
-        "may_withdraw": pending is not None and handovers.may_withdraw(current_user, pending),
-        "handover_form": handover_form,
-        "accept_form": AcceptHandoverForm(),
-        "decline_form": DeclineHandoverForm(),
-    }
-
-
 @blueprint.route("/<reference>/handover", methods=["POST"])
 @login_required
 def propose_handover(reference: str):
-    case = _changeable(reference)
+    case = case_to_change(current_user, reference)
     form = HandoverForm()
-    department = db.session.get(Department, form.department.data or 0)
+    department = department_with_id(form.department.data or 0)
     if not form.validate_on_submit() or department is None:
         flash(_("Choose a department and write a note for them."), "error")
         return redirect(url_for(".show", reference=reference))
     try:
-        handovers.propose(case, department, current_user, form.note.data)
-    except handovers.HandoverError as error:
+        propose(case, department, current_user, form.note.data)
+    except HandoverError as error:
         db.session.rollback()
         flash(_("The case was not offered: %(reason)s", reason=str(error)), "error")
     else:
         db.session.commit()
         flash(_("The case is offered to %(department)s.", department=department.name), "success")
     return redirect(url_for(".show", reference=reference))
-
-
-@decisions.route("/<id:handover_id>/<any(accept, decline, withdraw):action>", methods=["POST"])
-@login_required
-def decide(handover_id: int, action: str):
-    handover = handovers.locked(handover_id)
-    if handover is None or not may_see(current_user, handover.case):
-        abort(404)
-    reference = handover.case.reference
-    try:
-        if action == "accept":
-            form = AcceptHandoverForm()
-            if not form.validate_on_submit():
-                abort(400)
-            handovers.accept(
-                handover,
-                current_user,
-                tell_citizen=bool(form.tell_citizen.data),
-                assign_to_me=bool(form.assign_to_me.data),
-            )
-        elif action == "decline":
-            form = DeclineHandoverForm()
-            if not form.validate_on_submit():
-                db.session.rollback()
-                flash(_("Write why the case is declined."), "error")
-                return redirect(url_for("case.show", reference=reference))
-            handovers.decline(handover, current_user, form.reason.data)
-        else:
-            if not PostForm().validate_on_submit():
-                abort(400)
-            handovers.withdraw(handover, current_user)
-    except handovers.HandoverError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("case.show", reference=reference))
-    db.session.commit()
-    flash(str(HANDOVER_DONE[action]), "success")
-    if action == "accept" or may_see(current_user, handover.case):
-        return redirect(url_for("case.show", reference=reference))
-    return redirect(url_for("cases.index"))

@@ -10,6 +10,7 @@ from inbox.clock import now
 from inbox.extensions import db
 from inbox.intake.registration import Registration, RegistrationError, register
 from inbox.models import Department, Role
+from inbox.people.departments import departments_by_name
 from inbox.web.forms import RegisterForm
 
 blueprint = Blueprint("register", __name__)
@@ -17,7 +18,7 @@ blueprint = Blueprint("register", __name__)
 
 def _departments() -> list[Department]:
     if current_user.role == Role.ADMIN:
-        return list(db.session.scalars(db.select(Department).order_by(Department.name)))
+        return departments_by_name()
     return sorted(current_user.departments, key=lambda department: department.name)
 
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from inbox.clock import frozen_at
+from inbox.database import commit_and_begin_write
 from inbox.extensions import db
 from inbox.handovers import workflow as handovers
 from inbox.intake.receiving import receive
@@ -139,6 +140,7 @@ def test_two_people_accepting_at_once_exactly_one_wins(app, client, town):
             user = db.session.get(User, user_id)
             db.session.commit()
             barrier.wait()
+            commit_and_begin_write()
             handover = handovers.locked(handover_id)
             try:
                 handovers.accept(handover, user, tell_citizen=False)
