@@ -13,7 +13,7 @@ from inbox.api.openapi import openapi_document
 from inbox.api.problems import ApiProblem, from_api_problem, from_http_exception, problem_response
 from inbox.cases import casework
 from inbox.cases.access import NotChangeable, NotVisible, case_to_change, case_to_see
-from inbox.cases.export import iso_time, one_case_record
+from inbox.cases.export import case_fields, iso_time, one_case_record
 from inbox.cases.queue import QueueError, QueueFilter, queue_page
 from inbox.cases.replies import ReplyError, add_note, reply
 from inbox.database import commit_and_begin_write
@@ -52,12 +52,7 @@ def openapi():
 
 def _summary(case: Case) -> dict[str, Any]:
     return {
-        "reference": case.reference,
-        "channel": case.channel,
-        "subject": case.subject,
-        "status": case.status.value,
-        "department": case.department.slug,
-        "assignee": case.assignee.email if case.assignee else None,
+        **case_fields(case),
         "citizen": case.contact.name,
         "language": case.language,
         "created_at": iso_time(case.created_at),

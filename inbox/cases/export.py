@@ -68,7 +68,8 @@ def iso_time(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def case_record(case: Case, handovers: list[Handover]) -> dict[str, Any]:
+def case_fields(case: Case) -> dict[str, Any]:
+    """What every description of a case starts with (the export, the API's summaries)."""
     return {
         "reference": case.reference,
         "channel": case.channel,
@@ -76,6 +77,12 @@ def case_record(case: Case, handovers: list[Handover]) -> dict[str, Any]:
         "status": case.status.value,
         "department": case.department.slug,
         "assignee": case.assignee.email if case.assignee else None,
+    }
+
+
+def case_record(case: Case, handovers: list[Handover]) -> dict[str, Any]:
+    return {
+        **case_fields(case),
         "language": case.language,
         "is_unreadable": case.is_unreadable,
         "created_at": iso_time(case.created_at),

@@ -28,6 +28,7 @@ from channels.email import (
 from channels.meta.account import MetaAccount
 from channels.phone import e164
 from channels.sms import TwilioAccount
+from inbox.settings.tables import array_of_tables
 from rules.config import Problem
 
 CHANNEL_KINDS = ("email", "sms", "meta")
@@ -124,18 +125,8 @@ def parse_channels(value: Any, country: str | None, problems: list[Problem]) -> 
 
 
 def _accounts(value, kind: str, shape, build, problems: list[Problem]) -> tuple:
-    entries = value.get(kind, [])
-    if not isinstance(entries, list):
-        problems.append(
-            Problem(f"channels.{kind}", f"expected an array of tables ([[channels.{kind}]])")
-        )
-        return ()
     accounts = []
-    for index, entry in enumerate(entries):
-        key = f"channels.{kind}[{index}]"
-        if not isinstance(entry, dict):
-            problems.append(Problem(key, f"expected a table, got {entry!r}"))
-            continue
+    for key, entry in array_of_tables(value.get(kind, []), f"channels.{kind}", problems):
         if isinstance(entry.get("name"), str):
             key = f"{key} ({entry['name']})"
         found = len(problems)

@@ -24,6 +24,7 @@ from channels.email import EmailAccount
 from channels.meta.account import MetaAccount
 from channels.sms import TwilioAccount
 from inbox.settings.channels import parse_channels
+from inbox.settings.tables import array_of_tables
 from rules.autoreply import AcknowledgementLimits
 from rules.config import (
     LANGUAGES,
@@ -312,15 +313,8 @@ def _app_section(data: dict[str, Any], name: str, problems: list[Problem]) -> di
 
 
 def _templates(value: Any, problems: list[Problem]) -> tuple[ReplyTemplate, ...]:
-    if not isinstance(value, list):
-        problems.append(Problem("templates", "expected an array of tables ([[templates]])"))
-        return ()
     templates = []
-    for index, entry in enumerate(value):
-        key = f"templates[{index}]"
-        if not isinstance(entry, dict):
-            problems.append(Problem(key, f"expected a table, got {entry!r}"))
-            continue
+    for key, entry in array_of_tables(value, "templates", problems):
         found = len(problems)
         for name in entry:
             if name not in TEMPLATE_KEYS:

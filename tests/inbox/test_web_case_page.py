@@ -119,12 +119,8 @@ def test_an_answer_ends_the_turn_and_goes_to_the_outbox(client, setting):
     assert "Svaret er på veg til innbyggjaren." in page(client, case.reference)
 
 
-def test_a_preliminary_answer_sets_a_new_promised_date(client, setting):
-    case = setting["case"]
-    log_in(client, "kari@alver.no")
-    body = page(client, case.reference)
-    offered = re.findall(r'<option value="(\d{4}-\d{2}-\d{2})"', body)
-    assert offered[0] == "2026-11-25" and "2026-11-28" not in offered  # no Saturday
+def promise_friday_4_december(client, case) -> None:
+    """A preliminary answer through the page, with Friday 4 December as the new date."""
     post(
         client,
         f"/cases/{case.reference}/reply",
@@ -134,6 +130,15 @@ def test_a_preliminary_answer_sets_a_new_promised_date(client, setting):
         loaded_at=NOW.isoformat(),
     )
     db.session.rollback()  # end the read snapshot: see what the request committed
+
+
+def test_a_preliminary_answer_sets_a_new_promised_date(client, setting):
+    case = setting["case"]
+    log_in(client, "kari@alver.no")
+    body = page(client, case.reference)
+    offered = re.findall(r'<option value="(\d{4}-\d{2}-\d{2})"', body)
+    assert offered[0] == "2026-11-25" and "2026-11-28" not in offered  # no Saturday
+    promise_friday_4_december(client, case)
     first, second = case.turns
     assert first.answer_kind == OutKind.PRELIMINARY and first.met is True
     assert second.due_at == datetime(2026, 12, 4, 15, 0, tzinfo=OSLO)
@@ -241,15 +246,7 @@ def test_turn_rows_exist_for_every_answered_and_open_promise(client, setting):
     so its target is the due time; a preliminary answer promises the close of the chosen day."""
     case = setting["case"]
     log_in(client, "kari@alver.no")
-    post(
-        client,
-        f"/cases/{case.reference}/reply",
-        text="Vi treng meir tid.",
-        kind="preliminary",
-        new_date="2026-12-04",
-        loaded_at=NOW.isoformat(),
-    )
-    db.session.rollback()  # end the read snapshot: see what the request committed
+    promise_friday_4_december(client, case)
     answered = datetime(2026, 12, 1, 10, 0, tzinfo=OSLO)
     with frozen_at(answered):
         reply(case, setting["kari"], "Søknaden er komplett.")
