@@ -21,9 +21,9 @@ SUITE = [
     ("tests/robustness/test_parser_properties.py", "generated parser inputs", 2_800),
     ("tests/robustness/test_form_fuzz.py", "generated form and webhook requests", 750),
     ("tests/robustness/test_api_schema.py", "generated API requests (11 operations x 50)", 550),
-    ("tests/inbox/test_endpoint_faults.py", "endpoint faults (3 channels x 3)", 9),
+    ("tests/inbox/outbox/test_endpoint_faults.py", "endpoint faults (3 channels x 3)", 9),
     ("tests/inbox/test_database_outage.py", "PostgreSQL stopped and started", 2),
-    ("tests/inbox/test_email_channel.py", "full disk, unwritable directory", 2),
+    ("tests/inbox/intake/test_email_channel.py", "full disk, unwritable directory", 2),
 ]
 
 
