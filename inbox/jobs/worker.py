@@ -32,6 +32,7 @@ from inbox.jobs.polling import poll_account, poll_meta_account, poll_sms_account
 from inbox.jobs.webhooks import take_in_pending
 from inbox.models.heartbeats import HEARTBEAT_SECONDS, WorkerHeartbeat
 from inbox.outbox.senders import senders_for
+from inbox.people.throttle import forget_old_attempts
 from inbox.reports import turn_days
 from inbox.settings.config import Settings
 
@@ -41,6 +42,7 @@ WEBHOOK_SECONDS = 5
 TURN_DAYS_SECONDS = 10  # the report adds up the changes not folded yet, so any delay is fine
 HANDOVER_SECONDS = 300
 ESCALATION_SECONDS = 300
+LOGIN_ATTEMPTS_SECONDS = 3600  # failed logins are only needed for the throttle's window
 T = TypeVar("T")
 
 
@@ -72,6 +74,7 @@ def build_scheduler(app: Flask, *, dispatch_seconds: float = DISPATCH_SECONDS) -
     add("dispatch", dispatch_seconds, lambda: drain(senders_for(app)))
     add("handover-deadlines", HANDOVER_SECONDS, lambda: as_unit_of_work(handovers.notify_overdue))
     add("escalation", ESCALATION_SECONDS, escalation.check)
+    add("login-attempts", LOGIN_ATTEMPTS_SECONDS, lambda: as_unit_of_work(forget_old_attempts))
     scheduler.add_job(
         _in_context(app, "retention", retention.apply), "cron", hour=2, minute=30, id="retention"
     )

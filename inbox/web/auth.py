@@ -6,16 +6,16 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from inbox.clock import now
 from inbox.extensions import db
 from inbox.people import audit, sessions
+from inbox.people.throttle import record_failure, wait_before_next_try
 from inbox.people.users import authenticate
 from inbox.web.forms import LanguageForm, LoginForm, PostForm
-from inbox.web.throttle import is_throttled, record_failure
 
 blueprint = Blueprint("auth", __name__)
 # Each login names its session in the cookie, so that logging out can end it for good
@@ -41,8 +41,12 @@ def login():
     error = None
     if form.validate_on_submit():
         ip = request.remote_addr or "unknown"
-        if is_throttled(form.email.data, ip):
-            error = _("Too many failed attempts. Wait 15 minutes and try again.")
+        wait = wait_before_next_try(form.email.data, ip)
+        if wait is not None:
+            error = _(
+                "Too many failed attempts. Wait %(wait)s and try again.",
+                wait=format_timedelta(wait, threshold=1),
+            )
             status = 429
         else:
             user = authenticate(form.email.data, form.password.data)

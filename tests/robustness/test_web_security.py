@@ -20,7 +20,7 @@ from tests.factories import PASSWORD, make_department, make_user
 from tests.inbox.intake_helpers import OSLO, email
 from tests.inbox.web_helpers import csrf_token, log_in
 
-THROTTLED = "For mange mislukka forsøk. Vent 15 minutt og prøv igjen."
+THROTTLED = "For mange mislukka forsøk. Vent 30 sekund og prøv igjen."
 WRONG = "Feil e-postadresse eller passord."
 # Routes that authenticate with a bearer token or a provider's signature, not a session
 # cookie (README: REST API and webhooks); a forged form has nothing to ride on there.
@@ -110,10 +110,10 @@ def test_session_cookie_is_httponly_and_samesite(client, staff):
 # --- password guessing ----------------------------------------------------------------------
 
 
-def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(app, client, staff):
+def test_three_wrong_passwords_make_the_right_one_wait_too(app, client, staff):
     make_user(email="per@alver.no")
     db.session.commit()
-    for _ in range(5):
+    for _ in range(3):
         wrong = log_in(client, "kari@alver.no", "not the password")
         assert wrong.status_code == 401
         assert WRONG in wrong.get_data(as_text=True)
@@ -128,8 +128,8 @@ def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(app, clien
     assert _is_logged_in(client)
 
 
-def test_the_lock_looks_the_same_for_an_account_that_does_not_exist(client, staff):
-    for _ in range(5):
+def test_the_wait_looks_the_same_for_an_account_that_does_not_exist(client, staff):
+    for _ in range(3):
         assert log_in(client, "nobody@alver.no", "guess").status_code == 401
 
     refused = log_in(client, "nobody@alver.no", "guess")
@@ -138,25 +138,28 @@ def test_the_lock_looks_the_same_for_an_account_that_does_not_exist(client, staf
     assert THROTTLED in refused.get_data(as_text=True)
 
 
-def test_twenty_failures_from_one_address_lock_that_address_for_every_account(app, client, staff):
+def test_guessing_real_accounts_from_a_shared_address_locks_nobody_out(app, client, staff):
     make_user(email="per@alver.no")
+    make_user(email="ola@alver.no")
     db.session.commit()
     attacker = app.test_client()
-    attacker.environ_base["REMOTE_ADDR"] = "203.0.113.9"
-    for number in range(20):  # spread over accounts, so no single account reaches its limit
-        assert log_in(attacker, f"guess{number % 4}@alver.no", "x" * 12).status_code == 401
+    attacker.environ_base["REMOTE_ADDR"] = "203.0.113.9"  # the town hall's NAT
+    for _ in range(3):
+        for account in ("kari@alver.no", "per@alver.no"):
+            assert log_in(attacker, account, "x" * 12).status_code == 401
 
-    refused = log_in(attacker, "kari@alver.no", PASSWORD)
-
-    assert refused.status_code == 429
-    assert THROTTLED in refused.get_data(as_text=True)
+    assert log_in(attacker, "kari@alver.no", PASSWORD).status_code == 429
+    assert log_in(attacker, "per@alver.no", PASSWORD).status_code == 429
     colleague = app.test_client()
-    colleague.environ_base["REMOTE_ADDR"] = "198.51.100.7"
-    assert log_in(colleague, "kari@alver.no").status_code == 302
+    colleague.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    assert log_in(colleague, "ola@alver.no").status_code == 302
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    assert log_in(elsewhere, "kari@alver.no").status_code == 302
 
 
-def test_the_lock_message_follows_the_browsers_language(client, staff):
-    for _ in range(5):
+def test_the_wait_message_follows_the_browsers_language(client, staff):
+    for _ in range(3):
         log_in(client, "kari@alver.no", "wrong password")
     token = csrf_token(client)
     refused = client.post(
