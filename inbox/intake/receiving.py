@@ -149,8 +149,9 @@ def _take_in(inbound: InboundMessage, settings: Settings) -> Case:
     is_new_case = case is None
     if case is None:
         case = _open_case(inbound, contact, settings)
-        _note_named_case(case, inbound, settings)
     message = _store_message(case, inbound, address, BlobStore(settings.data_dir / "blobs"))
+    if is_new_case:
+        _note_named_case(case, inbound, settings)
     _index_words(case, inbound, address, is_new_case)
     if not is_new_case and _is_bounce(inbound):
         # A delivery report about our message: staff must see it, but the citizen

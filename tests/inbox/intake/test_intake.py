@@ -147,7 +147,8 @@ def test_staff_see_that_a_strangers_email_names_another_case(frontline):
     karis = closed_case_of_kari()
     strangers = receive(email(sender="ola@example.no", subject=f"Svar [Sak {karis.reference}]"))
     db.session.commit()
-    (note,) = [m for m in strangers.messages if m.direction == Direction.NOTE]
+    received, note, _acknowledgement = strangers.messages
+    assert received.direction == Direction.IN  # the note follows the message it is about
     assert note.text == (f"Nemner sak {karis.reference}, frå ei adresse som ikkje er på den saka.")
     assert note.author is None
 
