@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from inbox.cases.replies import last_inbound
 from inbox.cases.turns import open_turn
 from inbox.extensions import db
 from inbox.models import (
@@ -91,9 +92,7 @@ def case_details(case: Case, viewer: User, now: datetime) -> CaseDetails:
         members=sorted(case.department.members, key=lambda member: member.name),
         others_viewing=list(viewing),
         callback=_asked_callback(case, messages),
-        reply_plan=planned_reply(
-            next((m for m in reversed(messages) if m.direction == Direction.IN), None), now
-        ),
+        reply_plan=planned_reply(last_inbound(case), now),
     )
 
 

@@ -13,6 +13,7 @@ from inbox.extensions import db
 from inbox.models import (
     Case,
     CaseStatus,
+    ContactIdentity,
     Direction,
     Message,
     OutKind,
@@ -118,10 +119,21 @@ def _preliminary_due(new_date: date | None, answered_at):
 
 
 def last_inbound(case: Case) -> Message | None:
-    """The citizen's latest message on the case: where answers and notices go."""
+    """The contact's latest message on the case: where answers and notices go.
+
+    A message from an address that is not the contact's (moved into the case by staff)
+    is never answered by this: the case's answers are the contact's.
+    """
+    own_addresses = select(ContactIdentity.value).where(
+        ContactIdentity.contact_id == case.contact_id
+    )
     return db.session.scalar(
         select(Message)
-        .where(Message.case_id == case.id, Message.direction == Direction.IN)
+        .where(
+            Message.case_id == case.id,
+            Message.direction == Direction.IN,
+            Message.address.in_(own_addresses),
+        )
         .order_by(Message.created_at.desc(), Message.id.desc())
         .limit(1)
     )

@@ -1,9 +1,9 @@
 """Who wrote, and which case their message continues.
 
 The sender's identity is stored normalised (e-mail lower-case, phone numbers in E.164) and
-matched to a contact; a message continues a case by the Message-IDs it answers, by the case
-reference in its subject, or, on conversation channels, by the sender's open case of the last
-days.
+matched to a contact; a message continues a case by the Message-IDs it answers or the case
+reference in its subject (only when the case is its sender's), by the report of a message of
+ours that bounced, or, on conversation channels, by the sender's open case of the last days.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from inbox.models import Case, CaseStatus, Contact, ContactIdentity, Direction, 
 from inbox.settings.config import Settings
 
 REFERENCE_TOKEN = re.compile(r"\[\s*sak\s+(\d{4}-\d{6})\s*\]", re.IGNORECASE)
+_SPACED_REFERENCE_TOKEN = re.compile(r"\s*" + REFERENCE_TOKEN.pattern, re.IGNORECASE)
 # Channels where a citizen writes short messages in a running conversation.
 CONVERSATION_CHANNELS = frozenset({"sms", "facebook", "instagram"})
 # Column sizes; anything from outside is cut to fit rather than refused.
@@ -59,27 +60,20 @@ def contact_for(sender: Identity, kind: IdentityKind, address: str) -> Contact:
 
 
 def continued_case(inbound: InboundMessage, contact: Contact, settings: Settings) -> Case | None:
-    """The existing case this message continues, if any."""
-    metadata = inbound.metadata
-    replied_to = (
-        _ids(metadata.get("in_reply_to"))
-        + _ids(metadata.get("references"))
-        + _ids(metadata.get("bounce_of"))
-    )
-    if replied_to:
-        case = db.session.scalar(
-            select(Case)
-            .join(Message, Message.case_id == Case.id)
-            .where(Message.direction == Direction.OUT, Message.rfc_message_id.in_(replied_to))
-            .limit(1)
-        )
-        if case is not None:
-            return case
-    token = REFERENCE_TOKEN.search(inbound.subject or "")
-    if token:
-        case = db.session.scalar(select(Case).where(Case.reference == token[1]))
-        if case is not None:
-            return case
+    """The existing case this message continues, if any.
+
+    A message that names a case (by the Message-IDs it answers or the reference in its
+    subject) continues it only when its sender is that case's contact: anyone can write a
+    reference, and a stranger must neither reopen a citizen's case nor receive its answers.
+    """
+    bounced = _case_of_ours(_ids(inbound.metadata.get("bounce_of")))
+    if bounced is not None:
+        # A delivery report comes from a mail server, not from the citizen; intake
+        # neither reopens nor acknowledges for it.
+        return bounced
+    named = named_case(inbound)
+    if named is not None and named.contact_id == contact.id:
+        return named
     if inbound.channel in CONVERSATION_CHANNELS:
         since = inbound.received_at - timedelta(days=settings.thread_window_days)
         return db.session.scalar(
@@ -94,6 +88,35 @@ def continued_case(inbound: InboundMessage, contact: Contact, settings: Settings
             .limit(1)
         )
     return None
+
+
+def named_case(inbound: InboundMessage) -> Case | None:
+    """The case whose outgoing Message-IDs or reference the message names, whoever sent it."""
+    metadata = inbound.metadata
+    case = _case_of_ours(_ids(metadata.get("in_reply_to")) + _ids(metadata.get("references")))
+    if case is not None:
+        return case
+    token = REFERENCE_TOKEN.search(inbound.subject or "")
+    if token:
+        return db.session.scalar(select(Case).where(Case.reference == token[1]))
+    return None
+
+
+def without_references(subject: str) -> str:
+    """``subject`` with its case references (``[Sak 2026-000278]``) taken out."""
+    return _SPACED_REFERENCE_TOKEN.sub("", subject)
+
+
+def _case_of_ours(message_ids: list[str]) -> Case | None:
+    """The case of the first of our outgoing messages among ``message_ids``."""
+    if not message_ids:
+        return None
+    return db.session.scalar(
+        select(Case)
+        .join(Message, Message.case_id == Case.id)
+        .where(Message.direction == Direction.OUT, Message.rfc_message_id.in_(message_ids))
+        .limit(1)
+    )
 
 
 def _ids(value) -> list[str]:

@@ -24,8 +24,15 @@ from inbox.cases.turns import open_turn, start_turn
 from inbox.clock import now
 from inbox.database import begin_write
 from inbox.extensions import db
+from inbox.i18n import Language
 from inbox.intake.acknowledgements import queue_acknowledgement
-from inbox.intake.matching import contact_for, continued_case, normalised
+from inbox.intake.matching import (
+    contact_for,
+    continued_case,
+    named_case,
+    normalised,
+    without_references,
+)
 from inbox.intake.references import next_reference
 from inbox.models import (
     Attachment,
@@ -143,6 +150,8 @@ def _take_in(inbound: InboundMessage, settings: Settings) -> Case:
     if case is None:
         case = _open_case(inbound, contact, settings)
     message = _store_message(case, inbound, address, BlobStore(settings.data_dir / "blobs"))
+    if is_new_case:
+        _note_named_case(case, inbound, settings)
     _index_words(case, inbound, address, is_new_case)
     if not is_new_case and _is_bounce(inbound):
         # A delivery report about our message: staff must see it, but the citizen
@@ -186,6 +195,28 @@ def _start_turn(
     )
     if rule.acknowledge and not inbound.is_unreadable:
         queue_acknowledgement(case, turn, message, settings, is_new_case=is_new_case)
+
+
+def _note_named_case(case: Case, inbound: InboundMessage, settings: Settings) -> None:
+    """Tell staff on the new case that the message names a case its sender is not on."""
+    named = named_case(inbound)
+    if named is None:
+        return
+    language = Language.load(settings.rules.municipality.language)
+    text = language.gettext(
+        "Mentions case %(reference)s, from an address that is not on that case.",
+        reference=named.reference,
+    )
+    db.session.add(
+        Message(
+            case=case,
+            direction=Direction.NOTE,
+            channel=case.channel,
+            text=text,
+            metadata_json={"names_case": named.reference},
+            created_at=inbound.received_at,
+        )
+    )
 
 
 def _is_bounce(inbound: InboundMessage) -> bool:
@@ -278,8 +309,10 @@ def _open_case(inbound: InboundMessage, contact: Contact, settings: Settings) ->
 
 
 def _subject(inbound: InboundMessage) -> str:
-    if inbound.subject.strip():
-        return inbound.subject.strip()[:300]
+    # A reference in the subject is another case's: the new case's answers carry its own.
+    subject = without_references(inbound.subject).strip()
+    if subject:
+        return subject[:300]
     first_line = inbound.text.strip().splitlines()[0] if inbound.text.strip() else ""
     if len(first_line) > SUBJECT_LENGTH:
         first_line = first_line[: SUBJECT_LENGTH - 1].rstrip() + "…"

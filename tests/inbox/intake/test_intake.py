@@ -100,8 +100,72 @@ def test_reply_to_our_message_id_continues_the_case(frontline):
 
 def test_reference_token_in_the_subject_continues_the_case(frontline):
     case = receive(email())
-    other = receive(email(sender="ola@example.no", subject=f"Svar [sak {case.reference}]"))
+    other = receive(
+        email(sender="Kari.Nordmann@example.no", subject=f"Svar [sak {case.reference}]")
+    )
     assert other.id == case.id
+
+
+def closed_case_of_kari() -> Case:
+    case = receive(email())
+    officer = make_user(case.department)
+    reply(case, officer, "Søknaden er godkjend.")
+    case.status = CaseStatus.CLOSED
+    db.session.commit()
+    return case
+
+
+def test_a_strangers_email_with_the_reference_opens_a_case_of_its_own(frontline):
+    karis = closed_case_of_kari()
+    strangers = receive(email(sender="ola@example.no", subject=f"Svar [Sak {karis.reference}]"))
+    db.session.commit()
+    assert strangers.id != karis.id
+    assert strangers.contact_id != karis.contact_id
+    assert karis.status == CaseStatus.CLOSED
+    assert [m.address for m in karis.messages if m.direction == Direction.IN] == [
+        "kari.nordmann@example.no"
+    ]
+    acknowledgement = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.recipient == "ola@example.no")
+    )
+    assert acknowledgement.case_id == strangers.id
+    sent = acknowledgement.payload["subject"] + acknowledgement.payload["text"]
+    assert karis.reference not in sent and karis.subject not in sent
+    assert f"[Sak {strangers.reference}]" in acknowledgement.payload["subject"]
+
+
+def test_a_strangers_answer_to_our_message_id_opens_a_case_of_its_own(frontline):
+    karis = closed_case_of_kari()
+    answer = karis.messages[-1].rfc_message_id
+    strangers = receive(email(sender="ola@example.no", subject="Re: svar", in_reply_to=answer))
+    db.session.commit()
+    assert strangers.id != karis.id
+    assert karis.status == CaseStatus.CLOSED
+
+
+def test_staff_see_that_a_strangers_email_names_another_case(frontline):
+    karis = closed_case_of_kari()
+    strangers = receive(email(sender="ola@example.no", subject=f"Svar [Sak {karis.reference}]"))
+    db.session.commit()
+    received, note, _acknowledgement = strangers.messages
+    assert received.direction == Direction.IN  # the note follows the message it is about
+    assert note.text == (f"Nemner sak {karis.reference}, frå ei adresse som ikkje er på den saka.")
+    assert note.author is None
+
+
+def test_the_strangers_answer_to_their_own_acknowledgement_joins_their_case(frontline):
+    karis = closed_case_of_kari()
+    strangers = receive(email(sender="ola@example.no", subject=f"Svar [Sak {karis.reference}]"))
+    db.session.commit()
+    acknowledgement = strangers.messages[-1]
+    again = receive(
+        email(
+            sender="ola@example.no",
+            subject=acknowledgement.subject,
+            in_reply_to=acknowledgement.rfc_message_id,
+        )
+    )
+    assert again.id == strangers.id
 
 
 def test_a_new_email_from_the_same_citizen_without_threading_is_a_new_case(frontline):

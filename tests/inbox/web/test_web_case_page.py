@@ -291,3 +291,13 @@ def test_reply_templates_for_the_department_and_language_fill_the_answer(client,
     assert "Takk for meldinga. Vi svarar snart.</textarea>" in filled
     foreign = client.get(f"/cases/{case.reference}?template=1").get_data(as_text=True)
     assert "Byggesaka er under arbeid." not in foreign
+
+
+def test_a_strangers_case_page_says_which_case_their_email_mentions(client, setting):
+    case = setting["case"]
+    strangers = receive(email(sender="ola@example.no", subject=f"Svar [Sak {case.reference}]"))
+    db.session.commit()
+    log_in(client, "kari@alver.no")
+    body = page(client, strangers.reference)
+    assert f"Nemner sak {case.reference}, frå ei adresse som ikkje er på den saka." in body
+    assert "ola@example.no" not in page(client, case.reference)
