@@ -257,11 +257,22 @@ def test_unknown_channel_is_refused(frontline):
 
 
 def test_an_email_that_cannot_be_read_becomes_a_flagged_case_with_its_raw_source(app, frontline):
-    raw = b"Subject: Hei\r\n\r\nUtan avsendar\r\n"
+    raw = b"\x00\x01 no header at all \xff\xfe"
     parsed = parse_email(raw, account="postmottak", received_at=NOW, max_attachment_bytes=1000)
     case = receive(parsed)
     db.session.commit()
     blobs = BlobStore(app.extensions["svarfrist"].data_dir / "blobs")
     assert case.is_unreadable
     assert blobs.get(case.messages[0].raw_sha256) == raw
+    assert count(OutboxMessage) == 0  # nobody to acknowledge
+
+
+def test_an_email_without_a_sender_address_is_a_readable_case_nobody_is_acknowledged(frontline):
+    raw = b"From: Kari\r\nSubject: Hei\r\n\r\nUtan avsendar\r\n"
+    parsed = parse_email(raw, account="postmottak", received_at=NOW, max_attachment_bytes=1000)
+    case = receive(parsed)
+    db.session.commit()
+    assert not case.is_unreadable
+    assert (case.subject, case.messages[0].text.strip()) == ("Hei", "Utan avsendar")
+    assert case.contact.identities[0].value == "unknown@invalid"
     assert count(OutboxMessage) == 0  # nobody to acknowledge
