@@ -21,6 +21,7 @@ from email.utils import collapse_rfc2231_value, getaddresses
 from channels.base import Identity, IdentityKind, InboundAttachment, InboundMessage
 from channels.email.sending import one_line
 from channels.filenames import safe_filename
+from channels.text import without_bidi_controls
 
 THREADING_HEADERS = ("In-Reply-To", "References")
 # Headers that tell an automatic message from a person's (loop protection).
@@ -139,7 +140,12 @@ def _header(message: Message, name: str) -> str:
     if "\ufffd" in text:  # unencoded 8-bit bytes the parser replaced; read them again
         raw = _raw_header(message, name)
         text = _decoded(raw) if raw.isascii() else raw
-    return one_line(_without_c1(_undo_surrogates(text)))
+    return _readable(text)
+
+
+def _readable(text: str) -> str:
+    """A header's text on one line, as a mail program shows it, without bidirectional controls."""
+    return one_line(without_bidi_controls(_without_c1(_undo_surrogates(text))))
 
 
 def _raw_header(message: Message, name: str) -> str:
@@ -170,7 +176,7 @@ def _sender(message: EmailMessage) -> Identity:
         for display_name, address in _addresses(message, name):
             address = _undo_surrogates(address).strip().lower()
             if "@" in address and "." in address.partition("@")[2]:
-                name_text = one_line(_without_c1(_undo_surrogates(display_name)))
+                name_text = _readable(display_name)
                 return Identity(IdentityKind.EMAIL, address, name_text or None)
     return Identity(IdentityKind.EMAIL, UNKNOWN_SENDER)
 
@@ -266,7 +272,7 @@ def _decoded_payload(part: Message) -> bytes:
 
 def _body(message: EmailMessage, subtype: str) -> str:
     part = message.get_body(preferencelist=(subtype,))
-    return _text_of(part) if part is not None else ""
+    return without_bidi_controls(_text_of(part)) if part is not None else ""
 
 
 def _attachments(message: EmailMessage, limit: int) -> tuple[list[InboundAttachment], list[str]]:
