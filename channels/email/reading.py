@@ -10,13 +10,13 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from email import policy
 from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 from email.message import EmailMessage, Message, MIMEPart
 from email.parser import BytesParser, HeaderParser
-from email.utils import collapse_rfc2231_value, getaddresses
+from email.utils import collapse_rfc2231_value, getaddresses, parsedate_to_datetime
 
 from channels.base import Identity, IdentityKind, InboundAttachment, InboundMessage
 from channels.email.sending import one_line
@@ -66,12 +66,10 @@ SKIPPED_PARTS = ("message/delivery-status",)
 
 
 def raw_id(raw: bytes) -> str:
-    """A message's id at intake: the hash of its bytes.
+    """The id of a message without a Message-ID: the hash of its bytes.
 
-    Not the Message-ID: senders reuse those (broken mailers, resent
-    newsletters), and two different messages must both become cases. The
-    same message read again (a retried poll, a new UIDVALIDITY) has the same
-    bytes.
+    The same message read again (a retried poll, a new UIDVALIDITY) has the
+    same bytes.
     """
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
@@ -101,6 +99,31 @@ def parse_email(
         )
 
 
+def _identity(message: EmailMessage, message_id: str, sender: Identity, raw: bytes) -> str:
+    """The message's id at intake: its Message-ID, sender's address and Date in UTC, hashed.
+
+    The same message reaching two of our mailboxes, or delivered again with
+    other transport headers (another ``Received:``, a new MIME boundary), has
+    other bytes but this id. Senders reuse Message-IDs (broken mailers,
+    resent newsletters), so one from another sender or of another date is
+    another message. Without a Message-ID, the hash of the bytes.
+    """
+    if not message_id:
+        return raw_id(raw)
+    key = "\n".join((message_id, sender.value, _date_in_utc(message)))
+    return "message-id:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _date_in_utc(message: Message) -> str:
+    """The Date header as an ISO time in UTC (a zone-less one taken as UTC), else as written."""
+    written = _raw_header(message, "Date")
+    try:
+        date = parsedate_to_datetime(written)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return one_line(written)
+    return (date if date.tzinfo else date.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+
+
 def _parse(raw: bytes, account: str, received_at: datetime, limit: int) -> InboundMessage:
     message = BytesParser(policy=policy.default).parsebytes(raw)
     if not message.keys():
@@ -118,7 +141,7 @@ def _parse(raw: bytes, account: str, received_at: datetime, limit: int) -> Inbou
     return InboundMessage(
         channel="email",
         account=account,
-        external_id=raw_id(raw),
+        external_id=_identity(message, message_id, sender, raw),
         sender=sender,
         received_at=received_at,
         subject=_header(message, "Subject"),

@@ -35,7 +35,7 @@ def test_encoded_subject_and_sender_name_and_latin1_body():
     assert message.sender.display_name == "Kari Sæle"
     assert message.text.strip() == "Hei! Når får eg svar?"
     assert message.metadata["message_id"] == "<abc@example.com>"
-    assert message.external_id == raw_id(raw)  # not the Message-ID: senders reuse those
+    assert message.external_id.startswith("message-id:")
     assert message.metadata["in_reply_to"] == "<2026.000001.1@alver.kommune.no>"
     assert not message.is_unreadable and message.raw == raw
 
@@ -127,6 +127,48 @@ def test_iso_8859_1_encoded_words_in_headers_are_read_as_windows_1252():
     message = parse(raw)
     assert message.subject == "M\u00f8te 10\u201311"
     assert message.sender.display_name == "\u201cKari\u201d"
+
+
+def mail(
+    sender=b"Kari@Example.com",
+    date=b"Mon, 23 Nov 2026 08:14:03 +0100",
+    transport=b"",
+    boundary=b"b1",
+    message_id=b"<abc@example.com>",
+):
+    return (
+        transport + b"From: Kari <" + sender + b">\r\nDate: " + date + b"\r\n"
+        b"Message-ID: " + message_id + b"\r\nSubject: Hei\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="' + boundary + b'"\r\n\r\n'
+        b"--" + boundary + b"\r\nContent-Type: text/plain\r\n\r\nHei\r\n--" + boundary + b"--\r\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        mail(transport=b"Received: from mx2.example.net by mx.alver.kommune.no\r\n"),
+        mail(transport=b"Delivered-To: byggesak@alver.kommune.no\r\n"),
+        mail(boundary=b"resent-by-another-server"),
+        mail(sender=b"kari@example.com"),
+        mail(date=b"Mon, 23 Nov 2026 07:14:03 +0000"),
+    ],
+)
+def test_the_same_message_in_other_bytes_has_the_same_id(copy):
+    assert copy != mail()
+    assert parse(copy).external_id == parse(mail()).external_id
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        mail(sender=b"ola@example.com"),
+        mail(date=b"Tue, 24 Nov 2026 08:14:03 +0100"),
+        mail(message_id=b"<def@example.com>"),
+    ],
+)
+def test_a_reused_message_id_from_another_sender_or_date_is_another_message(other):
+    assert parse(other).external_id != parse(mail()).external_id
 
 
 def test_without_message_id_the_raw_hash_is_the_id():
