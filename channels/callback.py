@@ -11,6 +11,7 @@ import uuid
 from datetime import datetime
 
 from channels.base import Identity, IdentityKind, InboundMessage
+from channels.text import without_bidi_controls
 
 PREFERRED_TIMES = ("any", "morning", "midday", "afternoon")
 
@@ -38,9 +39,9 @@ def callback_message(
         channel="callback",
         account=source,
         external_id=f"callback-{request_id or uuid.uuid4()}",
-        sender=Identity(IdentityKind.PHONE, phone, name.strip() or None),
+        sender=Identity(IdentityKind.PHONE, phone, without_bidi_controls(name).strip() or None),
         received_at=received_at,
-        text=about.strip(),
+        text=without_bidi_controls(about).strip(),
         metadata={
             "preferred_time": preferred_time,
             "department_wish": department,

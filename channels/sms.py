@@ -30,6 +30,7 @@ from channels.base import (
     SendStatus,
     secret_from_environment,
 )
+from channels.text import without_bidi_controls
 
 TWILIO_API = "https://api.twilio.com"
 # Twilio's own opt-out keywords, and the Norwegian ones citizens write.
@@ -161,7 +162,7 @@ def _inbound(
         external_id=sid,
         sender=Identity(IdentityKind.PHONE, sender),
         received_at=received_at,
-        text=body,
+        text=without_bidi_controls(body),
         metadata={
             "keyword": keyword(body),
             "media": [{"url": url, "content_type": kind} for url, kind in media if url],

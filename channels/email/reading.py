@@ -7,19 +7,21 @@ never raises.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from email import policy
 from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 from email.message import EmailMessage, Message, MIMEPart
 from email.parser import BytesParser, HeaderParser
-from email.utils import collapse_rfc2231_value, getaddresses
+from email.utils import collapse_rfc2231_value, getaddresses, parsedate_to_datetime
 
 from channels.base import Identity, IdentityKind, InboundAttachment, InboundMessage
 from channels.email.sending import one_line
 from channels.filenames import safe_filename
+from channels.text import without_bidi_controls
 
 THREADING_HEADERS = ("In-Reply-To", "References")
 # Headers that tell an automatic message from a person's (loop protection).
@@ -32,19 +34,42 @@ AUTOMATION_HEADERS = (
     "List-Unsubscribe",
     "Return-Path",
 )
-FALLBACK_CHARSETS = ("utf-8", "windows-1252")
+WINDOWS_1252 = "cp1252"
+# The labels the WHATWG Encoding Standard reads as windows-1252.
+WINDOWS_1252_LABELS = frozenset(
+    (
+        "ansi_x3.4-1968",
+        "ascii",
+        "cp1252",
+        "cp819",
+        "csisolatin1",
+        "ibm819",
+        "iso-8859-1",
+        "iso-ir-100",
+        "iso8859-1",
+        "iso88591",
+        "iso_8859-1",
+        "iso_8859-1:1987",
+        "l1",
+        "latin1",
+        "us-ascii",
+        "windows-1252",
+        "x-cp1252",
+    )
+)
+C1_CONTROL = re.compile("[\x80-\x9f]")
+# Who a message is from when no header names an address (RFC 2606: never deliverable).
+UNKNOWN_SENDER = "unknown@invalid"
 ANGLE_ADDRESS = re.compile(r"<\s*([^<>\s]+@[^<>\s]+)\s*>")
 # Parts that are structure or machine reports, not files a person sent.
 SKIPPED_PARTS = ("message/delivery-status",)
 
 
 def raw_id(raw: bytes) -> str:
-    """A message's id at intake: the hash of its bytes.
+    """The id of a message without a Message-ID: the hash of its bytes.
 
-    Not the Message-ID: senders reuse those (broken mailers, resent
-    newsletters), and two different messages must both become cases. The
-    same message read again (a retried poll, a new UIDVALIDITY) has the same
-    bytes.
+    The same message read again (a retried poll, a new UIDVALIDITY) has the
+    same bytes.
     """
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
@@ -64,7 +89,7 @@ def parse_email(
             channel="email",
             account=account,
             external_id=raw_id(raw),
-            sender=Identity(IdentityKind.EMAIL, "unknown@invalid"),
+            sender=Identity(IdentityKind.EMAIL, UNKNOWN_SENDER),
             received_at=received_at,
             subject="",
             text="",
@@ -74,8 +99,35 @@ def parse_email(
         )
 
 
+def _identity(message: EmailMessage, message_id: str, sender: Identity, raw: bytes) -> str:
+    """The message's id at intake: its Message-ID, sender's address and Date in UTC, hashed.
+
+    The same message reaching two of our mailboxes, or delivered again with
+    other transport headers (another ``Received:``, a new MIME boundary), has
+    other bytes but this id. Senders reuse Message-IDs (broken mailers,
+    resent newsletters), so one from another sender or of another date is
+    another message. Without a Message-ID, the hash of the bytes.
+    """
+    if not message_id:
+        return raw_id(raw)
+    key = "\n".join((message_id, sender.value, _date_in_utc(message)))
+    return "message-id:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _date_in_utc(message: Message) -> str:
+    """The Date header as an ISO time in UTC (a zone-less one taken as UTC), else as written."""
+    written = _raw_header(message, "Date")
+    try:
+        date = parsedate_to_datetime(written)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return one_line(written)
+    return (date if date.tzinfo else date.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+
+
 def _parse(raw: bytes, account: str, received_at: datetime, limit: int) -> InboundMessage:
     message = BytesParser(policy=policy.default).parsebytes(raw)
+    if not message.keys():
+        raise ValueError("no header in the message: these bytes are not an e-mail")
     sender = _sender(message)
     message_id = _header(message, "Message-ID")
     metadata: dict[str, object] = {"message_id": message_id} if message_id else {}
@@ -89,7 +141,7 @@ def _parse(raw: bytes, account: str, received_at: datetime, limit: int) -> Inbou
     return InboundMessage(
         channel="email",
         account=account,
-        external_id=raw_id(raw),
+        external_id=_identity(message, message_id, sender, raw),
         sender=sender,
         received_at=received_at,
         subject=_header(message, "Subject"),
@@ -111,7 +163,12 @@ def _header(message: Message, name: str) -> str:
     if "\ufffd" in text:  # unencoded 8-bit bytes the parser replaced; read them again
         raw = _raw_header(message, name)
         text = _decoded(raw) if raw.isascii() else raw
-    return one_line(_undo_surrogates(text))
+    return _readable(text)
+
+
+def _readable(text: str) -> str:
+    """A header's text on one line, as a mail program shows it, without bidirectional controls."""
+    return one_line(without_bidi_controls(_without_c1(_undo_surrogates(text))))
 
 
 def _raw_header(message: Message, name: str) -> str:
@@ -133,14 +190,18 @@ def _undo_surrogates(text: str) -> str:
 
 
 def _sender(message: EmailMessage) -> Identity:
-    """The first address in From, Sender, Reply-To or Return-Path that has a domain."""
+    """The first address in From, Sender, Reply-To or Return-Path that has a domain.
+
+    Without one the message is still read (its text and attachments are what
+    staff need); it comes from :data:`UNKNOWN_SENDER`.
+    """
     for name in ("From", "Sender", "Reply-To", "Return-Path"):
         for display_name, address in _addresses(message, name):
             address = _undo_surrogates(address).strip().lower()
             if "@" in address and "." in address.partition("@")[2]:
-                name_text = one_line(_undo_surrogates(display_name))
+                name_text = _readable(display_name)
                 return Identity(IdentityKind.EMAIL, address, name_text or None)
-    raise ValueError("no sender address in From, Sender, Reply-To or Return-Path")
+    return Identity(IdentityKind.EMAIL, UNKNOWN_SENDER)
 
 
 def _addresses(message: EmailMessage, name: str) -> list[tuple[str, str]]:
@@ -169,25 +230,61 @@ def _decoded(words: str) -> str:
 
 
 def _text_of(part: MIMEPart) -> str:
-    """A text part's content, also when its charset is missing or wrong.
+    """A text part's content as mail programs read it (the WHATWG Encoding Standard).
 
-    Python decodes with replacement characters rather than failing, so a
-    Latin-1 body declared as UTF-8 (common from old mail programs) would lose
-    every æ, ø and å; such a body is decoded again from its bytes.
+    Latin-1 and ASCII labels mean Windows-1252, so ``\\x93`` is a quotation
+    mark, never a C1 control character. A part labelled UTF-8 with a few
+    broken bytes (a damaged tail) keeps its UTF-8 with replacement characters;
+    only one with no UTF-8 in it at all, a Latin-1 body declared as UTF-8
+    (common from old mail programs), is read as Windows-1252. A missing or
+    unknown label is UTF-8 when the bytes are, else Windows-1252.
     """
-    try:
-        text: str = part.get_content()
-        if "\ufffd" not in text:
-            return text
-    except (LookupError, UnicodeDecodeError):
-        pass
     payload = _decoded_payload(part)
-    for charset in FALLBACK_CHARSETS:
-        try:
-            return payload.decode(charset)
-        except UnicodeDecodeError:
-            continue
-    return payload.decode("latin-1")
+    encoding = _encoding(part.get_content_charset())
+    if encoding is None:
+        return _utf8_or_windows_1252(payload)
+    text = payload.decode(encoding, "replace")
+    if encoding == "utf-8" and "\ufffd" in text and not _has_utf8_sequences(payload):
+        return payload.decode(WINDOWS_1252, "replace")
+    return text
+
+
+def _encoding(label: str | None) -> str | None:
+    """The codec a charset label names, by the WHATWG rules; ``None`` when unknown."""
+    if not label:
+        return None
+    label = label.strip().lower()
+    if label in WINDOWS_1252_LABELS:
+        return WINDOWS_1252
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _utf8_or_windows_1252(payload: bytes) -> str:
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return payload.decode(WINDOWS_1252, "replace")
+
+
+def _has_utf8_sequences(payload: bytes) -> bool:
+    """Whether the bytes hold at least one well-formed multi-byte UTF-8 character."""
+    return any(ord(char) > 0x7F for char in payload.decode("utf-8", "ignore"))
+
+
+def _without_c1(text: str) -> str:
+    """C1 control characters (Latin-1 decoded text) as the Windows-1252 characters they mean.
+
+    Python decodes ``iso-8859-1`` encoded words in headers as Latin-1; mail
+    programs read them as Windows-1252, and no person writes a C1 control.
+    """
+    return C1_CONTROL.sub(lambda found: _windows_1252_character(found.group()), text)
+
+
+def _windows_1252_character(char: str) -> str:
+    return bytes([ord(char)]).decode(WINDOWS_1252, "replace")
 
 
 def _decoded_payload(part: Message) -> bytes:
@@ -198,7 +295,7 @@ def _decoded_payload(part: Message) -> bytes:
 
 def _body(message: EmailMessage, subtype: str) -> str:
     part = message.get_body(preferencelist=(subtype,))
-    return _text_of(part) if part is not None else ""
+    return without_bidi_controls(_text_of(part)) if part is not None else ""
 
 
 def _attachments(message: EmailMessage, limit: int) -> tuple[list[InboundAttachment], list[str]]:

@@ -13,6 +13,8 @@ from typing import Any
 
 import requests
 
+from channels.text import without_bidi_controls
+
 #: A JSON object as :func:`json.loads` gives it.
 JsonObject = dict[str, Any]
 
@@ -79,13 +81,14 @@ def text_field(container: JsonObject, key: str, path: str) -> str:
         return ""
     if not isinstance(value, str):
         raise ValueError(f"{path}.{key} is not text but {kind_of(value)}")
-    return value
+    return without_bidi_controls(value)
 
 
 def optional_name(container: JsonObject, key: str) -> str | None:
     """A display name: only a non-empty text counts; anything else is no name."""
     value = container.get(key)
-    return value if isinstance(value, str) and value else None
+    name = without_bidi_controls(value) if isinstance(value, str) else ""
+    return name or None
 
 
 def epoch(container: JsonObject, key: str, path: str, divisor: int, fallback: datetime) -> datetime:

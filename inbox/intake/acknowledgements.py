@@ -21,6 +21,9 @@ from inbox.outbox.outgoing import send_to_citizen
 from inbox.settings.config import Settings
 from rules.autoreply import Hold, hold_for_headers, hold_for_history
 
+# RFC 2606: no address under it exists; a message without a sender address comes from one.
+UNDELIVERABLE_DOMAIN = "invalid"
+
 
 def acknowledgement_text(case: Case, turn: Turn, settings: Settings, language: Language) -> str:
     """The acknowledgement in the case's language, with the reference and the due time."""
@@ -75,7 +78,7 @@ def queue_acknowledgement(
     Returns ``None`` when there is nobody to send it to or loop protection
     holds it back (then ``acknowledgement_held`` on the received message says why).
     """
-    if not received.address:
+    if not received.address or _top_level_domain(received.address) == UNDELIVERABLE_DOMAIN:
         return None
     hold = acknowledgement_hold(case, received, settings, is_new_case=is_new_case)
     if hold is not None:
@@ -119,3 +122,7 @@ def _last_acknowledgement(where) -> datetime | None:
             Message.direction == Direction.OUT, Message.kind == OutKind.ACKNOWLEDGEMENT, where
         )
     )
+
+
+def _top_level_domain(address: str) -> str:
+    return address.rpartition("@")[2].rpartition(".")[2].lower()

@@ -18,11 +18,11 @@ from flask import current_app
 from sqlalchemy import select
 
 from channels.base import InboundMessage
-from channels.email import EmailAccount, Fetched, parse_email, raw_id
+from channels.email import EmailAccount, Fetched, parse_email
 from inbox.clock import now
 from inbox.database import insert_or_merge
 from inbox.extensions import db
-from inbox.intake.receiving import receive_or_flag
+from inbox.intake.receiving import existing_message, receive_or_flag
 from inbox.models import Message, SourceCursor
 from inbox.settings.config import Settings
 
@@ -86,19 +86,20 @@ def take_in(
     """
     settings: Settings = current_app.extensions["svarfrist"]
     stored: list[int] = []
-    known = _known_ids(account, batch)
     for item in batch:
         try:
-            if raw_id(item.raw) in known:
+            inbound = parse_email(
+                item.raw,
+                account=account.name,
+                received_at=item.received_at,
+                max_attachment_bytes=settings.max_attachment_bytes,
+            )
+            # Known messages are received too: a copy from another mailbox is noted on them.
+            is_known = existing_message(inbound) is not None
+            receive_or_flag(inbound)
+            if is_known:
                 report.known += 1
             else:
-                inbound = parse_email(
-                    item.raw,
-                    account=account.name,
-                    received_at=item.received_at,
-                    max_attachment_bytes=settings.max_attachment_bytes,
-                )
-                receive_or_flag(inbound)
                 report.new += 1
         except Exception as error:  # one message must never stop the mailbox
             report.failed += 1
@@ -156,10 +157,6 @@ def _stored_ids(channel: str, account: str, ids: list[str]) -> set[str]:
             )
         )
     )
-
-
-def _known_ids(account: EmailAccount, batch: list[Fetched]) -> set[str]:
-    return _stored_ids("email", account.name, [raw_id(item.raw) for item in batch])
 
 
 def _cursor(account: EmailAccount) -> SourceCursor:

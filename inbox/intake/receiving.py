@@ -10,6 +10,7 @@ commits; only after that commit may the source mark the message as done.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import replace
 
@@ -19,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from channels.base import Identity, IdentityKind, InboundAttachment, InboundMessage
+from channels.email import raw_id
 from inbox.blobs import BlobStore
 from inbox.cases.turns import open_turn, start_turn
 from inbox.clock import now
@@ -128,15 +130,70 @@ def _settings() -> Settings:
 
 
 def _existing_case(inbound: InboundMessage) -> Case | None:
+    """The case of the message stored already as this one, on which this copy is then noted."""
+    stored = existing_message(inbound)
+    if stored is None:
+        return None
+    _note_copy(stored, inbound)
+    return stored.case
+
+
+def existing_message(inbound: InboundMessage) -> Message | None:
+    """The message stored already as this one: the same channel and id, in any of the accounts
+    it may have reached (one e-mail sent to several of our mailboxes is one message)."""
     return db.session.scalar(
-        select(Case)
-        .join(Message, Message.case_id == Case.id)
+        select(Message)
         .where(
             Message.channel == inbound.channel,
-            Message.account == inbound.account,
-            Message.external_id == inbound.external_id,
+            Message.account.in_(_accounts_reached(inbound)),
+            Message.external_id.in_(_stored_ids(inbound)),
         )
+        .order_by(Message.id)
+        .limit(1)
     )
+
+
+def _accounts_reached(inbound: InboundMessage) -> list[str]:
+    """E-mail: every configured mailbox (named, so the lookup stays on the unique index);
+    a provider's message id elsewhere belongs to one account."""
+    if inbound.channel != "email":
+        return [inbound.account]
+    return sorted({inbound.account, *(account.name for account in _settings().email_accounts)})
+
+
+def _stored_ids(inbound: InboundMessage) -> list[str]:
+    """The ids the message may be stored under: e-mail taken in before identities by
+    Message-ID (and any without one) is stored under the hash of its bytes."""
+    if inbound.channel != "email" or inbound.raw is None:
+        return [inbound.external_id]
+    return sorted({inbound.external_id, raw_id(inbound.raw)})
+
+
+def _note_copy(stored: Message, inbound: InboundMessage) -> None:
+    """Note on the stored message that another copy of it came (another mailbox, other
+    transport headers). The same bytes in the same account are no copy but a redelivery
+    (a retried poll), and a copy noted already is not noted again."""
+    if inbound.raw is None:
+        return
+    raw_sha256 = hashlib.sha256(inbound.raw).hexdigest()
+    if (stored.account, stored.raw_sha256) == (inbound.account, raw_sha256):
+        return
+    metadata = stored.metadata_json or {}
+    copies = list(metadata.get("copies", []))
+    if any(
+        (copy.get("account"), copy.get("raw_sha256")) == (inbound.account, raw_sha256)
+        for copy in copies
+    ):
+        return
+    copies.append(
+        {
+            "account": inbound.account,
+            "raw_sha256": raw_sha256,
+            "received_at": inbound.received_at.isoformat(),
+        }
+    )
+    stored.metadata_json = {**metadata, "copies": copies}
+    log.info("intake_copy message=%s account=%s", stored.id, inbound.account)
 
 
 def _take_in(inbound: InboundMessage, settings: Settings) -> Case:

@@ -58,7 +58,7 @@ def read(name: str) -> InboundMessage:
     )
 
 
-def test_only_messages_without_any_sender_are_unreadable():
+def test_only_bytes_without_any_header_are_unreadable():
     unreadable = {name for name in NAMES if read(name).is_unreadable}
     assert unreadable == ONLY_UNREADABLE
 

@@ -35,7 +35,7 @@ def test_encoded_subject_and_sender_name_and_latin1_body():
     assert message.sender.display_name == "Kari Sæle"
     assert message.text.strip() == "Hei! Når får eg svar?"
     assert message.metadata["message_id"] == "<abc@example.com>"
-    assert message.external_id == raw_id(raw)  # not the Message-ID: senders reuse those
+    assert message.external_id.startswith("message-id:")
     assert message.metadata["in_reply_to"] == "<2026.000001.1@alver.kommune.no>"
     assert not message.is_unreadable and message.raw == raw
 
@@ -119,17 +119,109 @@ def test_attachment_names_cannot_climb_out_of_their_folder(filename, safe):
     assert parse(raw).attachments[0].filename == safe
 
 
+def test_iso_8859_1_encoded_words_in_headers_are_read_as_windows_1252():
+    raw = (
+        b"From: =?iso-8859-1?q?=93Kari=94?= <kari@example.com>\r\n"
+        b"Subject: =?iso-8859-1?q?M=F8te_10=9611?=\r\n\r\nHei\r\n"
+    )
+    message = parse(raw)
+    assert message.subject == "M\u00f8te 10\u201311"
+    assert message.sender.display_name == "\u201cKari\u201d"
+
+
+def mail(
+    sender=b"Kari@Example.com",
+    date=b"Mon, 23 Nov 2026 08:14:03 +0100",
+    transport=b"",
+    boundary=b"b1",
+    message_id=b"<abc@example.com>",
+):
+    return (
+        transport + b"From: Kari <" + sender + b">\r\nDate: " + date + b"\r\n"
+        b"Message-ID: " + message_id + b"\r\nSubject: Hei\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="' + boundary + b'"\r\n\r\n'
+        b"--" + boundary + b"\r\nContent-Type: text/plain\r\n\r\nHei\r\n--" + boundary + b"--\r\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        mail(transport=b"Received: from mx2.example.net by mx.alver.kommune.no\r\n"),
+        mail(transport=b"Delivered-To: byggesak@alver.kommune.no\r\n"),
+        mail(boundary=b"resent-by-another-server"),
+        mail(sender=b"kari@example.com"),
+        mail(date=b"Mon, 23 Nov 2026 07:14:03 +0000"),
+    ],
+)
+def test_the_same_message_in_other_bytes_has_the_same_id(copy):
+    assert copy != mail()
+    assert parse(copy).external_id == parse(mail()).external_id
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        mail(sender=b"ola@example.com"),
+        mail(date=b"Tue, 24 Nov 2026 08:14:03 +0100"),
+        mail(message_id=b"<def@example.com>"),
+    ],
+)
+def test_a_reused_message_id_from_another_sender_or_date_is_another_message(other):
+    assert parse(other).external_id != parse(mail()).external_id
+
+
 def test_without_message_id_the_raw_hash_is_the_id():
     raw = b"From: ola@example.com\r\nSubject: Hei\r\n\r\nHei\r\n"
     assert parse(raw).external_id == raw_id(raw)
 
 
-def test_a_message_without_a_sender_is_unreadable_not_lost():
-    raw = b"Subject: Hei\r\n\r\nKven er eg?\r\n"
+@pytest.mark.parametrize("charset", [b"iso-8859-1", b"latin1", b"ascii", b"us-ascii"])
+def test_latin1_and_ascii_parts_are_read_as_windows_1252(charset):
+    raw = (
+        b"From: ola@example.com\r\nSubject: Hei\r\n"
+        b"Content-Type: text/plain; charset=" + charset + b"\r\n"
+        b"Content-Transfer-Encoding: 8bit\r\n\r\n"
+        b"Eg kjem \x93f\xf8r\x94 klokka 10 \x96 eller seinare\r\n"
+    )
+    text = parse(raw).text
+    assert text.strip() == "Eg kjem \u201cf\u00f8r\u201d klokka 10 \u2013 eller seinare"
+    assert not any("\x80" <= char <= "\x9f" for char in text)
+
+
+def test_a_utf8_part_with_a_few_broken_bytes_stays_utf8():
+    raw = (
+        b"From: ola@example.com\r\nSubject: Hei\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n"
+        b"Content-Transfer-Encoding: 8bit\r\n\r\n"
+        b"N\xc3\xa5r f\xc3\xa5r eg svar? \xc3\r\n"
+    )
+    text = parse(raw).text
+    assert text.startswith("N\u00e5r f\u00e5r eg svar? \ufffd")
+    assert "\u00c3" not in text
+
+
+def test_a_message_without_a_usable_from_is_read_with_an_unknown_sender():
+    raw = (
+        b"From: ikkje ei adresse\r\nSubject: Hei\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        b"--b\r\nContent-Type: text/plain\r\n\r\nKven er eg?\r\n"
+        b'--b\r\nContent-Type: application/pdf; name="a.pdf"\r\n'
+        b"Content-Disposition: attachment; filename=a.pdf\r\n\r\n%PDF\r\n--b--\r\n"
+    )
     message = parse(raw)
-    assert message.is_unreadable
-    assert message.raw == raw
-    assert "no sender address" in message.metadata["parse_error"]
+    assert not message.is_unreadable, message.metadata.get("parse_error")
+    assert message.sender.value == "unknown@invalid"
+    assert (message.subject, message.text.strip()) == ("Hei", "Kven er eg?")
+    assert [a.filename for a in message.attachments] == ["a.pdf"]
+
+
+@pytest.mark.parametrize("header", [b"Sender", b"Reply-To", b"Return-Path"])
+def test_without_from_the_sender_comes_from_the_other_address_headers(header):
+    raw = b"Subject: Hei\r\n" + header + b": <Kari@Example.com>\r\n\r\nHei\r\n"
+    message = parse(raw)
+    assert not message.is_unreadable
+    assert message.sender.value == "kari@example.com"
 
 
 @settings(max_examples=200, deadline=None)

@@ -204,6 +204,17 @@ def test_a_messenger_message_becomes_an_inbound_message():
     }
 
 
+def test_bidirectional_controls_are_taken_out_of_texts_and_names():
+    spoofed = "Faktura \u202efdp.exe"
+    (message,) = parse_webhook(
+        ACCOUNT, page_payload(messenger_event(text=spoofed)), TUESDAY_MORNING
+    )
+    payload = page_payload(changes=[feed_change(name="Kari \u202eevrats", message=spoofed)])
+    (comment,) = parse_webhook(ACCOUNT, payload, TUESDAY_MORNING)
+    assert message.text == comment.text == "Faktura fdp.exe"
+    assert comment.sender.display_name == "Kari evrats"
+
+
 def test_attachments_are_listed_not_downloaded():
     event = messenger_event(
         text=None,

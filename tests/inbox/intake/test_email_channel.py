@@ -200,6 +200,24 @@ def test_a_crash_before_the_commit_leaves_nothing_and_the_next_poll_takes_all(
     assert seen_uids(mailbox) == [1, 2, 3]
 
 
+def test_one_message_in_two_of_our_mailboxes_is_one_case_noted_with_both(app, account, mailbox):
+    department = replace(account, name="byggesak", imap=replace(account.imap, folder="Byggesak"))
+    use_accounts(app, account, department)
+    mailbox.create_folder("Byggesak")
+    sent = citizen_mail(Cc="byggesak@alver.kommune.no")
+    append(mailbox, b"Delivered-To: postmottak@alver.kommune.no\r\n" + sent)
+    append(mailbox, b"Delivered-To: byggesak@alver.kommune.no\r\n" + sent, "Byggesak")
+
+    first, second = poll_account(account), poll_account(department)
+
+    assert (first.new, second.new, second.known) == (1, 0, 1)
+    assert count(Case) == 1 and count(OutboxMessage) == 1  # one acknowledgement
+    stored = db.session.scalars(select(Message).where(Message.direction == Direction.IN)).one()
+    assert stored.account == "postmottak"
+    assert [copy["account"] for copy in stored.metadata_json["copies"]] == ["byggesak"]
+    assert poll_account(department).known == 0  # marked as read at the source
+
+
 def test_messages_can_be_moved_to_a_folder_after_import(app, account, mailbox):
     mailbox.create_folder("Importert")
     moving = replace(account, imap=replace(account.imap, after_import="move:Importert"))

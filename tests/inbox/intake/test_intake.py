@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from channels.base import InboundAttachment
-from channels.email import parse_email
+from channels.email import parse_email, raw_id
 from inbox.blobs import BlobStore
 from inbox.cases.replies import reply
 from inbox.clock import frozen_at
@@ -321,7 +321,7 @@ def test_unknown_channel_is_refused(frontline):
 
 
 def test_an_email_that_cannot_be_read_becomes_a_flagged_case_with_its_raw_source(app, frontline):
-    raw = b"Subject: Hei\r\n\r\nUtan avsendar\r\n"
+    raw = b"\x00\x01 no header at all \xff\xfe"
     parsed = parse_email(raw, account="postmottak", received_at=NOW, max_attachment_bytes=1000)
     case = receive(parsed)
     db.session.commit()
@@ -329,3 +329,62 @@ def test_an_email_that_cannot_be_read_becomes_a_flagged_case_with_its_raw_source
     assert case.is_unreadable
     assert blobs.get(case.messages[0].raw_sha256) == raw
     assert count(OutboxMessage) == 0  # nobody to acknowledge
+
+
+def test_an_email_without_a_sender_address_is_a_readable_case_nobody_is_acknowledged(frontline):
+    raw = b"From: Kari\r\nSubject: Hei\r\n\r\nUtan avsendar\r\n"
+    parsed = parse_email(raw, account="postmottak", received_at=NOW, max_attachment_bytes=1000)
+    case = receive(parsed)
+    db.session.commit()
+    assert not case.is_unreadable
+    assert (case.subject, case.messages[0].text.strip()) == ("Hei", "Utan avsendar")
+    assert case.contact.identities[0].value == "unknown@invalid"
+    assert count(OutboxMessage) == 0  # nobody to acknowledge
+
+
+def mail(sender=b"kari@example.com", transport=b""):
+    return (
+        transport + b"From: Kari <" + sender + b">\r\nDate: Tue, 24 Nov 2026 11:00:00 +0100\r\n"
+        b"Message-ID: <same-1@example.com>\r\nSubject: Hei\r\n\r\nKvar er svaret?\r\n"
+    )
+
+
+def read(raw: bytes, account: str = "postmottak"):
+    return parse_email(raw, account=account, received_at=NOW, max_attachment_bytes=1000)
+
+
+def test_a_message_delivered_again_with_other_transport_headers_is_one_case(frontline):
+    first = receive(read(mail()))
+    db.session.commit()
+    again = receive(read(mail(transport=b"Received: from mx2.example.net\r\n")))
+    db.session.commit()
+    assert again == first
+    assert (count(Case), count(Message), count(Turn), count(OutboxMessage)) == (1, 2, 1, 1)
+    stored = db.session.scalars(select(Message).where(Message.direction == Direction.IN)).one()
+    [copy] = stored.metadata_json["copies"]
+    assert copy["account"] == "postmottak"
+
+
+def test_a_byte_identical_redelivery_records_nothing(frontline):
+    receive(read(mail()))
+    db.session.commit()
+    receive(read(mail()))
+    db.session.commit()
+    stored = db.session.scalars(select(Message).where(Message.direction == Direction.IN)).one()
+    assert "copies" not in stored.metadata_json
+
+
+def test_a_reused_message_id_from_another_sender_is_another_case(frontline):
+    first = receive(read(mail()))
+    other = receive(read(mail(sender=b"ola@example.com")))
+    db.session.commit()
+    assert other != first and count(Case) == 2
+
+
+def test_a_message_stored_under_the_hash_of_its_bytes_is_not_taken_in_again(frontline):
+    # Before e-mail had identities by Message-ID, its id was the hash of the raw bytes.
+    raw = mail()
+    case = receive(replace(read(raw), external_id=raw_id(raw)))
+    db.session.commit()
+    assert receive(read(raw)) == case
+    assert count(Case) == 1 and count(Message) == 2  # the message and its acknowledgement
