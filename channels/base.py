@@ -96,9 +96,17 @@ class SendStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class SendResult:
+    """What an adapter says of one send.
+
+    ``is_outage``: the account's server could not be reached, did not answer in
+    time or said it is unavailable, so every message of the account would fail
+    the same way now (the outbox then holds the account's other messages back).
+    """
+
     status: SendStatus
     external_id: str | None = None
     error: str | None = None
+    is_outage: bool = False
 
 
 class Sender(Protocol):
@@ -118,8 +126,12 @@ class ByAccount:
         self.channel = channel
         self.senders = dict(senders)
 
+    def sender_for(self, account: str) -> Sender | None:
+        """The adapter that sends a message of ``account``."""
+        return self.senders.get(account) or next(iter(self.senders.values()), None)
+
     def send(self, message: OutboundMessage) -> SendResult:
-        sender = self.senders.get(message.account) or next(iter(self.senders.values()), None)
+        sender = self.sender_for(message.account)
         if sender is None:
             return SendResult(SendStatus.FAILED, error=f"no {self.channel} account is configured")
         return sender.send(message)

@@ -240,7 +240,13 @@ class TwilioSender:
         except TwilioRestException as error:
             permanent = error.code in PERMANENT_ERRORS or 400 <= error.status < 500
             status = SendStatus.REJECTED if permanent else SendStatus.FAILED
-            return SendResult(status, error=f"Twilio {error.status} ({error.code}): {error.msg}")
+            return SendResult(
+                status,
+                error=f"Twilio {error.status} ({error.code}): {error.msg}",
+                is_outage=error.status >= 500,
+            )
         except (TwilioException, requests.RequestException, SmsCredentialError) as error:
-            return SendResult(SendStatus.FAILED, error=f"{type(error).__name__}: {error}")
+            return SendResult(
+                SendStatus.FAILED, error=f"{type(error).__name__}: {error}", is_outage=True
+            )
         return SendResult(SendStatus.SENT, external_id=created.sid)

@@ -86,11 +86,18 @@ class SmtpSender:
                 if isinstance(error.smtp_error, bytes)
                 else error.smtp_error
             )
-            return SendResult(status, error=f"SMTP {error.smtp_code} {reply}")
+            # 421: the server is closing the channel, for every message (RFC 5321, 4.2.2).
+            return SendResult(
+                status, error=f"SMTP {error.smtp_code} {reply}", is_outage=error.smtp_code == 421
+            )
         except (OSError, smtplib.SMTPException, CredentialError) as error:
             self.close()
             where = f"{self.account.host}:{self.account.port}"
-            return SendResult(SendStatus.FAILED, error=f"{type(error).__name__} ({where}): {error}")
+            return SendResult(
+                SendStatus.FAILED,
+                error=f"{type(error).__name__} ({where}): {error}",
+                is_outage=True,  # no connection, no answer, or no credentials: none will go
+            )
         return SendResult(SendStatus.SENT, external_id=mime["Message-ID"])
 
     def close(self) -> None:

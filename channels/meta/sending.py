@@ -109,7 +109,7 @@ class GraphSender:
         try:
             token = account.page_token()
         except MetaCredentialError as error:
-            return SendResult(SendStatus.FAILED, error=str(error))
+            return SendResult(SendStatus.FAILED, error=str(error), is_outage=True)
         try:
             response = self.session.post(
                 account.url(path),
@@ -122,6 +122,7 @@ class GraphSender:
                 SendStatus.FAILED,
                 error=f"{where}: POST {path} failed: {type(error).__name__}: "
                 f"{redacted(error, token)}",
+                is_outage=True,
             )
         return _send_result(where, path, response)
 
@@ -135,6 +136,7 @@ def _send_result(where: str, path: str, response: requests.Response) -> SendResu
         return SendResult(
             SendStatus.FAILED if temporary else SendStatus.REJECTED,
             error=f"{where}: POST {path} answered HTTP {status}, {text}",
+            is_outage=status >= 500,
         )
     sent_id = (body.get("message_id") or body.get("id")) if isinstance(body, dict) else None
     if not sent_id:

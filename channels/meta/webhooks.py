@@ -108,6 +108,9 @@ def parse_webhook(
 ) -> list[InboundMessage]:
     """The citizens' messages and comments in one webhook call, in the order Meta sent them.
 
+    Each counts from ``received_at``, when the webhook reached us (Meta may
+    deliver a day late); the event's own time is kept as ``sent_at`` in the
+    metadata (the arrival when the event has none), for Meta's reply window.
     Echoes of the page's own replies, delivery and read receipts, reactions and
     the page's own comments are left out. Raises ``ValueError`` naming the
     field path of anything malformed; the whole call is then refused, so Meta
@@ -162,10 +165,11 @@ def _messaging_event(
         account=account.name,
         external_id=mid,
         sender=Identity(kind, sender_id),
-        received_at=epoch(event, "timestamp", path, 1000, received_at),
+        received_at=received_at,
         text=text_field(message, "text", f"{path}.message"),
         metadata={
             "kind": "message",
+            "sent_at": epoch(event, "timestamp", path, 1000, received_at).isoformat(),
             "mid": mid,
             "page_id": optional_id(recipient, "id", f"{path}.recipient"),
             "attachment_urls": _attachment_urls(message, f"{path}.message"),
@@ -214,10 +218,11 @@ def _comment(
         account=account.name,
         external_id=comment_id,
         sender=Identity(shape.identity, author_id, optional_name(author, shape.name_key)),
-        received_at=written_at,
+        received_at=received_at,
         text=text_field(value, shape.text_key, value_path),
         metadata={
             "kind": "comment",
+            "sent_at": written_at.isoformat(),
             "comment_id": comment_id,
             shape.thread_key: optional_id(thread, shape.thread_path[-1], thread_path),
             "parent_id": optional_id(value, "parent_id", value_path),

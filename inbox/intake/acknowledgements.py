@@ -26,8 +26,17 @@ UNDELIVERABLE_DOMAIN = "invalid"
 
 
 def acknowledgement_text(case: Case, turn: Turn, settings: Settings, language: Language) -> str:
-    """The acknowledgement in the case's language, with the reference and the due time."""
+    """The acknowledgement in the case's language, with the reference and the due time.
+
+    A promise that has already passed when the message is taken in (mail read
+    after days of downtime) is not repeated to the citizen: the text says the
+    answer comes as soon as possible, by the end of the next working day. The
+    turn keeps its real due time, so the report still counts it as late.
+    """
     zone = settings.rules.calendar.zone
+    taken_in_at = now()
+    if turn.due_at <= taken_in_at:
+        return _late_acknowledgement_text(case, turn, settings, language, taken_in_at)
     values = {
         "municipality": settings.rules.municipality.name,
         "reference": case.reference,
@@ -43,7 +52,7 @@ def acknowledgement_text(case: Case, turn: Turn, settings: Settings, language: L
             due_date=language.date(turn.due_at.astimezone(zone)),
         )
     if turn.channel == "callback":
-        if turn.target_at < turn.due_at:
+        if turn.target_at < turn.due_at and taken_in_at < turn.target_at:
             return language.gettext(
                 "We have received your request to be called back (case %(reference)s). "
                 "We will call you preferably by %(target)s, at the latest by %(due)s.",
@@ -66,6 +75,43 @@ def acknowledgement_text(case: Case, turn: Turn, settings: Settings, language: L
         "If we need more time to give you a good answer, we will tell you before then "
         "when you can expect it. If your matter is urgent, please phone us during "
         "opening hours.\n\nThis is an automatic reply.",
+        **values,
+    )
+
+
+def _late_acknowledgement_text(
+    case: Case, turn: Turn, settings: Settings, language: Language, taken_in_at: datetime
+) -> str:
+    """The acknowledgement when the turn's due time passed before intake.
+
+    The municipality's own e-mail text is not used: it promises ``{due}``.
+    """
+    calendar = settings.rules.calendar
+    next_day = calendar.next_working_day(calendar.local_date(taken_in_at))
+    values = {
+        "municipality": settings.rules.municipality.name,
+        "reference": case.reference,
+        "by": language.datetime(next_day.working_closes_at),
+    }
+    if turn.channel == "callback":
+        return language.gettext(
+            "We have received your request to be called back (case %(reference)s). "
+            "We will call you as soon as we can, at the latest by %(by)s.",
+            **values,
+        )
+    if turn.channel == "sms":
+        return language.gettext(
+            "Thank you for your message to %(municipality)s (case %(reference)s). "
+            "We could not take it in until now; you will have an answer as soon as we can, "
+            "at the latest by %(by)s.",
+            **values,
+        )
+    return language.gettext(
+        "Thank you for your message to %(municipality)s. We have registered it as case "
+        "%(reference)s. We could not take it in until now, and you will have an answer "
+        "as soon as we can, at the latest by %(by)s.\n\n"
+        "If your matter is urgent, please phone us during opening hours.\n\n"
+        "This is an automatic reply.",
         **values,
     )
 

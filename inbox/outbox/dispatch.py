@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 
-from channels.base import OutboundMessage, Sender, SendResult, SendStatus
+from channels.base import ByAccount, OutboundMessage, Sender, SendResult, SendStatus
 from inbox.clock import now
 from inbox.extensions import db
 from inbox.models import Case, Message, OutboxMessage, OutboxStatus
@@ -122,6 +122,84 @@ def claim(batch_size: int) -> list[int]:
     return sorted(claimed)
 
 
+def lanes(senders: Mapping[str, Sender], row_ids: list[int]) -> list[list[int]]:
+    """Claimed rows grouped by the adapter that sends them, each group in claim order.
+
+    The dispatcher sends the groups side by side, so one account's hung server
+    holds up only the rows that go through it; an adapter (its open
+    connection) is used by one group only.
+    """
+    groups: dict[int, list[int]] = {}
+    found = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.account)
+        .where(OutboxMessage.id.in_(row_ids))
+        .order_by(OutboxMessage.id)
+    )
+    for row_id, channel, account in found:
+        sender = senders.get(channel)
+        if isinstance(sender, ByAccount):
+            sender = sender.sender_for(account)
+        groups.setdefault(id(sender), []).append(row_id)
+    return list(groups.values())
+
+
+def back_off_account(row_id: int, claimed_with_it: list[int]) -> None:
+    """Hold back the rest of an account whose server ``row_id`` found down, in the caller's
+    write transaction.
+
+    ``claimed_with_it`` (this round's rows through the same adapter) are not
+    tried, their claim is undone, and they wait as long as ``row_id``; so do
+    the account's pending rows that would come due before then. Their order
+    among themselves stays as it was (by id). The case page says why.
+    """
+    row = db.session.get(OutboxMessage, row_id)
+    if row.status == OutboxStatus.PENDING:
+        until = row.next_attempt_at
+    else:  # its last attempt: the account is down all the same
+        until = now() + backoff(row.attempts)
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(claimed_with_it))
+        .values(attempts=OutboxMessage.attempts - 1, next_attempt_at=until)
+        .execution_options(synchronize_session=False)
+    )
+    of_the_account = (
+        OutboxMessage.channel == row.channel,
+        OutboxMessage.account == row.account,
+        OutboxMessage.status == OutboxStatus.PENDING,
+    )
+    db.session.execute(
+        update(OutboxMessage)
+        .where(*of_the_account, OutboxMessage.next_attempt_at < until)
+        .values(next_attempt_at=until)
+        .execution_options(synchronize_session=False)
+    )
+    held = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.id != row.id,
+            or_(OutboxMessage.id.in_(claimed_with_it), and_(*of_the_account)),
+            OutboxMessage.next_attempt_at == until,
+        )
+    ).all()
+    for waiting in held:
+        db.session.refresh(waiting)
+        _note_delivery(
+            waiting,
+            "retrying",
+            row.last_error,
+            next_attempt_at=until.isoformat(),
+            backed_off_account=row.account,
+        )
+    log.warning(
+        "outbox_account_backed_off channel=%s account=%s outbox_id=%s held=%s until=%s",
+        row.channel,
+        row.account,
+        row.id,
+        len(held),
+        until.isoformat(),
+    )
+
+
 def outbound_of(row_id: int) -> OutboundMessage:
     """What a claimed row asks to send, as the adapters take it."""
     row = db.session.get(OutboxMessage, row_id)
@@ -199,5 +277,6 @@ def _note_delivery(row: OutboxMessage, delivery: str, error: str | None, **more:
     """Show on the case's message whether it reached the citizen, or why not yet."""
     if row.message is None:
         return
-    kept = {k: v for k, v in (row.message.metadata_json or {}).items() if k != "next_attempt_at"}
+    transient = ("next_attempt_at", "backed_off_account")
+    kept = {k: v for k, v in (row.message.metadata_json or {}).items() if k not in transient}
     row.message.metadata_json = {**kept, "delivery": delivery, "delivery_error": error, **more}

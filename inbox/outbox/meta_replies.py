@@ -27,9 +27,13 @@ def planned_reply(replying_to: Message | None, at: datetime) -> str | None:
         return None
     settings: Settings = current_app.extensions["svarfrist"]
     account = next((a for a in settings.meta_accounts if a.name == replying_to.account), None)
-    kind = (replying_to.metadata_json or {}).get("kind", "message")
+    metadata = replying_to.metadata_json or {}
+    kind = metadata.get("kind", "message")
     human_agent = account.human_agent_tag if account is not None else False
-    return reply_kind(kind, replying_to.created_at, at, human_agent)
+    # Meta counts its window from its own time of the message, which a late webhook's
+    # arrival (the message's created_at) would overstate.
+    sent_at = datetime.fromisoformat(metadata["sent_at"]) if "sent_at" in metadata else None
+    return reply_kind(kind, sent_at or replying_to.created_at, at, human_agent)
 
 
 def reply_headers(replying_to: Message, plan: str) -> dict[str, str]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 
 from inbox.clock import now
 from inbox.extensions import db
@@ -19,6 +20,9 @@ _hasher = PasswordHasher()
 # Verifying against this when the account does not exist keeps the answer time the same.
 _DUMMY_HASH = _hasher.hash("no such user")
 MIN_PASSWORD_LENGTH = 10
+# ``last_used_at`` is for an administrator asking "is this token still in use?"; writing it on
+# every request would turn every API read into a write (on SQLite, one writer at a time).
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
 
 class UserError(ValueError):
@@ -95,13 +99,39 @@ def create_api_token(user: User) -> str:
     return token
 
 
-def user_for_token(token: str) -> User | None:
-    """The enabled user a bearer token belongs to, or ``None``."""
+def token_for(token: str) -> ApiToken | None:
+    """The stored token of an enabled user for a bearer token, or ``None``. Only reads."""
     found = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
     if found is None or not found.user.is_enabled:
         return None
-    found.last_used_at = now()
-    return found.user
+    return found
+
+
+def token_use_is_due(api_token: ApiToken) -> bool:
+    """Whether ``last_used_at`` is older than :data:`TOKEN_USE_RESOLUTION` (or never set)."""
+    last = api_token.last_used_at
+    return last is None or last <= now() - TOKEN_USE_RESOLUTION
+
+
+def record_token_use(api_token_id: int) -> None:
+    """Set the token's ``last_used_at`` to now, unless another request did within the minute.
+
+    One UPDATE with the condition in it, so requests that queued for the write
+    lock together change it once.
+    """
+    moment = now()
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == api_token_id)
+        .where(
+            or_(
+                ApiToken.last_used_at.is_(None),
+                ApiToken.last_used_at <= moment - TOKEN_USE_RESOLUTION,
+            )
+        )
+        .values(last_used_at=moment)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def user_count() -> int:

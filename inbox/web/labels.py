@@ -142,6 +142,14 @@ def time_left_text(due_at: datetime) -> tuple[str, str]:
 
 def delivery_retry_text(metadata: dict) -> str:
     """A message the outbox is still trying to send: the last error and the next try."""
+    if metadata.get("backed_off_account"):
+        return _(
+            "Not tried yet: the account %(account)s does not answer (%(reason)s), so all its "
+            "messages wait. Svarfrist tries again by itself, next %(when)s.",
+            account=metadata["backed_off_account"],
+            reason=metadata.get("delivery_error") or "",
+            when=long_datetime(datetime.fromisoformat(metadata["next_attempt_at"])),
+        )
     return _(
         "Sending failed: %(reason)s. Svarfrist tries again by itself, next %(when)s.",
         reason=metadata.get("delivery_error") or "",

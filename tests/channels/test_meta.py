@@ -194,10 +194,11 @@ def test_a_messenger_message_becomes_an_inbound_message():
     assert inbound.external_id == "m_abc"
     assert inbound.sender == Identity(IdentityKind.MESSENGER, CITIZEN)
     assert inbound.text == "Når tømmes søpla?"
-    assert inbound.received_at == TUESDAY_MORNING  # the event's own time, not the arrival
+    assert inbound.received_at == received  # the arrival; the event's own time is kept
     assert inbound.attachments == ()
     assert dict(inbound.metadata) == {
         "kind": "message",
+        "sent_at": TUESDAY_MORNING.isoformat(),
         "mid": "m_abc",
         "page_id": PAGE_ID,
         "attachment_urls": [],
@@ -280,15 +281,17 @@ def test_without_a_timestamp_the_arrival_time_is_used():
 
 def test_a_comment_on_the_pages_post_becomes_an_inbound_message():
     payload = page_payload(changes=[feed_change()])
-    (inbound,) = parse_webhook(ACCOUNT, payload, TUESDAY_MORNING + timedelta(minutes=3))
+    arrival = TUESDAY_MORNING + timedelta(minutes=3)
+    (inbound,) = parse_webhook(ACCOUNT, payload, arrival)
     assert inbound.channel == "facebook"
     assert inbound.account == "alver"
     assert inbound.external_id == "200000000000001_300000000000001"
     assert inbound.sender == Identity(IdentityKind.MESSENGER, "5500000000000003", "Kari Nordmann")
     assert inbound.text == "Er brua stengd i dag?"
-    assert inbound.received_at == TUESDAY_MORNING
+    assert inbound.received_at == arrival
     assert dict(inbound.metadata) == {
         "kind": "comment",
+        "sent_at": TUESDAY_MORNING.isoformat(),
         "comment_id": "200000000000001_300000000000001",
         "post_id": f"{PAGE_ID}_200000000000001",
         "parent_id": f"{PAGE_ID}_200000000000001",

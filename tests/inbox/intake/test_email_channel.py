@@ -27,7 +27,13 @@ from inbox.models import (
     SourceCursor,
 )
 from inbox.outbox.senders import senders_for
-from tests.inbox.email_servers import OUR_ADDRESS, append, citizen_mail, use_accounts
+from tests.inbox.email_servers import (
+    MONDAY_MORNING,
+    OUR_ADDRESS,
+    append,
+    citizen_mail,
+    use_accounts,
+)
 
 
 class Crash(BaseException):
@@ -53,7 +59,8 @@ def test_mail_in_the_mailbox_becomes_cases_and_is_acknowledged_with_the_due_date
     for number in range(3):
         append(mailbox, citizen_mail(sender=f"innbyggjar{number}@example.com"))
 
-    report = poll_account(account)
+    with frozen_at(MONDAY_MORNING + timedelta(hours=1)):  # taken in before it is due
+        report = poll_account(account)
 
     assert (report.new, report.known, report.failed, report.errors) == (3, 0, 0, [])
     assert count(Case) == 3
@@ -91,7 +98,8 @@ def test_a_citizen_who_reads_english_is_acknowledged_in_english(app, account, ma
     db.session.commit()
     append(mailbox, citizen_mail(sender="anna@example.com", subject="Property tax"))
 
-    poll_account(account)
+    with frozen_at(MONDAY_MORNING + timedelta(hours=1)):  # taken in before it is due
+        poll_account(account)
     dispatch_once(senders_for(app))
 
     (acknowledgement,) = delivered(smtp_server)

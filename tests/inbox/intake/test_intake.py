@@ -244,6 +244,27 @@ def test_acknowledgement_is_queued_in_the_case_language_with_the_due_date(frontl
     assert case.turns[0].answered_at is None  # an acknowledgement is not an answer
 
 
+def test_an_acknowledgement_taken_in_after_its_due_time_promises_the_next_working_day(frontline):
+    # Received on Tuesday 10 November, read only now (Tuesday 24 November) after downtime:
+    # its promise (Tuesday 17 November) has passed before the citizen hears from us.
+    case = receive(email(received_at=datetime(2026, 11, 10, 10, 0, tzinfo=OSLO)))
+    db.session.commit()
+    text = db.session.scalar(select(OutboxMessage)).payload["text"]
+    assert "17. november" not in text
+    assert "så snart vi kan" in text
+    assert "onsdag 25. november 2026 kl. 15:00" in text
+    assert case.turns[0].due_at == datetime(2026, 11, 17, 15, 0, tzinfo=OSLO)  # for the report
+
+
+def test_an_sms_acknowledgement_taken_in_late_promises_the_next_working_day(frontline):
+    receive(sms(received_at=datetime(2026, 11, 17, 11, 0, tzinfo=OSLO)))
+    db.session.commit()
+    text = db.session.scalar(select(OutboxMessage)).payload["text"]
+    assert "17. november" not in text
+    assert "så snart vi kan" in text
+    assert "onsdag 25. november 2026 kl. 15:00" in text
+
+
 def test_facebook_messages_get_no_acknowledgement_by_default(frontline):
     receive(sms(channel="facebook"))
     db.session.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -94,6 +94,23 @@ def test_a_messenger_message_becomes_a_case_once(client, page):
         assert post_event(client, page_payload(event)).status_code == 200
     case = db.session.scalars(select(Case)).one()
     assert case.channel == "facebook" and len(case.messages) == 1
+
+
+def test_a_late_webhook_counts_from_its_arrival_and_keeps_metas_time(client, page):
+    arrival = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    written = arrival - timedelta(hours=26)  # Meta delivered it a day late
+    event = messenger_event(mid="m_late")
+    event["timestamp"] = millis(written)
+    change = feed_change(created_time=int(written.timestamp()))
+    with frozen_at(arrival):
+        assert post_event(client, page_payload(event, changes=[change])).status_code == 200
+    messages = db.session.scalars(select(Message).order_by(Message.id)).all()
+    assert len(messages) == 2  # the message and the comment
+    for message in messages:
+        assert message.created_at == arrival
+        assert message.metadata_json["sent_at"] == written.isoformat()
+    turns = [turn for case in db.session.scalars(select(Case)) for turn in case.turns]
+    assert [turn.received_at for turn in turns] == [arrival, arrival]
 
 
 def test_a_bad_signature_is_refused_and_logged(client, page, caplog):

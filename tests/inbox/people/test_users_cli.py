@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from inbox.extensions import db
 from inbox.models import ApiToken, Role, User
-from inbox.people.users import authenticate, user_for_token
+from inbox.people.users import authenticate, token_for
 from tests.factories import make_department
 
 
@@ -100,8 +100,8 @@ def test_token_prints_a_token_that_is_stored_only_as_a_hash(app):
     assert result.exit_code == 0 and token.startswith("svf_")
     stored = db.session.scalar(select(ApiToken.token_hash))
     assert token not in stored
-    assert user_for_token(token).email == "d@alver.no"
-    assert user_for_token(token + "x") is None
+    assert token_for(token).user.email == "d@alver.no"
+    assert token_for(token + "x") is None
 
 
 def test_token_for_an_unknown_user_fails(app):

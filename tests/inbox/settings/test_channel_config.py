@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from inbox.settings.config import load_settings
 from tests.rules.test_config import problems_of, write
@@ -139,20 +139,41 @@ def test_an_acknowledgement_text_with_an_unknown_placeholder_is_refused(tmp_path
 def test_the_own_text_is_sent_with_the_date_filled_in(app, tmp_path):
     from dataclasses import replace
 
+    from inbox.clock import frozen_at
     from inbox.extensions import db
     from inbox.intake.receiving import receive
     from inbox.models import Department, OutboxMessage
-    from tests.inbox.intake_helpers import email
+    from tests.inbox.intake_helpers import OSLO, email
 
     own = load_settings(write(tmp_path, OWN_TEXT)).acknowledgement_texts
     app.extensions["svarfrist"] = replace(app.extensions["svarfrist"], acknowledgement_texts=own)
     db.session.add(Department(slug="service", name="Service", is_frontline=True))
-    case = receive(email())  # Friday 20 November 2026, 10:00
+    with frozen_at(datetime(2026, 11, 20, 10, 5, tzinfo=OSLO)):  # taken in before it is due
+        case = receive(email())  # Friday 20 November 2026, 10:00
     row = db.session.query(OutboxMessage).one()
     assert row.payload["text"] == (
         f"Takk for e-posten til Alver kommune. Saka har nummer {case.reference}.\n"
         "Du får svar innan fredag 27. november 2026. Hastar det, ring 56 37 50 00."
     )
+
+
+def test_the_own_text_is_not_used_for_a_promise_already_past(app, tmp_path):
+    from dataclasses import replace
+
+    from inbox.clock import frozen_at
+    from inbox.extensions import db
+    from inbox.intake.receiving import receive
+    from inbox.models import Department, OutboxMessage
+    from tests.inbox.intake_helpers import OSLO, email
+
+    own = load_settings(write(tmp_path, OWN_TEXT)).acknowledgement_texts
+    app.extensions["svarfrist"] = replace(app.extensions["svarfrist"], acknowledgement_texts=own)
+    db.session.add(Department(slug="service", name="Service", is_frontline=True))
+    with frozen_at(datetime(2026, 11, 30, 9, 0, tzinfo=OSLO)):  # Monday, after the due Friday
+        receive(email())
+    text = db.session.query(OutboxMessage).one().payload["text"]
+    assert "27. november" not in text
+    assert "så snart vi kan, seinast tysdag 1. desember 2026 kl. 15:00" in text
 
 
 def test_escalation_for_every_department_and_one_of_its_own(tmp_path):
