@@ -18,7 +18,7 @@ import inbox.models  # noqa: F401  (registers every table on the metadata)
 from inbox import database
 from inbox.extensions import babel, csrf, db, login_manager, migrate
 from inbox.i18n import LANGUAGES, TRANSLATIONS_DIR
-from inbox.routing import RowId
+from inbox.routing import Reference, RowId
 from inbox.settings.config import INSTANCE_DIR, Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
         app.config["SECRET_KEY"] = os.environ.get(SECRET_ENV) or _instance_secret()
     app.extensions["svarfrist"] = settings
     app.url_map.converters["id"] = RowId
+    app.url_map.converters["reference"] = Reference
 
     db.init_app(app)
     with app.app_context():  # the engines exist from init_app on; none has connected yet

@@ -95,7 +95,7 @@ def _detail(case: Case) -> dict[str, Any]:
     }
 
 
-@blueprint.get("/cases/<reference>")
+@blueprint.get("/cases/<reference:reference>")
 def get_case(reference: str):
     case = case_to_see(api_user(), reference)
     audit.record("case.view", user=api_user(), case=case, ip=request.remote_addr, via="api")
@@ -113,7 +113,7 @@ def _message(message: Message) -> dict[str, Any]:
     }
 
 
-@blueprint.post("/cases/<reference>/reply")
+@blueprint.post("/cases/<reference:reference>/reply")
 def reply_to_case(reference: str):
     case = case_to_change(api_user(), reference)
     body = bodies.read(bodies.REPLY)
@@ -128,7 +128,7 @@ def reply_to_case(reference: str):
     return jsonify({"message": _message(message), "case": _detail(case)}), 201
 
 
-@blueprint.post("/cases/<reference>/notes")
+@blueprint.post("/cases/<reference:reference>/notes")
 def note_on_case(reference: str):
     case = case_to_change(api_user(), reference)
     note = add_note(case, api_user(), bodies.read(bodies.NOTE)["text"])
@@ -136,7 +136,7 @@ def note_on_case(reference: str):
     return jsonify({"message": _message(note)}), 201
 
 
-@blueprint.post("/cases/<reference>/assign")
+@blueprint.post("/cases/<reference:reference>/assign")
 def assign_case(reference: str):
     case = case_to_change(api_user(), reference)
     email = bodies.read(bodies.ASSIGN)["assignee"]
@@ -153,7 +153,7 @@ def assign_case(reference: str):
     return jsonify(_detail(case))
 
 
-@blueprint.post("/cases/<reference>/close")
+@blueprint.post("/cases/<reference:reference>/close")
 def close_case(reference: str):
     case = case_to_change(api_user(), reference)
     try:
@@ -208,7 +208,7 @@ def _handover_json(handover: Handover) -> dict[str, Any]:
     }
 
 
-@blueprint.post("/cases/<reference>/handovers")
+@blueprint.post("/cases/<reference:reference>/handovers")
 def propose_handover(reference: str):
     case = case_to_change(api_user(), reference)
     body = bodies.read(bodies.HANDOVER)

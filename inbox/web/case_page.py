@@ -61,7 +61,7 @@ def _handover_form(options: HandoverOptions) -> HandoverForm:
     return form
 
 
-@blueprint.route("/<reference>")
+@blueprint.route("/<reference:reference>")
 @login_required
 def show(reference: str):
     case = case_to_see(current_user, reference)
@@ -90,7 +90,7 @@ def show(reference: str):
     )
 
 
-@blueprint.route("/<reference>/callback-attempt", methods=["POST"])
+@blueprint.route("/<reference:reference>/callback-attempt", methods=["POST"])
 @login_required
 def callback_attempt(reference: str):
     case = case_to_change(current_user, reference)
@@ -112,7 +112,7 @@ def callback_attempt(reference: str):
     return redirect(url_for(".show", reference=reference))
 
 
-@blueprint.route("/<reference>/reply", methods=["POST"])
+@blueprint.route("/<reference:reference>/reply", methods=["POST"])
 @login_required
 def answer(reference: str):
     case = case_to_change(current_user, reference)
@@ -153,7 +153,7 @@ def _answers_since_load(case: Case, loaded_at: str | None):
     return answers_since(case, since, current_user) if since and since.tzinfo else []
 
 
-@blueprint.route("/<reference>/note", methods=["POST"])
+@blueprint.route("/<reference:reference>/note", methods=["POST"])
 @login_required
 def note(reference: str):
     case = case_to_change(current_user, reference)
@@ -167,7 +167,7 @@ def note(reference: str):
     return redirect(url_for(".show", reference=reference))
 
 
-@blueprint.route("/<reference>/assign", methods=["POST"])
+@blueprint.route("/<reference:reference>/assign", methods=["POST"])
 @login_required
 def assign(reference: str):
     case = case_to_change(current_user, reference)
@@ -199,7 +199,7 @@ def _simple_action(reference: str, action, done: str):
     return redirect(url_for(".show", reference=reference))
 
 
-@blueprint.route("/<reference>/claim", methods=["POST"])
+@blueprint.route("/<reference:reference>/claim", methods=["POST"])
 @login_required
 def claim(reference: str):
     return _simple_action(
@@ -209,7 +209,7 @@ def claim(reference: str):
     )
 
 
-@blueprint.route("/<reference>/close", methods=["POST"])
+@blueprint.route("/<reference:reference>/close", methods=["POST"])
 @login_required
 def close(reference: str):
     return _simple_action(
@@ -217,7 +217,7 @@ def close(reference: str):
     )
 
 
-@blueprint.route("/<reference>/reopen", methods=["POST"])
+@blueprint.route("/<reference:reference>/reopen", methods=["POST"])
 @login_required
 def reopen(reference: str):
     return _simple_action(
@@ -225,7 +225,7 @@ def reopen(reference: str):
     )
 
 
-@blueprint.route("/<reference>/language", methods=["POST"])
+@blueprint.route("/<reference:reference>/language", methods=["POST"])
 @login_required
 def language(reference: str):
     case = case_to_change(current_user, reference)
@@ -237,7 +237,7 @@ def language(reference: str):
     return redirect(url_for(".show", reference=reference))
 
 
-@blueprint.route("/<reference>/handover", methods=["POST"])
+@blueprint.route("/<reference:reference>/handover", methods=["POST"])
 @login_required
 def propose_handover(reference: str):
     case = case_to_change(current_user, reference)

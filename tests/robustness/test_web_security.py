@@ -486,3 +486,20 @@ def test_a_filename_cannot_inject_a_header(app, client, staff):
     assert "X-Injected" not in response.headers
     assert "\r" not in response.headers["Content-Disposition"]
     assert "\n" not in response.headers["Content-Disposition"]
+
+
+# --- odd characters in addresses ------------------------------------------------------------
+
+
+def test_a_nul_byte_in_a_case_reference_is_no_case(app, client, staff):
+    """PostgreSQL's text cannot hold U+0000: the address is no case (404), not a 500."""
+    token = create_api_token(staff)
+    db.session.commit()
+    log_in(client, "kari@alver.no")
+
+    page = client.get("/cases/2026-000001%00")
+    api = client.get("/api/v1/cases/2026-000001%00", headers={"Authorization": f"Bearer {token}"})
+
+    assert page.status_code == 404
+    assert api.status_code == 404
+    assert api.content_type == "application/problem+json"
