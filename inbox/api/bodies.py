@@ -107,7 +107,10 @@ def read(schema: Schema, *, optional: bool = False) -> dict[str, Any]:
 
     ``optional``: a request without a body (or an empty one) has none of the fields.
     """
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # Python's JSON reader recurses once per level; not a ValueError
+        raise ApiProblem(400, "Bad Request", "the body is nested too deeply to read") from None
     if optional:
         body = body or {}
     if not isinstance(body, dict):

@@ -173,6 +173,9 @@ def meta_events():
     except (ValueError, UnicodeDecodeError) as error:
         log.warning("meta_webhook_malformed account=%s reason=%s", account.name, error)
         return _plain(f"Malformed Meta event: {error}.", 400)
+    except RecursionError:  # Python's JSON reader recurses once per level
+        log.warning("meta_webhook_malformed account=%s reason=nested_too_deeply", account.name)
+        return _plain("Malformed Meta event: nested too deeply to read.", 400)
     webhook_events.store(webhook_events.META, account.name, payload)
     db.session.commit()
     return _plain("EVENT_RECEIVED", 200)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime, timedelta
 
 import jsonschema
@@ -180,6 +181,32 @@ def test_a_body_that_is_not_json_is_refused(client, spec, town):
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 400
+
+
+DEEPLY_NESTED = "[" * 50_000 + "]" * 50_000
+
+
+def test_a_body_nested_too_deeply_is_a_problem_not_a_500(client, spec, town):
+    path = f"/cases/{town['cases'][0].reference}/notes"
+    response = call(
+        client,
+        spec,
+        "POST",
+        path,
+        town["tokens"]["kari@alver.no"],
+        data=DEEPLY_NESTED,
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "nested" in response.get_json()["detail"]
+
+
+def test_a_cursor_nested_too_deeply_is_a_problem_not_a_500(client, spec, town):
+    cursor = base64.urlsafe_b64encode(DEEPLY_NESTED.encode()).decode()
+    token = town["tokens"]["kari@alver.no"]
+    response = call(client, spec, "GET", "/cases", token, query_string={"after": cursor})
+    assert response.status_code == 400
+    assert response.get_json()["detail"].startswith("after: not a cursor")
 
 
 def test_note_assign_and_close(client, spec, town):
