@@ -137,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.blueprint)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(OperationalError, _database_unavailable)
+    app.after_request(_end_database_session)  # registered last, so it runs first
 
 
 def _error_page(error: HTTPException):
@@ -148,6 +149,17 @@ def _error_page(error: HTTPException):
     if request.path.startswith(api.url_prefix):
         return from_http_exception(error)
     return error_page(error)
+
+
+def _end_database_session(response):
+    """End the request's session while the response can still change. Its rollback fails
+    when the connection was dropped during the request; in Flask-SQLAlchemy's teardown,
+    after the response is made, that would reach the client as a bare 500."""
+    try:
+        db.session.close()
+    except OperationalError as error:
+        return _database_unavailable(error)
+    return response
 
 
 def _database_unavailable(error: OperationalError):

@@ -7,7 +7,8 @@ import itertools
 from datetime import datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import OperationalError
 
 from channels.base import InboundAttachment
 from channels.email import parse_email
@@ -503,3 +504,25 @@ def test_a_nul_byte_in_a_case_reference_is_no_case(app, client, staff):
     assert page.status_code == 404
     assert api.status_code == 404
     assert api.content_type == "application/problem+json"
+
+
+# --- a database connection dropped during a request -----------------------------------------
+
+
+def test_a_connection_dropped_before_the_requests_rollback_is_a_503_not_a_bare_500(
+    app, client, staff
+):
+    log_in(client, "kari@alver.no")
+    dropped = OperationalError("ROLLBACK", {}, Exception("server closed the connection"))
+
+    def drop_connection(connection):
+        raise dropped
+
+    event.listen(db.engine, "rollback", drop_connection)
+    try:
+        response = client.get("/")
+    finally:
+        event.remove(db.engine, "rollback", drop_connection)
+
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
