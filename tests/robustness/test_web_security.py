@@ -526,3 +526,16 @@ def test_a_connection_dropped_before_the_requests_rollback_is_a_503_not_a_bare_5
 
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
+
+
+def test_an_attachment_is_served_for_no_cache_to_keep(app, client, staff):
+    """Attachments hold personal data, as pages do: no browser or proxy may store them."""
+    receive(email(attachments=(InboundAttachment("brev.pdf", "application/pdf", b"%PDF-1.4 ok"),)))
+    db.session.commit()
+    attachment = db.session.scalars(select(Attachment)).one()
+    log_in(client, "kari@alver.no")
+
+    response = _download(client, attachment)
+
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
