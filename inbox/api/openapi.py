@@ -6,7 +6,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from channels.callback import PREFERRED_TIMES
-from inbox.cases.queue import ASSIGNEE_FILTERS, DUE_FILTERS, HANDOVER_FILTERS, MAX_LIMIT
+from inbox.cases.queue import (
+    ASSIGNEE_FILTERS,
+    DUE_FILTERS,
+    HANDOVER_FILTERS,
+    MAX_LIMIT,
+    SCOPES,
+)
 from inbox.cases.replies import ANSWER_KINDS
 from inbox.i18n import LANGUAGES
 from inbox.models import CaseStatus, Direction, HandoverStatus, OutKind, TurnOrigin
@@ -287,7 +293,7 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "summary": "The queue: cases you may see, soonest due first",
                     "parameters": [
-                        _query("scope", {"enum": ["all", "mine"]}, "mine: your departments"),
+                        _query("scope", _enum(SCOPES), "mine: your departments"),
                         _query("channel", STRING, "only this channel"),
                         _query("status", CASE_STATUS, ""),
                         _query("due", _enum(DUE_FILTERS), ""),
@@ -304,7 +310,10 @@ def openapi_document() -> dict[str, Any]:
                         ),
                         _query("after", STRING, "the `next` cursor of the previous page"),
                     ],
-                    "responses": {"200": _json("CaseList", "a page"), **_problems(400, 401)},
+                    "responses": {
+                        "200": _json("CaseList", "a page"),
+                        **_problems(400, 401, 422),
+                    },
                 }
             },
             "/cases/{reference}": {

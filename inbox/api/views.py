@@ -14,7 +14,7 @@ from inbox.api.problems import ApiProblem, from_api_problem, from_http_exception
 from inbox.cases import casework
 from inbox.cases.access import NotChangeable, NotVisible, case_to_change, case_to_see
 from inbox.cases.export import case_fields, iso_time, one_case_record
-from inbox.cases.queue import QueueError, QueueFilter, queue_page
+from inbox.cases.queue import SCOPES, QueueError, QueueFilter, queue_page
 from inbox.cases.replies import ReplyError, add_note, reply
 from inbox.database import commit_and_begin_write
 from inbox.extensions import csrf, db
@@ -69,8 +69,13 @@ def list_cases():
         limit = int(arguments.get("limit", 50))
     except ValueError:
         raise ApiProblem(400, "Bad Request", "limit: expected a whole number") from None
+    scope = arguments.get("scope", "all")
+    if scope not in SCOPES:
+        raise ApiProblem(
+            422, "Unprocessable Content", f"scope: one of {', '.join(SCOPES)}, got {scope!r}"
+        )
     filters = QueueFilter(
-        mine_only=arguments.get("scope") == "mine",
+        mine_only=scope == "mine",
         channel=arguments.get("channel"),
         status=arguments.get("status"),
         due=arguments.get("due"),

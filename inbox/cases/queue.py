@@ -36,6 +36,8 @@ STATUSES = tuple(status.value for status in CaseStatus)
 DUE_FILTERS = ("today", "overdue")
 ASSIGNEE_FILTERS = ("me", "none")
 HANDOVER_FILTERS = ("pending", "offered")
+#: ``scope=`` in the API: every case the user may see, or only their departments'.
+SCOPES = ("all", "mine")
 
 
 class QueueError(ValueError):

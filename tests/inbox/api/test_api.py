@@ -251,6 +251,14 @@ def test_search_finds_words_names_addresses_and_references(client, spec, town, w
     assert len(response.get_json()["items"]) == expected
 
 
+@pytest.mark.parametrize("scope", ["everything", "MINE", ""])
+def test_a_scope_other_than_all_or_mine_is_a_problem_naming_it(client, spec, town, scope):
+    token = town["tokens"]["kari@alver.no"]
+    response = call(client, spec, "GET", "/cases", token, query_string={"scope": scope})
+    assert response.status_code == 422
+    assert response.get_json()["detail"] == f"scope: one of all, mine, got {scope!r}"
+
+
 def test_an_id_larger_than_any_row_is_404_not_a_database_error(client, spec, town):
     token = town["tokens"]["kari@alver.no"]
     for too_large in (2**31, 10**20):
