@@ -18,6 +18,7 @@ import inbox.models  # noqa: F401  (registers every table on the metadata)
 from inbox import database
 from inbox.extensions import babel, csrf, db, login_manager, migrate
 from inbox.i18n import LANGUAGES, TRANSLATIONS_DIR
+from inbox.logs import describe
 from inbox.routing import Reference, RowId
 from inbox.settings.config import INSTANCE_DIR, Settings, load_settings
 
@@ -43,7 +44,8 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     )
     app.config.update(
         SQLALCHEMY_DATABASE_URI=settings.database_url,
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # Errors never carry a statement's values (message texts, addresses) into the logs.
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "hide_parameters": True},
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get(PLAIN_HTTP_ENV) != "1",
@@ -165,7 +167,7 @@ def _end_database_session(response):
 def _database_unavailable(error: OperationalError):
     """The database is down or restarting: a clear 503 to try again, never a 500. The
     transaction is rolled back whole, so nothing of the request is half-written."""
-    log.warning("database_unavailable path=%s error=%s", request.path, str(error).splitlines()[0])
+    log.warning("database_unavailable path=%s error=%s", request.path, describe(error))
     with suppress(SQLAlchemyError):  # the connection is gone; the pool replaces it later
         db.session.rollback()
     g._login_user = login_manager.anonymous_user()  # the page must not ask the database again

@@ -27,6 +27,7 @@ from inbox.extensions import db
 from inbox.intake.acknowledgements import queue_acknowledgement
 from inbox.intake.matching import contact_for, continued_case, normalised
 from inbox.intake.references import next_reference
+from inbox.logs import describe
 from inbox.models import (
     Attachment,
     Case,
@@ -99,7 +100,12 @@ def receive_or_flag(inbound: InboundMessage) -> Case:
     try:
         return receive(inbound)
     except Exception as error:
-        log.exception("intake_failed channel=%s account=%s", inbound.channel, inbound.account)
+        log.error(
+            "intake_failed channel=%s account=%s error=%s",
+            inbound.channel,
+            inbound.account,
+            describe(error),
+        )
         flagged = replace(
             inbound,
             sender=Identity(inbound.sender.kind, UNKNOWN_SENDER[inbound.sender.kind]),
