@@ -13,7 +13,7 @@ from inbox.cases.queue import (
     MAX_LIMIT,
     SCOPES,
 )
-from inbox.cases.replies import ANSWER_KINDS
+from inbox.cases.replies import ANSWER_KINDS, MAX_TEXT_LENGTH
 from inbox.i18n import LANGUAGES
 from inbox.models import CaseStatus, Direction, HandoverStatus, OutKind, TurnOrigin
 from inbox.routing import MAX_ROW_ID
@@ -22,6 +22,8 @@ STRING = {"type": "string"}
 NULLABLE_STRING = {"type": ["string", "null"]}
 TIME = {"type": "string", "format": "date-time"}
 NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+#: An answer or a note.
+WRITTEN_TEXT = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT_LENGTH}
 
 
 def _enum(values: Iterable[str], *, nullable: bool = False) -> dict[str, Any]:
@@ -202,7 +204,7 @@ SCHEMAS: dict[str, Any] = {
     ),
     "ReplyRequest": _object(
         {
-            "text": {"type": "string", "minLength": 1},
+            "text": WRITTEN_TEXT,
             "preliminary": {"type": "boolean", "default": False},
             "new_due": {
                 "type": "string",
@@ -212,7 +214,7 @@ SCHEMAS: dict[str, Any] = {
         },
         required=["text"],
     ),
-    "NoteRequest": _object({"text": {"type": "string", "minLength": 1}}),
+    "NoteRequest": _object({"text": WRITTEN_TEXT}),
     "AssignRequest": _object(
         {"assignee": {"type": ["string", "null"], "description": "a user's e-mail, or null"}}
     ),

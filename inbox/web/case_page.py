@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from inbox.cases import casework
 from inbox.cases.access import case_to_change, case_to_see, may_change
 from inbox.cases.details import answers_since, case_details
-from inbox.cases.replies import ReplyError, add_note, preliminary_dates, reply
+from inbox.cases.replies import MAX_TEXT_LENGTH, ReplyError, add_note, preliminary_dates, reply
 from inbox.cases.reply_templates import template_text, templates_for
 from inbox.clock import now
 from inbox.extensions import db
@@ -36,6 +36,7 @@ from inbox.web.forms import (
     PostForm,
     ReplyForm,
 )
+from inbox.web.labels import text_limit
 
 blueprint = Blueprint("case", __name__, url_prefix="/cases")
 NEW_DATE_CHOICES = 20
@@ -118,7 +119,14 @@ def answer(reference: str):
     case = case_to_change(current_user, reference)
     form = _reply_form()
     if not form.validate_on_submit():
-        flash(_("Write the answer before sending it."), "error")
+        if len(form.text.data or "") > MAX_TEXT_LENGTH:
+            refusal = _(
+                "The answer was not sent: it is longer than %(limit)s characters.",
+                limit=text_limit(),
+            )
+        else:
+            refusal = _("Write the answer before sending it.")
+        flash(refusal, "error")
         return redirect(url_for(".show", reference=reference))
     others = _answers_since_load(case, form.loaded_at.data)
     if others and form.confirm.data != "yes":
@@ -162,6 +170,14 @@ def note(reference: str):
         add_note(case, current_user, form.text.data)
         db.session.commit()
         flash(_("The note is saved."), "success")
+    elif len(form.text.data or "") > MAX_TEXT_LENGTH:
+        flash(
+            _(
+                "The note was not saved: it is longer than %(limit)s characters.",
+                limit=text_limit(),
+            ),
+            "error",
+        )
     else:
         flash(_("Write the note before saving it."), "error")
     return redirect(url_for(".show", reference=reference))

@@ -209,6 +209,22 @@ def test_a_cursor_nested_too_deeply_is_a_problem_not_a_500(client, spec, town):
     assert response.get_json()["detail"].startswith("after: not a cursor")
 
 
+@pytest.mark.parametrize(
+    ("path", "schema"), [("/notes", "NoteRequest"), ("/reply", "ReplyRequest")]
+)
+def test_a_text_over_the_limit_is_a_problem_naming_the_field_and_the_limit(
+    client, spec, town, path, schema
+):
+    assert spec["components"]["schemas"][schema]["properties"]["text"]["maxLength"] == 20_000
+    reference = town["cases"][0].reference
+    token = town["tokens"]["kari@alver.no"]
+    response = call(
+        client, spec, "POST", f"/cases/{reference}{path}", token, json={"text": "x" * 20_001}
+    )
+    assert response.status_code == 422
+    assert response.get_json()["detail"] == "text: at most 20000 characters, got 20001"
+
+
 def test_note_assign_and_close(client, spec, town):
     case = town["cases"][0]
     token = town["tokens"]["kari@alver.no"]
