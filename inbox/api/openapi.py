@@ -85,7 +85,9 @@ SCHEMAS: dict[str, Any] = {
             "language": _enum(LANGUAGES),
             "request_id": {
                 "type": "string",
-                "description": "the caller's id: sent twice, kept once",
+                "description": (
+                    "the caller's own id: sent twice, kept once; sent again with other content, 409"
+                ),
             },
         },
         required=["name", "phone", "about"],
@@ -408,7 +410,7 @@ def openapi_document() -> dict[str, Any]:
                     "requestBody": _body("CallbackRequest"),
                     "responses": {
                         "201": _json("CallbackCreated", "taken in (or already taken in)"),
-                        **_problems(400, 401, 422, 429),
+                        **_problems(400, 401, 409, 422, 429),
                     },
                 }
             },

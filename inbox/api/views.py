@@ -19,7 +19,13 @@ from inbox.cases.replies import ReplyError, add_note, reply
 from inbox.database import commit_and_begin_write
 from inbox.extensions import csrf, db
 from inbox.handovers import workflow as handovers
-from inbox.intake.callbacks import CallbackError, CallbackRequest, TooManyRequests, request_callback
+from inbox.intake.callbacks import (
+    CallbackError,
+    CallbackRequest,
+    RequestIdReused,
+    TooManyRequests,
+    request_callback,
+)
 from inbox.models import Case, Handover, Message, OutKind
 from inbox.people import audit
 from inbox.people.departments import department_with_slug
@@ -178,7 +184,10 @@ def create_callback():
     wanted = CallbackRequest(**body)
     commit_and_begin_write()
     try:
-        case = request_callback(wanted, source="api")
+        case = request_callback(wanted, source="api", requester=api_user())
+    except RequestIdReused as error:
+        db.session.rollback()
+        raise ApiProblem(409, "Conflict", f"request_id: {error}") from None
     except CallbackError as error:
         db.session.rollback()
         raise ApiProblem(422, "Unprocessable Content", f"{error.field}: {error}") from None

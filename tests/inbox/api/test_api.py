@@ -280,3 +280,31 @@ def test_an_id_larger_than_any_row_is_404_not_a_database_error(client, spec, tow
     for too_large in (2**31, 10**20):
         response = call(client, spec, "POST", f"/handovers/{too_large}/withdraw", token)
         assert response.status_code == 404
+
+
+CALLBACK = {"name": "Ola Nordmann", "phone": "+47 412 34 567", "about": "Om byggesaka."}
+
+
+def test_a_request_id_is_each_api_users_own(client, spec, town):
+    body = {**CALLBACK, "request_id": "queue-1"}
+    kari = call(client, spec, "POST", "/callbacks", town["tokens"]["kari@alver.no"], json=body)
+    other = {**body, "phone": "+47 412 34 568", "about": "Om eit anna system."}
+    eirik = call(client, spec, "POST", "/callbacks", town["tokens"]["eirik@alver.no"], json=other)
+
+    assert kari.status_code == eirik.status_code == 201
+    assert kari.get_json()["reference"] != eirik.get_json()["reference"]
+
+
+def test_a_request_id_sent_again_with_other_content_is_a_conflict(client, spec, town):
+    token = town["tokens"]["kari@alver.no"]
+    body = {**CALLBACK, "request_id": "queue-2"}
+    first = call(client, spec, "POST", "/callbacks", token, json=body)
+    again = call(client, spec, "POST", "/callbacks", token, json=body)
+    changed = call(client, spec, "POST", "/callbacks", token, json={**body, "about": "Anna."})
+
+    assert first.status_code == again.status_code == 201
+    assert again.get_json()["reference"] == first.get_json()["reference"]
+    assert changed.status_code == 409
+    assert changed.get_json()["detail"] == (
+        f"request_id: 'queue-2' was used for another request (case {first.get_json()['reference']})"
+    )
