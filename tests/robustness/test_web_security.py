@@ -516,6 +516,7 @@ def test_a_connection_dropped_before_the_requests_rollback_is_a_503_not_a_bare_5
     dropped = OperationalError("ROLLBACK", {}, Exception("server closed the connection"))
 
     def drop_connection(connection):
+        connection.connection.dbapi_connection.close()  # the server has gone: locks are freed
         raise dropped
 
     event.listen(db.engine, "rollback", drop_connection)
