@@ -18,7 +18,8 @@ import inbox.models  # noqa: F401  (registers every table on the metadata)
 from inbox import database
 from inbox.extensions import babel, csrf, db, login_manager, migrate
 from inbox.i18n import LANGUAGES, TRANSLATIONS_DIR
-from inbox.routing import RowId
+from inbox.logs import describe
+from inbox.routing import Reference, RowId
 from inbox.settings.config import INSTANCE_DIR, Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,8 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     )
     app.config.update(
         SQLALCHEMY_DATABASE_URI=settings.database_url,
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # Errors never carry a statement's values (message texts, addresses) into the logs.
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "hide_parameters": True},
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get(PLAIN_HTTP_ENV) != "1",
@@ -59,6 +61,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
         app.config["SECRET_KEY"] = os.environ.get(SECRET_ENV) or _instance_secret()
     app.extensions["svarfrist"] = settings
     app.url_map.converters["id"] = RowId
+    app.url_map.converters["reference"] = Reference
 
     db.init_app(app)
     with app.app_context():  # the engines exist from init_app on; none has connected yet
@@ -136,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.blueprint)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(OperationalError, _database_unavailable)
+    app.after_request(_end_database_session)  # registered last, so it runs first
 
 
 def _error_page(error: HTTPException):
@@ -149,10 +153,21 @@ def _error_page(error: HTTPException):
     return error_page(error)
 
 
+def _end_database_session(response):
+    """End the request's session while the response can still change. Its rollback fails
+    when the connection was dropped during the request; in Flask-SQLAlchemy's teardown,
+    after the response is made, that would reach the client as a bare 500."""
+    try:
+        db.session.close()
+    except OperationalError as error:
+        return _database_unavailable(error)
+    return response
+
+
 def _database_unavailable(error: OperationalError):
     """The database is down or restarting: a clear 503 to try again, never a 500. The
     transaction is rolled back whole, so nothing of the request is half-written."""
-    log.warning("database_unavailable path=%s error=%s", request.path, str(error).splitlines()[0])
+    log.warning("database_unavailable path=%s error=%s", request.path, describe(error))
     with suppress(SQLAlchemyError):  # the connection is gone; the pool replaces it later
         db.session.rollback()
     g._login_user = login_manager.anonymous_user()  # the page must not ask the database again

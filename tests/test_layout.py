@@ -30,6 +30,7 @@ INFRASTRUCTURE = {
     "extensions",
     "health",
     "i18n",
+    "logs",
     "models",
     "routing",
 }

@@ -11,6 +11,7 @@ from typing import Any
 from flask import request
 
 from inbox.api.problems import ApiProblem
+from inbox.cases.replies import MAX_TEXT_LENGTH
 from inbox.i18n import LANGUAGES
 
 #: Turns a field's JSON value into what the view needs, or raises ``ValueError`` saying
@@ -24,6 +25,14 @@ def text(value: Any) -> str:
     if "\x00" in value:  # PostgreSQL's text cannot hold it
         raise ValueError("contains a NUL character")
     return value
+
+
+def written_text(value: Any) -> str:
+    """An answer or a note: text of at most :data:`MAX_TEXT_LENGTH` characters."""
+    written = text(value)
+    if len(written) > MAX_TEXT_LENGTH:
+        raise ValueError(f"at most {MAX_TEXT_LENGTH} characters, got {len(written)}")
+    return written
 
 
 def flag(value: Any) -> bool:
@@ -73,11 +82,11 @@ class Field:
 Schema = Mapping[str, Field]
 
 REPLY: Schema = {
-    "text": Field(text, required=True),
+    "text": Field(written_text, required=True),
     "preliminary": Field(flag, default=False),
     "new_due": Field(iso_date, required=True, when="preliminary"),
 }
-NOTE: Schema = {"text": Field(text, required=True)}
+NOTE: Schema = {"text": Field(written_text, required=True)}
 ASSIGN: Schema = {
     "assignee": Field(email, required=True, nullable=True, missing="required (an e-mail or null)")
 }
@@ -107,7 +116,10 @@ def read(schema: Schema, *, optional: bool = False) -> dict[str, Any]:
 
     ``optional``: a request without a body (or an empty one) has none of the fields.
     """
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # Python's JSON reader recurses once per level; not a ValueError
+        raise ApiProblem(400, "Bad Request", "the body is nested too deeply to read") from None
     if optional:
         body = body or {}
     if not isinstance(body, dict):

@@ -6,8 +6,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from channels.callback import PREFERRED_TIMES
-from inbox.cases.queue import ASSIGNEE_FILTERS, DUE_FILTERS, HANDOVER_FILTERS, MAX_LIMIT
-from inbox.cases.replies import ANSWER_KINDS
+from inbox.cases.queue import (
+    ASSIGNEE_FILTERS,
+    DUE_FILTERS,
+    HANDOVER_FILTERS,
+    MAX_LIMIT,
+    SCOPES,
+)
+from inbox.cases.replies import ANSWER_KINDS, MAX_TEXT_LENGTH
 from inbox.i18n import LANGUAGES
 from inbox.models import CaseStatus, Direction, HandoverStatus, OutKind, TurnOrigin
 from inbox.routing import MAX_ROW_ID
@@ -16,6 +22,8 @@ STRING = {"type": "string"}
 NULLABLE_STRING = {"type": ["string", "null"]}
 TIME = {"type": "string", "format": "date-time"}
 NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+#: An answer or a note.
+WRITTEN_TEXT = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT_LENGTH}
 
 
 def _enum(values: Iterable[str], *, nullable: bool = False) -> dict[str, Any]:
@@ -77,7 +85,9 @@ SCHEMAS: dict[str, Any] = {
             "language": _enum(LANGUAGES),
             "request_id": {
                 "type": "string",
-                "description": "the caller's id: sent twice, kept once",
+                "description": (
+                    "the caller's own id: sent twice, kept once; sent again with other content, 409"
+                ),
             },
         },
         required=["name", "phone", "about"],
@@ -196,7 +206,7 @@ SCHEMAS: dict[str, Any] = {
     ),
     "ReplyRequest": _object(
         {
-            "text": {"type": "string", "minLength": 1},
+            "text": WRITTEN_TEXT,
             "preliminary": {"type": "boolean", "default": False},
             "new_due": {
                 "type": "string",
@@ -206,7 +216,7 @@ SCHEMAS: dict[str, Any] = {
         },
         required=["text"],
     ),
-    "NoteRequest": _object({"text": {"type": "string", "minLength": 1}}),
+    "NoteRequest": _object({"text": WRITTEN_TEXT}),
     "AssignRequest": _object(
         {"assignee": {"type": ["string", "null"], "description": "a user's e-mail, or null"}}
     ),
@@ -287,7 +297,7 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "summary": "The queue: cases you may see, soonest due first",
                     "parameters": [
-                        _query("scope", {"enum": ["all", "mine"]}, "mine: your departments"),
+                        _query("scope", _enum(SCOPES), "mine: your departments"),
                         _query("channel", STRING, "only this channel"),
                         _query("status", CASE_STATUS, ""),
                         _query("due", _enum(DUE_FILTERS), ""),
@@ -304,7 +314,10 @@ def openapi_document() -> dict[str, Any]:
                         ),
                         _query("after", STRING, "the `next` cursor of the previous page"),
                     ],
-                    "responses": {"200": _json("CaseList", "a page"), **_problems(400, 401)},
+                    "responses": {
+                        "200": _json("CaseList", "a page"),
+                        **_problems(400, 401, 422),
+                    },
                 }
             },
             "/cases/{reference}": {
@@ -397,7 +410,7 @@ def openapi_document() -> dict[str, Any]:
                     "requestBody": _body("CallbackRequest"),
                     "responses": {
                         "201": _json("CallbackCreated", "taken in (or already taken in)"),
-                        **_problems(400, 401, 422, 429),
+                        **_problems(400, 401, 409, 422, 429),
                     },
                 }
             },

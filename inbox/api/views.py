@@ -14,12 +14,18 @@ from inbox.api.problems import ApiProblem, from_api_problem, from_http_exception
 from inbox.cases import casework
 from inbox.cases.access import NotChangeable, NotVisible, case_to_change, case_to_see
 from inbox.cases.export import case_fields, iso_time, one_case_record
-from inbox.cases.queue import QueueError, QueueFilter, queue_page
+from inbox.cases.queue import SCOPES, QueueError, QueueFilter, queue_page
 from inbox.cases.replies import ReplyError, add_note, reply
 from inbox.database import commit_and_begin_write
 from inbox.extensions import csrf, db
 from inbox.handovers import workflow as handovers
-from inbox.intake.callbacks import CallbackError, CallbackRequest, TooManyRequests, request_callback
+from inbox.intake.callbacks import (
+    CallbackError,
+    CallbackRequest,
+    RequestIdReused,
+    TooManyRequests,
+    request_callback,
+)
 from inbox.models import Case, Handover, Message, OutKind
 from inbox.people import audit
 from inbox.people.departments import department_with_slug
@@ -69,8 +75,13 @@ def list_cases():
         limit = int(arguments.get("limit", 50))
     except ValueError:
         raise ApiProblem(400, "Bad Request", "limit: expected a whole number") from None
+    scope = arguments.get("scope", "all")
+    if scope not in SCOPES:
+        raise ApiProblem(
+            422, "Unprocessable Content", f"scope: one of {', '.join(SCOPES)}, got {scope!r}"
+        )
     filters = QueueFilter(
-        mine_only=arguments.get("scope") == "mine",
+        mine_only=scope == "mine",
         channel=arguments.get("channel"),
         status=arguments.get("status"),
         due=arguments.get("due"),
@@ -95,7 +106,7 @@ def _detail(case: Case) -> dict[str, Any]:
     }
 
 
-@blueprint.get("/cases/<reference>")
+@blueprint.get("/cases/<reference:reference>")
 def get_case(reference: str):
     case = case_to_see(api_user(), reference)
     audit.record("case.view", user=api_user(), case=case, ip=request.remote_addr, via="api")
@@ -113,7 +124,7 @@ def _message(message: Message) -> dict[str, Any]:
     }
 
 
-@blueprint.post("/cases/<reference>/reply")
+@blueprint.post("/cases/<reference:reference>/reply")
 def reply_to_case(reference: str):
     case = case_to_change(api_user(), reference)
     body = bodies.read(bodies.REPLY)
@@ -128,7 +139,7 @@ def reply_to_case(reference: str):
     return jsonify({"message": _message(message), "case": _detail(case)}), 201
 
 
-@blueprint.post("/cases/<reference>/notes")
+@blueprint.post("/cases/<reference:reference>/notes")
 def note_on_case(reference: str):
     case = case_to_change(api_user(), reference)
     note = add_note(case, api_user(), bodies.read(bodies.NOTE)["text"])
@@ -136,7 +147,7 @@ def note_on_case(reference: str):
     return jsonify({"message": _message(note)}), 201
 
 
-@blueprint.post("/cases/<reference>/assign")
+@blueprint.post("/cases/<reference:reference>/assign")
 def assign_case(reference: str):
     case = case_to_change(api_user(), reference)
     email = bodies.read(bodies.ASSIGN)["assignee"]
@@ -153,7 +164,7 @@ def assign_case(reference: str):
     return jsonify(_detail(case))
 
 
-@blueprint.post("/cases/<reference>/close")
+@blueprint.post("/cases/<reference:reference>/close")
 def close_case(reference: str):
     case = case_to_change(api_user(), reference)
     try:
@@ -173,7 +184,10 @@ def create_callback():
     wanted = CallbackRequest(**body)
     commit_and_begin_write()
     try:
-        case = request_callback(wanted, source="api")
+        case = request_callback(wanted, source="api", requester=api_user())
+    except RequestIdReused as error:
+        db.session.rollback()
+        raise ApiProblem(409, "Conflict", f"request_id: {error}") from None
     except CallbackError as error:
         db.session.rollback()
         raise ApiProblem(422, "Unprocessable Content", f"{error.field}: {error}") from None
@@ -208,7 +222,7 @@ def _handover_json(handover: Handover) -> dict[str, Any]:
     }
 
 
-@blueprint.post("/cases/<reference>/handovers")
+@blueprint.post("/cases/<reference:reference>/handovers")
 def propose_handover(reference: str):
     case = case_to_change(api_user(), reference)
     body = bodies.read(bodies.HANDOVER)

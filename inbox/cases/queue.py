@@ -36,6 +36,8 @@ STATUSES = tuple(status.value for status in CaseStatus)
 DUE_FILTERS = ("today", "overdue")
 ASSIGNEE_FILTERS = ("me", "none")
 HANDOVER_FILTERS = ("pending", "offered")
+#: ``scope=`` in the API: every case the user may see, or only their departments'.
+SCOPES = ("all", "mine")
 
 
 class QueueError(ValueError):
@@ -177,7 +179,7 @@ def _decode(cursor: str) -> tuple[datetime | None, int]:
         padded = cursor + "=" * (-len(cursor) % 4)
         due, case_id = json.loads(base64.urlsafe_b64decode(padded))
         return (datetime.fromisoformat(due) if due else None), int(case_id)
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, RecursionError) as error:
         raise QueueError(f"after: not a cursor from this queue ({error})") from None
 
 

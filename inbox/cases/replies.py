@@ -25,6 +25,8 @@ from inbox.people import audit
 from rules.promises import PromiseError, preliminary_due
 
 ANSWER_KINDS = (OutKind.REPLY, OutKind.PRELIMINARY)
+#: The longest answer or note staff may write, on the case page and through the API.
+MAX_TEXT_LENGTH = 20_000
 
 
 class ReplyError(ValueError):

@@ -7,6 +7,7 @@ import contextvars
 import click
 from flask import current_app
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 
@@ -22,6 +23,26 @@ class _Server(BaseApplication):
 
     def load(self):
         return self.application
+
+
+class _AccessLog(Logger):
+    """Gunicorn's log, with query strings cut down to their parameters' names (``/?q&status``)
+    in the request line and the referrer: their values are search words (citizens' names and
+    numbers) and Meta's ``hub.verify_token``."""
+
+    def atoms(self, resp, req, environ, request_time) -> dict:
+        atoms = super().atoms(resp, req, environ, request_time)
+        target = _without_values(environ["RAW_URI"])
+        atoms["r"] = f"{environ['REQUEST_METHOD']} {target} {environ['SERVER_PROTOCOL']}"
+        atoms["q"] = _without_values("?" + environ.get("QUERY_STRING", ""))[1:]
+        atoms["f"] = _without_values(environ.get("HTTP_REFERER", "-"))
+        return atoms
+
+
+def _without_values(address: str) -> str:
+    path, mark, query = address.partition("?")
+    names = (pair.partition("=")[0] for pair in query.split("&") if pair)
+    return path + mark + "&".join(names)
 
 
 @click.command("serve")
@@ -46,6 +67,7 @@ def serve_command(host: str, port: int, workers: int, proxies: int) -> None:
         "bind": f"{host}:{port}",
         "workers": workers,
         "accesslog": "-",
+        "logger_class": _AccessLog,
         "timeout": 60,
         "preload_app": False,
     }

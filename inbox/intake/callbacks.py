@@ -10,13 +10,16 @@ or a wrong number.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 from enum import StrEnum
 
 from flask import current_app
 from sqlalchemy import func, select
 
+from channels.base import InboundMessage
 from channels.callback import PREFERRED_TIMES, callback_message
 from channels.phone import e164
 from inbox.cases.replies import add_note, reply
@@ -48,6 +51,13 @@ class TooManyRequests(Exception):
     """The address or the number has asked too often; try again later."""
 
 
+class RequestIdReused(Exception):
+    """The requester sent this ``request_id`` before with other content."""
+
+    def __init__(self, request_id: str, case: Case) -> None:
+        super().__init__(f"{request_id!r} was used for another request (case {case.reference})")
+
+
 @dataclass(frozen=True)
 class CallbackRequest:
     name: str
@@ -57,7 +67,8 @@ class CallbackRequest:
     department: str | None = None
     sms_consent: bool = False
     language: str = "nn"
-    #: The phone system's own id (API), so a request sent twice is taken in once.
+    #: The phone system's own id (API), so a request sent twice is taken in once. Each
+    #: requester's ids are its own: two phone systems may both count from 1.
     request_id: str | None = None
 
 
@@ -82,8 +93,13 @@ def validate(request: CallbackRequest, country: str) -> str:
     return phone
 
 
-def request_callback(request: CallbackRequest, *, source: str, ip: str | None = None) -> Case:
+def request_callback(
+    request: CallbackRequest, *, source: str, ip: str | None = None, requester: User | None = None
+) -> Case:
     """Take in a valid request (after the rate limits); the caller commits.
+
+    A ``request_id`` is the ``requester``'s own: sent again with the same content, the
+    request is taken in once; with other content, :class:`RequestIdReused`.
 
     Call it in a write transaction from its start
     (:func:`inbox.database.commit_and_begin_write`): counting against the limits
@@ -91,24 +107,47 @@ def request_callback(request: CallbackRequest, *, source: str, ip: str | None = 
     """
     settings: Settings = current_app.extensions["svarfrist"]
     phone = validate(request, settings.rules.calendar.country)
-    _count_against_limits({"callback-ip": ip, "callback-phone": phone})
-    case = receive(
-        callback_message(
-            name=request.name,
-            phone=phone,
-            about=request.about[:ABOUT_LENGTH],
-            received_at=now(),
-            preferred_time=request.preferred_time,
-            department=request.department,
-            sms_consent=request.sms_consent,
-            source=source,
-            request_id=request.request_id,
-        )
+    request_id = None
+    if request.request_id is not None:
+        request_id = f"{requester.id if requester else 'anonymous'}/{request.request_id}"
+    message = callback_message(
+        name=request.name,
+        phone=phone,
+        about=request.about[:ABOUT_LENGTH],
+        received_at=now(),
+        preferred_time=request.preferred_time,
+        department=request.department,
+        sms_consent=request.sms_consent,
+        source=source,
+        request_id=request_id,
     )
+    if request_id is not None:
+        content = _content_digest(request, phone)
+        message = replace(message, metadata={**message.metadata, "request_digest": content})
+        _refuse_reused_id(message, request.request_id, content)
+    _count_against_limits({"callback-ip": ip, "callback-phone": phone})
+    case = receive(message)
     case.language = request.language
     if case.contact.language is None:
         case.contact.language = request.language
     return case
+
+
+def _content_digest(request: CallbackRequest, phone: str) -> str:
+    content = {**asdict(request), "phone": phone, "request_id": None}
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def _refuse_reused_id(message: InboundMessage, request_id: str, content: str) -> None:
+    earlier = db.session.scalar(
+        select(Message).where(
+            Message.channel == message.channel,
+            Message.account == message.account,
+            Message.external_id == message.external_id,
+        )
+    )
+    if earlier is not None and (earlier.metadata_json or {}).get("request_digest") != content:
+        raise RequestIdReused(request_id, earlier.case)
 
 
 def _count_against_limits(keys: dict[str, str | None]) -> None:

@@ -23,6 +23,7 @@ from inbox.clock import now
 from inbox.database import insert_or_merge
 from inbox.extensions import db
 from inbox.intake.receiving import existing_message, receive_or_flag
+from inbox.logs import describe
 from inbox.models import Message, SourceCursor
 from inbox.settings.config import Settings
 
@@ -104,7 +105,12 @@ def take_in(
         except Exception as error:  # one message must never stop the mailbox
             report.failed += 1
             report.errors.append(f"UID {item.uid}: {type(error).__name__}: {error}")
-            log.exception("poll_message_failed account=%s uid=%s", account.name, item.uid)
+            log.error(
+                "poll_message_failed account=%s uid=%s error=%s",
+                account.name,
+                item.uid,
+                describe(error),
+            )
             break
         stored.append(item.uid)
         on_message(1)

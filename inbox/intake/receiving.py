@@ -36,6 +36,7 @@ from inbox.intake.matching import (
     without_references,
 )
 from inbox.intake.references import next_reference
+from inbox.logs import describe
 from inbox.models import (
     Attachment,
     Case,
@@ -108,7 +109,12 @@ def receive_or_flag(inbound: InboundMessage) -> Case:
     try:
         return receive(inbound)
     except Exception as error:
-        log.exception("intake_failed channel=%s account=%s", inbound.channel, inbound.account)
+        log.error(
+            "intake_failed channel=%s account=%s error=%s",
+            inbound.channel,
+            inbound.account,
+            describe(error),
+        )
         flagged = replace(
             inbound,
             sender=Identity(inbound.sender.kind, UNKNOWN_SENDER[inbound.sender.kind]),

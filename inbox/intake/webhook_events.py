@@ -26,6 +26,7 @@ from inbox.clock import now
 from inbox.database import insert_or_merge
 from inbox.extensions import db
 from inbox.intake.receiving import receive_or_flag
+from inbox.logs import describe
 from inbox.models import WebhookEvent
 from inbox.settings.config import Settings
 
@@ -92,7 +93,12 @@ def _take_in(event: WebhookEvent, report: EventReport) -> None:
     except Exception as error:  # one event must not stop the others
         event.last_error = f"{type(error).__name__}: {error}"[:2000]
         report.failed += 1
-        log.exception("webhook_event_failed id=%s source=%s", event.id, event.source)
+        log.error(
+            "webhook_event_failed id=%s source=%s error=%s",
+            event.id,
+            event.source,
+            describe(error),
+        )
         return
     event.processed_at = now()
     event.last_error = None

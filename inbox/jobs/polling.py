@@ -37,6 +37,7 @@ from inbox.database import begin_write, commit_and_begin_write
 from inbox.extensions import db
 from inbox.intake import polling
 from inbox.intake.polling import PollReport, Progress
+from inbox.logs import describe
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def poll_account(
             # Nothing uncommitted is marked at the source; the next poll starts from the cursor.
             db.session.rollback()
             report.errors.append(f"{type(error).__name__}: {error}")
-            log.error("poll_failed account=%s error=%s", account.name, error)
+            log.error("poll_failed account=%s error=%s", account.name, describe(error))
     return report
 
 
@@ -130,7 +131,7 @@ def _poll_listing(
         found = listing(since)
     except (TwilioException, RequestException, SmsCredentialError, MetaCredentialError) as error:
         report.errors.append(f"{channel} account {account!r}: {type(error).__name__}: {error}")
-        log.error("poll_failed channel=%s account=%s error=%s", channel, account, error)
+        log.error("poll_failed channel=%s account=%s error=%s", channel, account, describe(error))
         return report
     begin_write()
     polling.take_in_listing(channel, account, found, started, report)

@@ -30,6 +30,7 @@ from inbox.jobs import escalation, retention
 from inbox.jobs.dispatch import drain
 from inbox.jobs.polling import poll_account, poll_meta_account, poll_sms_account
 from inbox.jobs.webhooks import take_in_pending
+from inbox.logs import describe
 from inbox.models.heartbeats import HEARTBEAT_SECONDS, WorkerHeartbeat
 from inbox.outbox.senders import senders_for
 from inbox.people.throttle import forget_old_attempts
@@ -116,8 +117,8 @@ def _in_context(app: Flask, job_id: str, work: Callable[[], object]) -> Callable
                 result = work()
                 if result:
                     log.info("job=%s result=%s", job_id, result)
-            except Exception:  # one failing job must not stop the worker
-                log.exception("job_failed job=%s", job_id)
+            except Exception as error:  # one failing job must not stop the worker
+                log.error("job_failed job=%s error=%s", job_id, describe(error))
                 db.session.rollback()
             finally:
                 db.session.remove()

@@ -26,6 +26,7 @@ from sqlalchemy import and_, or_, select, update
 from channels.base import ByAccount, OutboundMessage, Sender, SendResult, SendStatus
 from inbox.clock import now
 from inbox.extensions import db
+from inbox.logs import describe
 from inbox.models import Case, Message, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -226,7 +227,12 @@ def send(
     try:
         return sender.send(outbound)
     except Exception as error:  # an adapter bug must not stop the other rows
-        log.exception("outbox_send_error outbox_id=%s channel=%s", row_id, outbound.channel)
+        log.error(
+            "outbox_send_error outbox_id=%s channel=%s error=%s",
+            row_id,
+            outbound.channel,
+            describe(error),
+        )
         return SendResult(SendStatus.FAILED, error=f"{type(error).__name__}: {error}")
 
 

@@ -29,6 +29,9 @@ CONTENT_SECURITY_POLICY = (
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 
+# A year: browsers that have seen the site over HTTPS never try plain HTTP again.
+HSTS_SECONDS = 365 * 24 * 3600
+
 
 def init_web(app: Flask) -> None:
     app.register_blueprint(auth.blueprint)
@@ -83,6 +86,8 @@ def _security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     if request.endpoint != "static":
         response.headers.setdefault("Cache-Control", "no-store")  # pages hold personal data
+    if request.is_secure:  # over plain HTTP (make run) the header would be ignored anyway
+        response.headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_SECONDS}")
     return response
 
 

@@ -27,10 +27,12 @@ def download(attachment_id: int):
     )
     db.session.commit()
     path = BlobStore(current_app.extensions["svarfrist"].data_dir / "blobs").path(attachment.sha256)
-    return send_file(
+    response = send_file(
         path,
         mimetype="application/octet-stream",
         as_attachment=True,
         download_name=safe_filename(attachment.filename),
-        max_age=0,
     )
+    # Attachments hold personal data, as pages do: no browser or proxy keeps a copy.
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from inbox.cases import casework
 from inbox.cases.access import case_to_change, case_to_see, may_change
 from inbox.cases.details import answers_since, case_details
-from inbox.cases.replies import ReplyError, add_note, preliminary_dates, reply
+from inbox.cases.replies import MAX_TEXT_LENGTH, ReplyError, add_note, preliminary_dates, reply
 from inbox.cases.reply_templates import template_text, templates_for
 from inbox.clock import now
 from inbox.extensions import db
@@ -36,6 +36,7 @@ from inbox.web.forms import (
     PostForm,
     ReplyForm,
 )
+from inbox.web.labels import text_limit
 
 blueprint = Blueprint("case", __name__, url_prefix="/cases")
 NEW_DATE_CHOICES = 20
@@ -61,7 +62,7 @@ def _handover_form(options: HandoverOptions) -> HandoverForm:
     return form
 
 
-@blueprint.route("/<reference>")
+@blueprint.route("/<reference:reference>")
 @login_required
 def show(reference: str):
     case = case_to_see(current_user, reference)
@@ -90,7 +91,7 @@ def show(reference: str):
     )
 
 
-@blueprint.route("/<reference>/callback-attempt", methods=["POST"])
+@blueprint.route("/<reference:reference>/callback-attempt", methods=["POST"])
 @login_required
 def callback_attempt(reference: str):
     case = case_to_change(current_user, reference)
@@ -112,13 +113,20 @@ def callback_attempt(reference: str):
     return redirect(url_for(".show", reference=reference))
 
 
-@blueprint.route("/<reference>/reply", methods=["POST"])
+@blueprint.route("/<reference:reference>/reply", methods=["POST"])
 @login_required
 def answer(reference: str):
     case = case_to_change(current_user, reference)
     form = _reply_form()
     if not form.validate_on_submit():
-        flash(_("Write the answer before sending it."), "error")
+        if len(form.text.data or "") > MAX_TEXT_LENGTH:
+            refusal = _(
+                "The answer was not sent: it is longer than %(limit)s characters.",
+                limit=text_limit(),
+            )
+        else:
+            refusal = _("Write the answer before sending it.")
+        flash(refusal, "error")
         return redirect(url_for(".show", reference=reference))
     others = _answers_since_load(case, form.loaded_at.data)
     if others and form.confirm.data != "yes":
@@ -153,7 +161,7 @@ def _answers_since_load(case: Case, loaded_at: str | None):
     return answers_since(case, since, current_user) if since and since.tzinfo else []
 
 
-@blueprint.route("/<reference>/note", methods=["POST"])
+@blueprint.route("/<reference:reference>/note", methods=["POST"])
 @login_required
 def note(reference: str):
     case = case_to_change(current_user, reference)
@@ -162,12 +170,20 @@ def note(reference: str):
         add_note(case, current_user, form.text.data)
         db.session.commit()
         flash(_("The note is saved."), "success")
+    elif len(form.text.data or "") > MAX_TEXT_LENGTH:
+        flash(
+            _(
+                "The note was not saved: it is longer than %(limit)s characters.",
+                limit=text_limit(),
+            ),
+            "error",
+        )
     else:
         flash(_("Write the note before saving it."), "error")
     return redirect(url_for(".show", reference=reference))
 
 
-@blueprint.route("/<reference>/assign", methods=["POST"])
+@blueprint.route("/<reference:reference>/assign", methods=["POST"])
 @login_required
 def assign(reference: str):
     case = case_to_change(current_user, reference)
@@ -199,7 +215,7 @@ def _simple_action(reference: str, action, done: str):
     return redirect(url_for(".show", reference=reference))
 
 
-@blueprint.route("/<reference>/claim", methods=["POST"])
+@blueprint.route("/<reference:reference>/claim", methods=["POST"])
 @login_required
 def claim(reference: str):
     return _simple_action(
@@ -209,7 +225,7 @@ def claim(reference: str):
     )
 
 
-@blueprint.route("/<reference>/close", methods=["POST"])
+@blueprint.route("/<reference:reference>/close", methods=["POST"])
 @login_required
 def close(reference: str):
     return _simple_action(
@@ -217,7 +233,7 @@ def close(reference: str):
     )
 
 
-@blueprint.route("/<reference>/reopen", methods=["POST"])
+@blueprint.route("/<reference:reference>/reopen", methods=["POST"])
 @login_required
 def reopen(reference: str):
     return _simple_action(
@@ -225,7 +241,7 @@ def reopen(reference: str):
     )
 
 
-@blueprint.route("/<reference>/language", methods=["POST"])
+@blueprint.route("/<reference:reference>/language", methods=["POST"])
 @login_required
 def language(reference: str):
     case = case_to_change(current_user, reference)
@@ -237,7 +253,7 @@ def language(reference: str):
     return redirect(url_for(".show", reference=reference))
 
 
-@blueprint.route("/<reference>/handover", methods=["POST"])
+@blueprint.route("/<reference:reference>/handover", methods=["POST"])
 @login_required
 def propose_handover(reference: str):
     case = case_to_change(current_user, reference)

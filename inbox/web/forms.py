@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from inbox.cases.replies import MAX_TEXT_LENGTH
 from inbox.i18n import LANGUAGES
 
 LANGUAGE_NAMES = {"nn": "Nynorsk", "nb": "Bokmål", "en": "English"}
@@ -49,7 +50,9 @@ class PostForm(FlaskForm):
 
 class ReplyForm(FlaskForm):
     text = TextAreaField(
-        _l("Answer to the citizen"), validators=[DataRequired(), Length(max=20000)]
+        _l("Answer to the citizen"),
+        validators=[DataRequired(), Length(max=MAX_TEXT_LENGTH)],
+        render_kw={"maxlength": MAX_TEXT_LENGTH},
     )
     kind = RadioField(
         _l("Kind of answer"),
@@ -67,7 +70,11 @@ class ReplyForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    text = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=20000)])
+    text = TextAreaField(
+        _l("Internal note"),
+        validators=[DataRequired(), Length(max=MAX_TEXT_LENGTH)],
+        render_kw={"maxlength": MAX_TEXT_LENGTH},
+    )
 
 
 class AssignForm(FlaskForm):

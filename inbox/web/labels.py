@@ -6,11 +6,12 @@ from datetime import datetime
 
 import nh3
 from flask import current_app
-from flask_babel import format_date, format_time, get_locale, ngettext
+from flask_babel import format_date, format_number, format_time, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from inbox.cases.replies import MAX_TEXT_LENGTH
 from inbox.cases.timeleft import Urgency, time_left
 from inbox.clock import now
 from inbox.models import CaseStatus, Direction, OutKind
@@ -185,6 +186,11 @@ def error_text(code: int | None) -> str:
     return str(ERROR_TEXTS.get(code or 500, _l("Try again in a moment.")))
 
 
+def text_limit() -> str:
+    """The longest answer or note, in the page's language (``20 000``)."""
+    return format_number(MAX_TEXT_LENGTH)
+
+
 def template_globals() -> dict:
     return {
         "current_language": str(get_locale() or "nn"),
@@ -202,4 +208,5 @@ def template_globals() -> dict:
         "time_left_text": time_left_text,
         "sanitized": sanitized,
         "long_datetime": long_datetime,
+        "text_limit": text_limit,
     }

@@ -35,6 +35,7 @@ from inbox.clock import now
 from inbox.database import begin_write
 from inbox.extensions import csrf, db
 from inbox.intake import webhook_events
+from inbox.logs import describe
 from inbox.models import OutboxMessage
 from inbox.settings.config import Settings
 
@@ -76,7 +77,7 @@ def _verified_account() -> tuple[TwilioAccount | None, Response | None]:
     try:
         valid = signature_is_valid(account, url, request.form, signature)
     except SmsCredentialError as error:
-        log.error("twilio_webhook_refused reason=credentials error=%s", error)
+        log.error("twilio_webhook_refused reason=credentials error=%s", describe(error))
         return None, _plain("The SMS account's auth token is not configured.", 403)
     if not valid:
         log.warning(
@@ -149,7 +150,7 @@ def meta_subscription():
         try:
             challenge = subscription_challenge(account, request.args)
         except MetaCredentialError as error:
-            log.error("meta_subscription_refused reason=credentials error=%s", error)
+            log.error("meta_subscription_refused reason=credentials error=%s", describe(error))
             continue
         if challenge is not None:
             return _plain(challenge, 200)
@@ -173,6 +174,9 @@ def meta_events():
     except (ValueError, UnicodeDecodeError) as error:
         log.warning("meta_webhook_malformed account=%s reason=%s", account.name, error)
         return _plain(f"Malformed Meta event: {error}.", 400)
+    except RecursionError:  # Python's JSON reader recurses once per level
+        log.warning("meta_webhook_malformed account=%s reason=nested_too_deeply", account.name)
+        return _plain("Malformed Meta event: nested too deeply to read.", 400)
     webhook_events.store(webhook_events.META, account.name, payload)
     db.session.commit()
     return _plain("EVENT_RECEIVED", 200)
@@ -187,5 +191,5 @@ def _meta_signature_valid(account: MetaAccount, raw: bytes, header: str | None) 
     try:
         return meta_signature_is_valid(account, raw, header)
     except MetaCredentialError as error:
-        log.error("meta_webhook_refused reason=credentials error=%s", error)
+        log.error("meta_webhook_refused reason=credentials error=%s", describe(error))
         return False

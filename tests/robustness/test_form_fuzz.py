@@ -224,3 +224,9 @@ def test_signed_meta_bodies_that_are_not_json_are_refused_with_a_reason(client, 
         # Only strict JSON is stored: PostgreSQL's json type has no NaN or Infinity.
         assert json.loads(body, parse_constant=lambda name: pytest.fail(name)) is not None
         _poller_takes_in_everything()
+
+
+def test_a_signed_meta_body_nested_too_deeply_is_refused_with_a_reason(client, providers):
+    response = _post_meta(client, b"[" * 50_000 + b"]" * 50_000)
+    assert response.status_code == 400
+    assert "Malformed Meta event: nested too deeply" in response.get_data(as_text=True)

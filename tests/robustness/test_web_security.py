@@ -7,7 +7,8 @@ import itertools
 from datetime import datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import OperationalError
 
 from channels.base import InboundAttachment
 from channels.email import parse_email
@@ -489,3 +490,56 @@ def test_a_filename_cannot_inject_a_header(app, client, staff):
     assert "X-Injected" not in response.headers
     assert "\r" not in response.headers["Content-Disposition"]
     assert "\n" not in response.headers["Content-Disposition"]
+
+
+# --- odd characters in addresses ------------------------------------------------------------
+
+
+def test_a_nul_byte_in_a_case_reference_is_no_case(app, client, staff):
+    """PostgreSQL's text cannot hold U+0000: the address is no case (404), not a 500."""
+    token = create_api_token(staff)
+    db.session.commit()
+    log_in(client, "kari@alver.no")
+
+    page = client.get("/cases/2026-000001%00")
+    api = client.get("/api/v1/cases/2026-000001%00", headers={"Authorization": f"Bearer {token}"})
+
+    assert page.status_code == 404
+    assert api.status_code == 404
+    assert api.content_type == "application/problem+json"
+
+
+# --- a database connection dropped during a request -----------------------------------------
+
+
+def test_a_connection_dropped_before_the_requests_rollback_is_a_503_not_a_bare_500(
+    app, client, staff
+):
+    log_in(client, "kari@alver.no")
+    dropped = OperationalError("ROLLBACK", {}, Exception("server closed the connection"))
+
+    def drop_connection(connection):
+        connection.connection.dbapi_connection.close()  # the server has gone: locks are freed
+        raise dropped
+
+    event.listen(db.engine, "rollback", drop_connection)
+    try:
+        response = client.get("/")
+    finally:
+        event.remove(db.engine, "rollback", drop_connection)
+
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+
+
+def test_an_attachment_is_served_for_no_cache_to_keep(app, client, staff):
+    """Attachments hold personal data, as pages do: no browser or proxy may store them."""
+    receive(email(attachments=(InboundAttachment("brev.pdf", "application/pdf", b"%PDF-1.4 ok"),)))
+    db.session.commit()
+    attachment = db.session.scalars(select(Attachment)).one()
+    log_in(client, "kari@alver.no")
+
+    response = _download(client, attachment)
+
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"

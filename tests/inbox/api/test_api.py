@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime, timedelta
 
 import jsonschema
@@ -182,6 +183,48 @@ def test_a_body_that_is_not_json_is_refused(client, spec, town):
     assert response.status_code == 400
 
 
+DEEPLY_NESTED = "[" * 50_000 + "]" * 50_000
+
+
+def test_a_body_nested_too_deeply_is_a_problem_not_a_500(client, spec, town):
+    path = f"/cases/{town['cases'][0].reference}/notes"
+    response = call(
+        client,
+        spec,
+        "POST",
+        path,
+        town["tokens"]["kari@alver.no"],
+        data=DEEPLY_NESTED,
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "nested" in response.get_json()["detail"]
+
+
+def test_a_cursor_nested_too_deeply_is_a_problem_not_a_500(client, spec, town):
+    cursor = base64.urlsafe_b64encode(DEEPLY_NESTED.encode()).decode()
+    token = town["tokens"]["kari@alver.no"]
+    response = call(client, spec, "GET", "/cases", token, query_string={"after": cursor})
+    assert response.status_code == 400
+    assert response.get_json()["detail"].startswith("after: not a cursor")
+
+
+@pytest.mark.parametrize(
+    ("path", "schema"), [("/notes", "NoteRequest"), ("/reply", "ReplyRequest")]
+)
+def test_a_text_over_the_limit_is_a_problem_naming_the_field_and_the_limit(
+    client, spec, town, path, schema
+):
+    assert spec["components"]["schemas"][schema]["properties"]["text"]["maxLength"] == 20_000
+    reference = town["cases"][0].reference
+    token = town["tokens"]["kari@alver.no"]
+    response = call(
+        client, spec, "POST", f"/cases/{reference}{path}", token, json={"text": "x" * 20_001}
+    )
+    assert response.status_code == 422
+    assert response.get_json()["detail"] == "text: at most 20000 characters, got 20001"
+
+
 def test_note_assign_and_close(client, spec, town):
     case = town["cases"][0]
     token = town["tokens"]["kari@alver.no"]
@@ -224,8 +267,44 @@ def test_search_finds_words_names_addresses_and_references(client, spec, town, w
     assert len(response.get_json()["items"]) == expected
 
 
+@pytest.mark.parametrize("scope", ["everything", "MINE", ""])
+def test_a_scope_other_than_all_or_mine_is_a_problem_naming_it(client, spec, town, scope):
+    token = town["tokens"]["kari@alver.no"]
+    response = call(client, spec, "GET", "/cases", token, query_string={"scope": scope})
+    assert response.status_code == 422
+    assert response.get_json()["detail"] == f"scope: one of all, mine, got {scope!r}"
+
+
 def test_an_id_larger_than_any_row_is_404_not_a_database_error(client, spec, town):
     token = town["tokens"]["kari@alver.no"]
     for too_large in (2**31, 10**20):
         response = call(client, spec, "POST", f"/handovers/{too_large}/withdraw", token)
         assert response.status_code == 404
+
+
+CALLBACK = {"name": "Ola Nordmann", "phone": "+47 412 34 567", "about": "Om byggesaka."}
+
+
+def test_a_request_id_is_each_api_users_own(client, spec, town):
+    body = {**CALLBACK, "request_id": "queue-1"}
+    kari = call(client, spec, "POST", "/callbacks", town["tokens"]["kari@alver.no"], json=body)
+    other = {**body, "phone": "+47 412 34 568", "about": "Om eit anna system."}
+    eirik = call(client, spec, "POST", "/callbacks", town["tokens"]["eirik@alver.no"], json=other)
+
+    assert kari.status_code == eirik.status_code == 201
+    assert kari.get_json()["reference"] != eirik.get_json()["reference"]
+
+
+def test_a_request_id_sent_again_with_other_content_is_a_conflict(client, spec, town):
+    token = town["tokens"]["kari@alver.no"]
+    body = {**CALLBACK, "request_id": "queue-2"}
+    first = call(client, spec, "POST", "/callbacks", token, json=body)
+    again = call(client, spec, "POST", "/callbacks", token, json=body)
+    changed = call(client, spec, "POST", "/callbacks", token, json={**body, "about": "Anna."})
+
+    assert first.status_code == again.status_code == 201
+    assert again.get_json()["reference"] == first.get_json()["reference"]
+    assert changed.status_code == 409
+    assert changed.get_json()["detail"] == (
+        f"request_id: 'queue-2' was used for another request (case {first.get_json()['reference']})"
+    )

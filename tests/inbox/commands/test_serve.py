@@ -27,7 +27,8 @@ CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 @contextmanager
 def serving(tmp_path, **extra_env):
-    """`svarfrist serve` (gunicorn, one worker) on a fresh SQLite database; its base URL."""
+    """`svarfrist serve` (gunicorn, one worker) on a fresh SQLite database; its base URL.
+    What the server prints (its access log too) goes to ``serve.log`` in ``tmp_path``."""
     env = {
         **os.environ,
         "SVARFRIST_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
@@ -43,10 +44,11 @@ def serving(tmp_path, **extra_env):
         input="serve-test-password", text=True, env=env, check=True, capture_output=True,
     )  # fmt: skip
     port = free_port()
+    output = tmp_path / "serve.log"
     server = subprocess.Popen(
         [SVARFRIST, "serve", "--port", str(port), "--workers", "1", "--proxies", "0"],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=output.open("wb"),
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -57,7 +59,7 @@ def serving(tmp_path, **extra_env):
                 urllib.request.urlopen(f"{base}/login", timeout=2)
                 break
             except OSError:
-                assert server.poll() is None, server.stdout.read().decode()
+                assert server.poll() is None, output.read_text()
                 assert time.monotonic() < deadline, "svarfrist serve did not answer in 30 s"
                 time.sleep(0.3)
         yield base
@@ -93,3 +95,19 @@ def test_each_request_has_its_own_context_under_gunicorn(tmp_path):
         wrong = {"email": "kari@alver.no", "password": "not-it", "csrf_token": token}
         refused = visitor.post(f"{base}/login", data=wrong, allow_redirects=False)
         assert refused.status_code == 401  # the password was checked: the token was accepted
+
+
+def test_the_access_log_names_query_parameters_but_not_their_values(tmp_path):
+    """Search words are citizens' names and numbers; Meta's hub.verify_token is a secret."""
+    with serving(tmp_path) as base:
+        requests.get(
+            f"{base}/webhooks/meta",
+            params={"hub.mode": "subscribe", "hub.verify_token": "s3cret-token"},
+            headers={"Referer": f"{base}/?q=Kari+Nordmann&status=open"},
+            timeout=5,
+        )
+    log = (tmp_path / "serve.log").read_text()
+    [line] = [line for line in log.splitlines() if "/webhooks/meta" in line]
+    assert "GET /webhooks/meta?hub.mode&hub.verify_token HTTP/1.1" in line
+    assert f'"{base}/?q&status"' in line
+    assert "s3cret" not in log and "Kari" not in log

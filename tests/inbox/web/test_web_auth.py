@@ -145,6 +145,13 @@ def test_every_page_has_security_headers(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Cache-Control"] == "no-store"
+    assert "Strict-Transport-Security" not in response.headers  # plain HTTP: make run
+
+
+def test_a_secure_request_is_told_to_stay_on_https(client):
+    """Behind the TLS proxy (``svarfrist serve --proxies 1`` reads X-Forwarded-Proto)."""
+    response = client.get("/login", base_url="https://svarfrist.alver.kommune.no")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
 @pytest.mark.parametrize(

@@ -193,6 +193,25 @@ def test_a_note_does_not_end_the_turn(client, setting):
     assert "Ringde byggesak." in page(client, case.reference)
 
 
+def test_answers_and_notes_have_a_length_limit_that_the_page_states(client, setting):
+    case = setting["case"]
+    log_in(client, "kari@alver.no")
+    shown = page(client, case.reference)
+    assert shown.count("Høgst 20\xa0000 teikn.") == 2  # beside the answer and the note
+    assert shown.count('maxlength="20000"') == 2
+
+    too_long = "x" * 20_001
+    post(client, f"/cases/{case.reference}/note", text=too_long)
+    shown = page(client, case.reference)
+    assert "Notatet vart ikkje lagra: det er lengre enn 20\xa0000 teikn." in shown
+    post(client, f"/cases/{case.reference}/reply", text=too_long, kind="reply")
+    shown = page(client, case.reference)
+    assert "Svaret vart ikkje sendt: det er lengre enn 20\xa0000 teikn." in shown
+
+    db.session.rollback()
+    assert db.session.scalars(select(Message).where(Message.text == too_long)).all() == []
+
+
 def test_claim_assign_close_reopen_and_language(client, setting):
     case = setting["case"]
     reference = case.reference
