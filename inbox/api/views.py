@@ -12,7 +12,7 @@ from inbox.api.auth import api_user, authenticate_request
 from inbox.api.openapi import openapi_document
 from inbox.api.problems import ApiProblem, from_api_problem, from_http_exception, problem_response
 from inbox.cases import casework
-from inbox.cases.access import NotChangeable, NotVisible, case_to_change, case_to_see
+from inbox.cases.access import NotChangeable, NotVisible, Refused, case_to_change, case_to_see
 from inbox.cases.export import case_fields, iso_time, one_case_record
 from inbox.cases.queue import SCOPES, QueueError, QueueFilter, queue_page
 from inbox.cases.replies import ReplyError, add_note, reply
@@ -37,12 +37,17 @@ REPLY_FIELDS = {"new_date": "new_due"}
 csrf.exempt(blueprint)  # bearer tokens, no cookies: nothing for a forged form to ride on
 blueprint.register_error_handler(ApiProblem, from_api_problem)
 blueprint.register_error_handler(HTTPException, from_http_exception)
-blueprint.register_error_handler(
-    NotVisible, lambda error: problem_response(404, "Not Found", str(error))
-)
-blueprint.register_error_handler(
-    NotChangeable, lambda error: problem_response(403, "Forbidden", str(error))
-)
+blueprint.register_error_handler(NotVisible, lambda error: _refused(error, 404, "Not Found"))
+blueprint.register_error_handler(NotChangeable, lambda error: _refused(error, 403, "Forbidden"))
+
+
+def _refused(error: Refused, status: int, title: str):
+    """The problem response, after the refusal is in the audit log."""
+    db.session.rollback()
+    refusal = "not_visible" if isinstance(error, NotVisible) else "not_changeable"
+    audit.record_refusal(api_user(), error.target, refusal, request.remote_addr)
+    db.session.commit()
+    return problem_response(status, title, str(error))
 
 
 @blueprint.before_request

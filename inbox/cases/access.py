@@ -22,12 +22,21 @@ from inbox.extensions import db
 from inbox.models import Attachment, Case, Handover, HandoverStatus, Message, Role, User
 
 
-class NotVisible(LookupError):
+class Refused(Exception):
+    """A case or attachment the user asked for and may not have; ``target`` names it (for
+    the audit log, never for the answer)."""
+
+    def __init__(self, message: str, target: str) -> None:
+        super().__init__(message)
+        self.target = target
+
+
+class NotVisible(Refused, LookupError):
     """Nothing by that name that the user may see; a typo gets the same answer, so nobody
     learns what exists."""
 
 
-class NotChangeable(PermissionError):
+class NotChangeable(Refused, PermissionError):
     """The user may see the case but not work on it."""
 
 
@@ -73,7 +82,7 @@ def case_to_see(user: User, reference: str) -> Case:
     """The case with this reference, if ``user`` may see it."""
     case = db.session.scalar(visible_cases(user).where(Case.reference == reference))
     if case is None:
-        raise NotVisible(f"no case {reference} that you may see")
+        raise NotVisible(f"no case {reference} that you may see", f"case {reference}")
     return case
 
 
@@ -81,7 +90,7 @@ def case_to_change(user: User, reference: str) -> Case:
     """The case with this reference, if ``user`` may work on it."""
     case = case_to_see(user, reference)
     if not may_change(user, case):
-        raise NotChangeable(f"case {reference} belongs to another department")
+        raise NotChangeable(f"case {reference} belongs to another department", f"case {reference}")
     return case
 
 
@@ -96,7 +105,9 @@ def attachment_to_see(user: User, attachment_id: int) -> Attachment:
     )
     attachment = db.session.scalar(query)
     if attachment is None:
-        raise NotVisible(f"no attachment {attachment_id} that you may see")
+        raise NotVisible(
+            f"no attachment {attachment_id} that you may see", f"attachment {attachment_id}"
+        )
     return attachment
 
 

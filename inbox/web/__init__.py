@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Flask, abort, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from werkzeug.exceptions import Forbidden, HTTPException, NotFound
 
-from inbox.cases.access import NotChangeable, NotVisible
+from inbox.cases.access import NotChangeable, NotVisible, Refused
 from inbox.extensions import db, login_manager
 from inbox.models import User
+from inbox.people import audit
 from inbox.web import (
     attachments,
     auth,
@@ -48,8 +50,8 @@ def init_web(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)
     # The API answers these with problem details of its own (blueprint handlers come first).
-    app.register_error_handler(NotVisible, lambda _error: error_page(NotFound()))
-    app.register_error_handler(NotChangeable, lambda _error: error_page(Forbidden()))
+    app.register_error_handler(NotVisible, lambda error: _refused(error, NotFound()))
+    app.register_error_handler(NotChangeable, lambda error: _refused(error, Forbidden()))
     app.before_request(_refuse_nul)
     app.after_request(_security_headers)
     app.context_processor(
@@ -89,6 +91,17 @@ def _security_headers(response):
     if request.is_secure:  # over plain HTTP (make run) the header would be ignored anyway
         response.headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_SECONDS}")
     return response
+
+
+def _refused(error: Refused, page: HTTPException):
+    """The error page, after the refusal is in the audit log (and nothing else of the
+    request is kept)."""
+    db.session.rollback()
+    if current_user.is_authenticated:
+        refusal = "not_visible" if isinstance(error, NotVisible) else "not_changeable"
+        audit.record_refusal(current_user, error.target, refusal, request.remote_addr)
+        db.session.commit()
+    return error_page(page)
 
 
 def error_page(error: HTTPException):
