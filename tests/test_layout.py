@@ -32,6 +32,7 @@ INFRASTRUCTURE = {
     "i18n",
     "logs",
     "models",
+    "outside_json",
     "routing",
 }
 # Which features each feature may import (besides itself and the infrastructure).

@@ -13,6 +13,7 @@ from flask import request
 from inbox.api.problems import ApiProblem
 from inbox.cases.replies import MAX_TEXT_LENGTH
 from inbox.i18n import LANGUAGES
+from inbox.outside_json import TooDeep, check_depth
 
 #: Turns a field's JSON value into what the view needs, or raises ``ValueError`` saying
 #: what was expected (``expected true or false``).
@@ -117,9 +118,10 @@ def read(schema: Schema, *, optional: bool = False) -> dict[str, Any]:
     ``optional``: a request without a body (or an empty one) has none of the fields.
     """
     try:
-        body = request.get_json(silent=True)
-    except RecursionError:  # Python's JSON reader recurses once per level; not a ValueError
-        raise ApiProblem(400, "Bad Request", "the body is nested too deeply to read") from None
+        check_depth(request.get_data(cache=True))
+    except TooDeep as error:
+        raise ApiProblem(400, "Bad Request", f"the body is {error}") from None
+    body = request.get_json(silent=True)
     if optional:
         body = body or {}
     if not isinstance(body, dict):

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, and_, column, exists, false, func, or_, select, text, true
 from sqlalchemy.orm import selectinload
 
+from inbox import outside_json
 from inbox.cases.access import visible_cases
 from inbox.clock import now
 from inbox.extensions import db
@@ -177,9 +178,9 @@ def _encode(case: Case) -> str:
 def _decode(cursor: str) -> tuple[datetime | None, int]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        due, case_id = json.loads(base64.urlsafe_b64decode(padded))
+        due, case_id = outside_json.loads(base64.urlsafe_b64decode(padded))
         return (datetime.fromisoformat(due) if due else None), int(case_id)
-    except (ValueError, TypeError, RecursionError) as error:
+    except (ValueError, TypeError) as error:
         raise QueueError(f"after: not a cursor from this queue ({error})") from None
 
 

@@ -16,7 +16,6 @@ authentication.
 
 from __future__ import annotations
 
-import json
 import logging
 
 from flask import Blueprint, Response, current_app, request
@@ -31,6 +30,7 @@ from channels.sms import (
     inbound_from_webhook,
     signature_is_valid,
 )
+from inbox import outside_json
 from inbox.clock import now
 from inbox.database import begin_write
 from inbox.extensions import csrf, db
@@ -169,14 +169,11 @@ def meta_events():
         log.warning("meta_webhook_refused reason=%s", "bad_signature" if header else "no_signature")
         return _plain("Invalid X-Hub-Signature-256.", 403)
     try:
-        payload = json.loads(raw, parse_constant=_not_json)
+        payload = outside_json.loads(raw, parse_constant=_not_json)
         parse_webhook(account, payload, now())  # the shape, checked before storing
     except (ValueError, UnicodeDecodeError) as error:
         log.warning("meta_webhook_malformed account=%s reason=%s", account.name, error)
         return _plain(f"Malformed Meta event: {error}.", 400)
-    except RecursionError:  # Python's JSON reader recurses once per level
-        log.warning("meta_webhook_malformed account=%s reason=nested_too_deeply", account.name)
-        return _plain("Malformed Meta event: nested too deeply to read.", 400)
     webhook_events.store(webhook_events.META, account.name, payload)
     db.session.commit()
     return _plain("EVENT_RECEIVED", 200)
