@@ -169,17 +169,15 @@ def test_bad_reply_bodies_get_a_problem_naming_the_field(client, spec, town, bod
     assert response.get_json()["detail"].startswith(detail)
 
 
-def test_a_body_that_is_not_json_is_refused(client, spec, town):
+def post_note_body(client, spec, town, data: str, content_type: str):
+    """A note posted with a body as given, not as JSON the client built."""
     path = f"/cases/{town['cases'][0].reference}/notes"
-    response = call(
-        client,
-        spec,
-        "POST",
-        path,
-        town["tokens"]["kari@alver.no"],
-        data="text=hei",
-        content_type="application/x-www-form-urlencoded",
-    )
+    token = town["tokens"]["kari@alver.no"]
+    return call(client, spec, "POST", path, token, data=data, content_type=content_type)
+
+
+def test_a_body_that_is_not_json_is_refused(client, spec, town):
+    response = post_note_body(client, spec, town, "text=hei", "application/x-www-form-urlencoded")
     assert response.status_code == 400
 
 
@@ -187,16 +185,7 @@ DEEPLY_NESTED = "[" * 50_000 + "]" * 50_000
 
 
 def test_a_body_nested_too_deeply_is_a_problem_not_a_500(client, spec, town):
-    path = f"/cases/{town['cases'][0].reference}/notes"
-    response = call(
-        client,
-        spec,
-        "POST",
-        path,
-        town["tokens"]["kari@alver.no"],
-        data=DEEPLY_NESTED,
-        content_type="application/json",
-    )
+    response = post_note_body(client, spec, town, DEEPLY_NESTED, "application/json")
     assert response.status_code == 400
     assert "nested" in response.get_json()["detail"]
 
