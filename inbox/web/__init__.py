@@ -12,6 +12,7 @@ from inbox.extensions import db, login_manager
 from inbox.models import User
 from inbox.people import audit
 from inbox.web import (
+    admin,
     attachments,
     auth,
     callback_page,
@@ -45,6 +46,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(callback_page.blueprint)
     app.register_blueprint(report_page.blueprint)
     app.register_blueprint(webhooks.blueprint)
+    app.register_blueprint(admin.blueprint)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Log in to see this page.")
     login_manager.session_protection = "strong"
