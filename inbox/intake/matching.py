@@ -17,7 +17,15 @@ from channels.base import Identity, IdentityKind, InboundMessage
 from channels.phone import e164
 from inbox.clock import now
 from inbox.extensions import db
-from inbox.models import Case, CaseStatus, Contact, ContactIdentity, Direction, Message
+from inbox.models import (
+    Case,
+    CaseParticipant,
+    CaseStatus,
+    Contact,
+    ContactIdentity,
+    Direction,
+    Message,
+)
 from inbox.settings.config import Settings
 
 REFERENCE_TOKEN = re.compile(r"\[\s*sak\s+(\d{4}-\d{6})\s*\]", re.IGNORECASE)
@@ -63,8 +71,9 @@ def continued_case(inbound: InboundMessage, contact: Contact, settings: Settings
     """The existing case this message continues, if any.
 
     A message that names a case (by the Message-IDs it answers or the reference in its
-    subject) continues it only when its sender is that case's contact: anyone can write a
-    reference, and a stranger must neither reopen a citizen's case nor receive its answers.
+    subject) continues it only when its sender is that case's contact or a participant staff
+    have joined to it: anyone can write a reference, and a stranger must neither reopen a
+    citizen's case nor receive its answers.
     """
     bounced = _case_of_ours(_ids(inbound.metadata.get("bounce_of")))
     if bounced is not None:
@@ -72,7 +81,7 @@ def continued_case(inbound: InboundMessage, contact: Contact, settings: Settings
         # neither reopens nor acknowledges for it.
         return bounced
     named = named_case(inbound)
-    if named is not None and named.contact_id == contact.id:
+    if named is not None and is_on_case(contact, named):
         return named
     if inbound.channel in CONVERSATION_CHANNELS:
         since = inbound.received_at - timedelta(days=settings.thread_window_days)
@@ -91,15 +100,33 @@ def continued_case(inbound: InboundMessage, contact: Contact, settings: Settings
 
 
 def named_case(inbound: InboundMessage) -> Case | None:
-    """The case whose outgoing Message-IDs or reference the message names, whoever sent it."""
+    """The case whose outgoing Message-IDs or reference the message names, whoever sent it;
+    a case staff have joined into another stands for that one."""
     metadata = inbound.metadata
     case = _case_of_ours(_ids(metadata.get("in_reply_to")) + _ids(metadata.get("references")))
-    if case is not None:
-        return case
-    token = REFERENCE_TOKEN.search(inbound.subject or "")
-    if token:
-        return db.session.scalar(select(Case).where(Case.reference == token[1]))
-    return None
+    if case is None:
+        token = REFERENCE_TOKEN.search(inbound.subject or "")
+        if token:
+            case = db.session.scalar(select(Case).where(Case.reference == token[1]))
+    return _joined_into(case) if case is not None else None
+
+
+def is_on_case(contact: Contact, case: Case) -> bool:
+    """True when ``contact`` is the case's contact or one of its participants."""
+    if case.contact_id == contact.id:
+        return True
+    return (
+        db.session.get(CaseParticipant, {"case_id": case.id, "contact_id": contact.id}) is not None
+    )
+
+
+def _joined_into(case: Case) -> Case:
+    """The case ``case`` was joined into, following a chain of joins to its end."""
+    seen = {case.id}
+    while case.joined_into_id is not None and case.joined_into_id not in seen:
+        seen.add(case.joined_into_id)
+        case = db.session.get(Case, case.joined_into_id)
+    return case
 
 
 def without_references(subject: str) -> str:

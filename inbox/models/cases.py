@@ -118,6 +118,9 @@ class Case(db.Model):
     search_vector: Mapped[str | None] = mapped_column(
         TSVECTOR().with_variant(Text(), "sqlite"), deferred=True
     )
+    #: Set when staff joined this case's messages to another case (the one its message
+    #: named); a message that names this case continues that one.
+    joined_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
 
     department: Mapped[Department] = relationship()
     assignee: Mapped[User | None] = relationship()
@@ -128,9 +131,31 @@ class Case(db.Model):
     turns: Mapped[list[Turn]] = relationship(
         back_populates="case", order_by="Turn.received_at, Turn.id"
     )
+    joined_into: Mapped[Case | None] = relationship(remote_side="Case.id")
+    #: Added as :class:`CaseParticipant` rows; read here.
+    participants: Mapped[list[Contact]] = relationship(secondary="case_participants", viewonly=True)
 
     def __repr__(self) -> str:
         return f"<Case {self.reference}>"
+
+
+class CaseParticipant(db.Model):
+    """Someone besides the contact whom staff have joined to a case (a relative writing about
+    the case, say): their messages naming the case continue it."""
+
+    __tablename__ = "case_participants"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<CaseParticipant case={self.case_id} contact={self.contact_id}>"
 
 
 class Message(db.Model):

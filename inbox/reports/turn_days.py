@@ -3,7 +3,7 @@
 Every change that the channel report counts goes through here: a case opens
 (:func:`count_case`), a turn starts (:func:`count`) or ends (:func:`changing`),
 a case moves to another department with its turns (:func:`moving`), or is
-deleted (:func:`forget`). Each is a row inserted into ``turn_day_changes`` in
+deleted (:func:`forget`, :func:`forget_turn`). Each is a row inserted into ``turn_day_changes`` in
 the same transaction as the change. Inserting never waits on another writer;
 adding to the day's row directly made every intake, reply and handover of a
 day and channel queue on that one row, and deadlock under load. The worker
@@ -85,10 +85,16 @@ def count(turn: Turn) -> None:
 
 
 def forget(case: Case) -> None:
-    """A case about to be deleted, with its turns."""
-    _add(case_day_of(case), {"cases": -1})
+    """A case about to be deleted, with its turns (or no longer a case of its own)."""
+    if case.joined_into_id is None:  # a case joined into another was forgotten then
+        _add(case_day_of(case), {"cases": -1})
     for turn in case.turns:
-        _add(day_of(turn), {field: -value for field, value in counts_of(turn).items()})
+        forget_turn(turn)
+
+
+def forget_turn(turn: Turn) -> None:
+    """A turn about to be deleted."""
+    _add(day_of(turn), {field: -value for field, value in counts_of(turn).items()})
 
 
 @contextmanager

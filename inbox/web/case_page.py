@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from inbox.cases import casework
 from inbox.cases.access import case_to_change, case_to_see, may_change
 from inbox.cases.details import answers_since, case_details
+from inbox.cases.joining import JoinError, join, joinable_case, mentioned_case
 from inbox.cases.replies import MAX_TEXT_LENGTH, ReplyError, add_note, preliminary_dates, reply
 from inbox.cases.reply_templates import template_text, templates_for
 from inbox.clock import now
@@ -76,6 +77,7 @@ def show(reference: str):
         "cases/show.html",
         details=details,
         can_change=may_change(current_user, case),
+        joinable=joinable_case(case, current_user),
         reply_form=_reply_form(loaded_at=moment.isoformat(), text=chosen),
         templates=templates_for(case),
         note_form=NoteForm(),
@@ -251,6 +253,32 @@ def language(reference: str):
         db.session.commit()
         flash(_("The language towards the citizen is changed."), "success")
     return redirect(url_for(".show", reference=reference))
+
+
+@blueprint.route("/<reference:reference>/join", methods=["POST"])
+@login_required
+def join_mentioned(reference: str):
+    """Join the case's message to the case it named (staff know the sender belongs there)."""
+    case = case_to_change(current_user, reference)
+    if not PostForm().validate_on_submit():
+        abort(400)
+    named = mentioned_case(case)
+    if named is None:
+        flash(_("This case names no other case it could be joined to."), "error")
+        return redirect(url_for(".show", reference=reference))
+    into = case_to_change(current_user, named)
+    try:
+        join(case, into, current_user)
+    except JoinError as error:
+        db.session.rollback()
+        flash(_("The message was not joined: %(reason)s", reason=str(error)), "error")
+        return redirect(url_for(".show", reference=reference))
+    db.session.commit()
+    flash(
+        _("The message is joined to this case from case %(reference)s.", reference=reference),
+        "success",
+    )
+    return redirect(url_for(".show", reference=into.reference))
 
 
 @blueprint.route("/<reference:reference>/handover", methods=["POST"])

@@ -154,3 +154,25 @@ def test_keyboard_reaches_the_skip_link_first(page, live_server, town):
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.getAttribute('href')")
     assert focused == "#main"
+
+
+def test_staff_join_a_strangers_message_in_the_browser(browser, live_server, town):
+    """The join button on a stranger's case: accessible, fits a phone, and does the join."""
+    named = town["overdue"]
+    strangers = receive(email(sender="dotter@example.no", subject=f"Svar [Sak {named.reference}]"))
+    db.session.commit()
+    for width in (1366, 360):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        tab = context.new_page()
+        log_in(tab, live_server, "nn@alver.no")
+        tab.goto(f"{live_server}/cases/{strangers.reference}")
+        assert violations(tab) == [], f"stranger's case page at {width}px"
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width
+        if width == 360:
+            tab.get_by_role(
+                "button", name=f"Kopla denne meldinga til sak {named.reference}"
+            ).click()
+            tab.wait_for_url(f"{live_server}/cases/{named.reference}")
+            expect(tab.locator(".flash")).to_contain_text(strangers.reference)
+            assert violations(tab) == [], "joined case page"
+        context.close()

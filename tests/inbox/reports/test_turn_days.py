@@ -46,7 +46,8 @@ def recounted() -> dict[tuple, dict[str, int]]:
     totals: dict[tuple, Counter] = {}
     for turn in db.session.scalars(select(Turn)):
         totals.setdefault(day_of(turn), Counter()).update(counts_of(turn))
-    for case in db.session.scalars(select(Case)):
+    # A case staff joined into another is no case of its own.
+    for case in db.session.scalars(select(Case).where(Case.joined_into_id.is_(None))):
         totals.setdefault(case_day_of(case), Counter()).update(cases=1)
     return {key: {f: c[f] for f in FIELDS} for key, c in totals.items() if any(c.values())}
 

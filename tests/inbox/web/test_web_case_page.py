@@ -13,7 +13,7 @@ from channels.base import InboundAttachment
 from inbox.cases.replies import reply
 from inbox.clock import frozen_at
 from inbox.extensions import db
-from inbox.handovers.workflow import propose
+from inbox.handovers.workflow import accept, locked, propose
 from inbox.intake.receiving import receive
 from inbox.models import (
     AuditEvent,
@@ -320,3 +320,46 @@ def test_a_strangers_case_page_says_which_case_their_email_mentions(client, sett
     body = page(client, strangers.reference)
     assert f"Nemner sak {case.reference}, frå ei adresse som ikkje er på den saka." in body
     assert "ola@example.no" not in page(client, case.reference)
+
+
+def test_staff_join_a_strangers_message_to_the_case_it_mentions(client, setting):
+    case = setting["case"]
+    strangers = receive(
+        email(
+            sender="dotter@example.no",
+            subject=f"Svar [Sak {case.reference}]",
+            text="Mor mi treng tryggleiksalarm.",
+        )
+    )
+    db.session.commit()
+    log_in(client, "kari@alver.no")
+    assert f"Kopla denne meldinga til sak {case.reference}" in page(client, strangers.reference)
+    response = post(client, f"/cases/{strangers.reference}/join")
+    assert response.headers["Location"] == f"/cases/{case.reference}"
+    body = page(client, case.reference)
+    assert f"Meldinga er kopla til denne saka frå sak {strangers.reference}." in body
+    assert "Også med i saka" in body and "dotter@example.no" in body
+    assert "Kopla denne meldinga til" not in body  # the moved note offers no second join
+    emptied = page(client, strangers.reference)
+    assert f"Denne saka er kopla til sak {case.reference}" in emptied
+    assert "Kopla denne meldinga til" not in emptied
+    with frozen_at(NOW):
+        found = client.get("/?q=tryggleiksalarm").get_data(as_text=True)
+    assert f"/cases/{case.reference}" in found
+
+
+def test_joining_to_a_case_the_user_may_not_see_is_refused_and_moves_nothing(client, setting):
+    case = setting["case"]
+    handover = propose(case, setting["byggesak"], setting["kari"], "Gjeld byggesak")
+    accept(locked(handover.id), setting["eirik"])
+    strangers = receive(email(sender="dotter@example.no", subject=f"Svar [Sak {case.reference}]"))
+    db.session.commit()
+    log_in(client, "kari@alver.no")
+    assert "Kopla denne meldinga til" not in page(client, strangers.reference)
+    # The handed-over case is not Kari's to see: the same answer as for no case at all.
+    assert post(client, f"/cases/{strangers.reference}/join").status_code == 404
+    db.session.rollback()
+    assert strangers.joined_into_id is None
+    assert all(message.case_id == strangers.id for message in strangers.messages)
+    refused = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "access.refused"))
+    assert refused.details["target"] == f"case {case.reference}"
