@@ -67,6 +67,10 @@ MESSAGE_ID_LENGTH = 300
 FILENAME_LENGTH = 255
 
 
+#: Seed of the advisory lock keys on e-mail identities (see :func:`_wait_for_other_copies`).
+COPY_LOCK = 7_302_026
+
+
 class IntakeError(Exception):
     """The message cannot be taken in as configured; it stays at the source."""
 
@@ -81,6 +85,7 @@ def receive(inbound: InboundMessage) -> Case:
     inbound = _without_nul(inbound)
     if not db.session().in_transaction():
         begin_write()  # SQLite: take the write lock first, so another writer makes us wait
+    _wait_for_other_copies(inbound)
     for _attempt in range(2):
         existing = _existing_case(inbound)
         if existing is not None:
@@ -133,6 +138,20 @@ def receive_or_flag(inbound: InboundMessage) -> Case:
 
 def _settings() -> Settings:
     return current_app.extensions["svarfrist"]
+
+
+def _wait_for_other_copies(inbound: InboundMessage) -> None:
+    """PostgreSQL: wait while another transaction takes in a copy of this e-mail.
+
+    Copies reaching two of our mailboxes are stored under different accounts, so no unique
+    index keeps two pollers from storing both; a lock on the message's identity, held to
+    the end of the transaction, does. (SQLite has one writer at a time already.)
+    """
+    if inbound.channel != "email" or db.session.get_bind().dialect.name != "postgresql":
+        return
+    db.session.execute(
+        select(func.pg_advisory_xact_lock(func.hashtextextended(inbound.external_id, COPY_LOCK)))
+    )
 
 
 def _existing_case(inbound: InboundMessage) -> Case | None:
