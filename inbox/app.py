@@ -16,6 +16,8 @@ from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 import inbox.models  # noqa: F401  (registers every table on the metadata)
 from inbox import database
+from inbox.blobs import EXTENSION_KEY as BLOBS_KEY
+from inbox.blobs import BlobStore, LocalBlobStore, S3BlobStore
 from inbox.extensions import babel, csrf, db, login_manager, migrate
 from inbox.i18n import LANGUAGES, TRANSLATIONS_DIR
 from inbox.logs import describe
@@ -60,6 +62,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get(SECRET_ENV) or _instance_secret()
     app.extensions["svarfrist"] = settings
+    app.extensions[BLOBS_KEY] = blob_store(settings)
     app.url_map.converters["id"] = RowId
     app.url_map.converters["reference"] = Reference
 
@@ -78,6 +81,13 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
 
 def settings_of(app: Flask) -> Settings:
     return app.extensions["svarfrist"]
+
+
+def blob_store(settings: Settings) -> BlobStore:
+    """The store ``[storage]`` configures; S3 is first contacted at the first blob."""
+    if settings.s3 is None:
+        return LocalBlobStore(settings.data_dir / "blobs")
+    return S3BlobStore(settings.s3.location, settings.s3.credentials)
 
 
 def _instance_secret() -> str:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from channels.base import Identity, IdentityKind, InboundAttachment, InboundMessage
 from channels.email import raw_id
-from inbox.blobs import BlobStore
+from inbox.blobs import BlobStore, current_store
 from inbox.cases.turns import open_turn, start_turn
 from inbox.clock import now
 from inbox.database import begin_write
@@ -231,7 +231,7 @@ def _take_in(inbound: InboundMessage, settings: Settings) -> Case:
     is_new_case = case is None
     if case is None:
         case = _open_case(inbound, contact, settings)
-    message = _store_message(case, inbound, address, BlobStore(settings.data_dir / "blobs"))
+    message = _store_message(case, inbound, address, current_store())
     if is_new_case:
         _note_named_case(case, inbound, settings)
     _index_words(case, inbound, address, is_new_case)

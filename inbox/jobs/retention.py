@@ -17,10 +17,11 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, exists, select
 
-from inbox.blobs import BlobStore
+from inbox.blobs import BlobError, BlobStore, current_store
 from inbox.clock import now
 from inbox.database import commit_and_begin_write
 from inbox.extensions import db
+from inbox.logs import describe
 from inbox.models import Attachment, Case, CaseStatus, Contact, Message
 from inbox.people import audit
 from inbox.reports import turn_days
@@ -54,7 +55,7 @@ def apply(*, dry_run: bool = False) -> RetentionReport | None:
         return None
     cutoff = now() - timedelta(days=round(settings.retention_months * 30.44))
     report = RetentionReport(settings.retention_action, cutoff, dry_run=dry_run)
-    blobs = BlobStore(settings.data_dir / "blobs")
+    blobs = current_store()
     handle = _anonymize if report.action == RetentionAction.ANONYMIZE else _delete
     while True:
         commit_and_begin_write()
@@ -137,4 +138,8 @@ def _remove_unreferenced(blobs: BlobStore, digests: set[str]) -> None:
             )
         )
         if not used:
-            blobs.path(digest).unlink(missing_ok=True)
+            try:
+                blobs.delete(digest)
+            except BlobError as error:
+                # Committed already: the others are still removed, and the log names this one.
+                log.error("retention_blob_not_removed sha256=%s error=%s", digest, describe(error))

@@ -24,6 +24,7 @@ from channels.email import EmailAccount
 from channels.meta.account import MetaAccount
 from channels.sms import TwilioAccount
 from inbox.settings.channels import parse_channels
+from inbox.settings.storage import S3Storage, parse_storage
 from inbox.settings.tables import array_of_tables
 from rules.autoreply import AcknowledgementLimits
 from rules.config import (
@@ -43,7 +44,7 @@ DATABASE_ENV = "SVARFRIST_DATABASE_URL"
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 APP_SECTIONS = {
     "database": {"url": str},
-    "storage": {"data_dir": str, "max_attachment_mb": int},
+    "storage": {"data_dir": str, "max_attachment_mb": int, "backend": str, "s3": dict},
     "intake": {"thread_window_days": int, "frontline": str},
     "retention": {"closed_months": int, "action": str},
     "handovers": {"accept_within_working_days": int, "leader_only": list},
@@ -98,6 +99,8 @@ class Settings:
     rules: RulesConfig
     database_url: str
     data_dir: Path
+    #: Object storage for raw messages and attachments; ``None``: files under ``data_dir``.
+    s3: S3Storage | None = None
     max_attachment_bytes: int = 25 * 1024 * 1024
     #: Days after its last message that an SMS or Messenger message joins the sender's open case.
     thread_window_days: int = 14
@@ -156,6 +159,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
     acknowledgement_texts = _acknowledgement_texts(app["acknowledgements"], problems)
     escalation = _escalation(data.get("escalation", {}), problems)
     retention_action = _retention_action(app["retention"], problems)
+    base = source.parent if source is not None else None
+    s3 = parse_storage(app["storage"], label, base, problems)
     if problems or rules is None:
         raise ConfigError(label, problems)
     data_dir = Path(app["storage"].get("data_dir", INSTANCE_DIR / "data"))
@@ -169,6 +174,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         rules=rules,
         database_url=database_url,
         data_dir=data_dir,
+        s3=s3,
         max_attachment_bytes=app["storage"].get("max_attachment_mb", 25) * 1024 * 1024,
         thread_window_days=app["intake"].get("thread_window_days", 14),
         frontline=app["intake"].get("frontline"),
@@ -293,9 +299,11 @@ def _app_section(data: dict[str, Any], name: str, problems: list[Problem]) -> di
                 Problem(f"{name}.{key}", "unknown key; expected one of " + ", ".join(shape))
             )
         elif not isinstance(value, expected) or isinstance(value, bool):
-            kind = {int: "a whole number", list: "an array of department slugs"}.get(
-                expected, "a string"
-            )
+            kind = {
+                int: "a whole number",
+                list: "an array of department slugs",
+                dict: "a table",
+            }.get(expected, "a string")
             problems.append(Problem(f"{name}.{key}", f"expected {kind}, got {value!r}"))
         elif expected is int and value < (least := 0 if f"{name}.{key}" in ZERO_ALLOWED else 1):
             problems.append(Problem(f"{name}.{key}", f"expected at least {least}, got {value!r}"))

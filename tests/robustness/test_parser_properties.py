@@ -432,7 +432,7 @@ SECTIONS = {
     "calendar": ["country", "opening_hours", "special_days", "periods"],
     "promises": ["email", "sms", "callback", "fax"],
     "database": ["url"],
-    "storage": ["data_dir", "max_attachment_mb"],
+    "storage": ["data_dir", "max_attachment_mb", "backend", "s3"],
     "intake": ["thread_window_days", "frontline"],
     "retention": ["closed_months", "action"],
     "handovers": ["accept_within_working_days", "leader_only"],

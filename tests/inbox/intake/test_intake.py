@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from channels.base import InboundAttachment
 from channels.email import parse_email, raw_id
-from inbox.blobs import BlobStore
+from inbox.blobs import current_store
 from inbox.cases.replies import reply
 from inbox.clock import frozen_at
 from inbox.extensions import db
@@ -312,7 +312,7 @@ def test_attachments_and_raw_source_are_stored_once_by_sha256(app, frontline):
     db.session.commit()
     digest = hashlib.sha256(content).hexdigest()
     assert db.session.scalars(select(Attachment.sha256)).all() == [digest, digest]
-    blobs = BlobStore(app.extensions["svarfrist"].data_dir / "blobs")
+    blobs = current_store()
     assert blobs.get(digest) == content
     assert blobs.get(first.messages[0].raw_sha256) == b"raw one"
     assert len(list(blobs.root.rglob("*"))) == 3 * 3  # 3 files, each under two folder levels
@@ -346,7 +346,7 @@ def test_an_email_that_cannot_be_read_becomes_a_flagged_case_with_its_raw_source
     parsed = parse_email(raw, account="postmottak", received_at=NOW, max_attachment_bytes=1000)
     case = receive(parsed)
     db.session.commit()
-    blobs = BlobStore(app.extensions["svarfrist"].data_dir / "blobs")
+    blobs = current_store()
     assert case.is_unreadable
     assert blobs.get(case.messages[0].raw_sha256) == raw
     assert count(OutboxMessage) == 0  # nobody to acknowledge
