@@ -8,7 +8,8 @@ INSTALLED := $(VENV)/.installed
 CATALOGS := $(wildcard translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test lint typecheck format bench translations update-catalogs system-packages clean
+.PHONY: run test lint typecheck format bench translations update-catalogs constraints dist \
+	system-packages clean
 
 # Local use: plain HTTP on the loopback interface. Production runs `svarfrist serve` behind TLS.
 run: $(INSTALLED) translations
@@ -47,11 +48,26 @@ update-catalogs: $(INSTALLED)
 		-o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --width 100
 
-$(INSTALLED): setup.cfg pyproject.toml | system-packages
+# Every version from constraints.txt. Builds run without isolation, so nothing is downloaded
+# for them: the build backend (setuptools, wheel) and Babel, which compiles the catalogs,
+# are installed first.
+$(INSTALLED): setup.cfg setup.py pyproject.toml constraints.txt | system-packages
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt pip setuptools wheel Babel
+	$(BIN)/pip install --quiet --no-build-isolation -c constraints.txt -e '.[test]'
 	touch $@
+
+# After a deliberate change of dependencies and a passing `make test`: pin what .venv holds.
+constraints: $(INSTALLED)
+	{ echo "# The versions the suite last passed with, pip, setuptools and wheel included: \`make\` and CI"; \
+	  echo "# install with -c constraints.txt. \`make constraints\` writes this file from .venv."; \
+	  $(BIN)/pip freeze --all --exclude svarfrist; } > constraints.txt
+
+# The sdist, and the wheel built from it, in dist/ (see "Installing from a wheel" in the README).
+dist: $(INSTALLED)
+	rm -rf dist
+	$(BIN)/python -c 'from setuptools import build_meta as b; b.build_sdist("dist")'
+	$(BIN)/pip wheel --quiet --no-build-isolation --no-deps --wheel-dir dist dist/*.tar.gz
 
 # Debian packages the project needs, installed only when missing: venv for Python,
 # Chromium for the browser tests (Playwright drives Debian's build; it cannot download one),
@@ -74,5 +90,5 @@ define apt_install
 endef
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache build dist
 	find translations -name '*.mo' -delete

@@ -6,7 +6,6 @@ import logging
 import os
 import secrets
 from contextlib import suppress
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g, make_response, request, session
@@ -19,13 +18,19 @@ from inbox import database
 from inbox.blobs import EXTENSION_KEY as BLOBS_KEY
 from inbox.blobs import BlobStore, LocalBlobStore, S3BlobStore
 from inbox.extensions import babel, csrf, db, login_manager, migrate
-from inbox.i18n import LANGUAGES, TRANSLATIONS_DIR
+from inbox.i18n import LANGUAGES, check_catalogs
 from inbox.logs import describe
+from inbox.paths import (
+    INSTANCE_DIR,
+    STATIC_DIR,
+    TEMPLATES_DIR,
+    TRANSLATIONS_DIR,
+    check_shipped_folders,
+)
 from inbox.routing import Reference, RowId
-from inbox.settings.config import INSTANCE_DIR, Settings, load_settings
+from inbox.settings.config import Settings, load_settings
 
 log = logging.getLogger(__name__)
-ROOT = Path(__file__).resolve().parent.parent
 SECRET_ENV = "SVARFRIST_SECRET_KEY"
 # Local development over plain HTTP (make run): session cookies without the Secure flag.
 PLAIN_HTTP_ENV = "SVARFRIST_PLAIN_HTTP"
@@ -35,13 +40,17 @@ RETRY_AFTER = 30  # seconds: a restart of PostgreSQL takes a few
 def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     """Build the application from validated settings (default: read ``SVARFRIST_CONFIG``).
 
-    Keyword arguments override Flask configuration keys (tests use this).
+    Keyword arguments override Flask configuration keys (tests use this). Raises
+    :class:`inbox.paths.MissingFilesError` when templates, static files or the compiled
+    catalog of a configured language (the municipality's, and every UI language) are missing.
     """
     settings = settings or load_settings()
+    check_shipped_folders()
+    check_catalogs(dict.fromkeys((settings.rules.municipality.language, *LANGUAGES)))
     app = Flask(
         "inbox",
-        static_folder=str(ROOT / "static"),
-        template_folder=str(ROOT / "templates"),
+        static_folder=str(STATIC_DIR),
+        template_folder=str(TEMPLATES_DIR),
         instance_path=str(INSTANCE_DIR),
     )
     app.config.update(

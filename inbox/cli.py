@@ -17,14 +17,25 @@ from flask.cli import FlaskGroup
 from inbox.app import create_app
 from inbox.clock import now
 from inbox.i18n import LANGUAGES, Language
+from inbox.paths import MissingFilesError
 from inbox.settings.config import Settings, config_path, load_settings
 from inbox.settings.promise_text import explain
 from rules.config import ConfigError
 from rules.promises import CHANNELS
 
+
+def _create_app():
+    """The app for the commands that need one; a file missing from the install (a compiled
+    catalog, the templates) ends the command with that message and status 1."""
+    try:
+        return create_app()
+    except MissingFilesError as error:
+        raise click.ClickException(str(error)) from error
+
+
 cli = FlaskGroup(
     name="svarfrist",
-    create_app=create_app,
+    create_app=_create_app,
     add_default_commands=True,
     help="Svarfrist: one inbox for every channel, with a reply promise for every message.",
 )
@@ -100,6 +111,9 @@ def promise_command(
         }
         click.echo(json.dumps(record, ensure_ascii=False))
         return
-    language = Language.load(lang or rules.municipality.language)
+    try:
+        language = Language.load(lang or rules.municipality.language)
+    except MissingFilesError as error:
+        raise click.ClickException(str(error)) from error
     for line in explain(channel, channel_rules, promise, calendar, language):
         click.echo(line)

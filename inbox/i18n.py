@@ -1,12 +1,17 @@
 """Translations and locale formatting outside a web request (CLI, worker).
 
 Catalogs live in ``translations/<lang>/LC_MESSAGES/messages.po`` and are
-compiled to ``.mo`` by ``make translations``. Module-level strings are marked
-with :func:`N_` and translated where they are shown.
+compiled to ``.mo`` by ``make translations`` in a checkout, and when a wheel is
+built (``inbox.paths`` says where they are). A compiled catalog that is missing
+or unreadable is an error (:func:`check_catalogs` at start-up), never English in
+its place. Module-level strings are marked with :func:`N_` and translated where
+they are shown.
 """
 
 from __future__ import annotations
 
+import struct
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -16,10 +21,15 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from babel.support import Translations
 
-TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+from inbox.paths import IS_INSTALLED, REINSTALL, TRANSLATIONS_DIR, MissingFilesError
+
 LANGUAGES = ("nn", "nb", "en")
 # English for a Norwegian municipality: British dates and the 24-hour clock.
 FORMAT_LOCALES = {"en": "en_GB"}
+
+
+class CatalogError(MissingFilesError):
+    """The compiled catalog of a language Svarfrist is configured for is missing or unreadable."""
 
 
 def N_(message: str) -> str:
@@ -63,7 +73,31 @@ class Language:
         return Locale.parse(FORMAT_LOCALES.get(self.code, self.code))
 
 
+def catalog_path(code: str) -> Path:
+    """The compiled catalog of language ``code``."""
+    return TRANSLATIONS_DIR / code / "LC_MESSAGES" / "messages.mo"
+
+
+def check_catalogs(codes: Iterable[str]) -> None:
+    """Load the compiled catalog of every language in ``codes``, or raise :class:`CatalogError`
+    naming the file and what to do; run at start-up, so no text falls back to English."""
+    for code in codes:
+        _catalog(code)
+
+
 @lru_cache(maxsize=len(LANGUAGES))
 def _catalog(code: str) -> Translations:
     """Read once per process: intake renders an acknowledgement for every message."""
-    return Translations.load(str(TRANSLATIONS_DIR), [code])
+    path = catalog_path(code)
+    fix = REINSTALL if IS_INSTALLED else "run `make translations` in the checkout"
+    if not path.is_file():
+        raise CatalogError(f"The compiled catalog of language {code!r} is missing: {path}; {fix}.")
+    try:
+        with path.open("rb") as handle:
+            return Translations(handle, domain="messages")
+    # gettext's parser reports a damaged file as OSError or struct.error, a wrong charset
+    # as UnicodeError.
+    except (OSError, struct.error, UnicodeError) as error:
+        raise CatalogError(
+            f"The compiled catalog of language {code!r} cannot be read: {path} ({error}); {fix}."
+        ) from error

@@ -33,6 +33,7 @@ INFRASTRUCTURE = {
     "logs",
     "models",
     "outside_json",
+    "paths",
     "routing",
 }
 # Which features each feature may import (besides itself and the infrastructure).

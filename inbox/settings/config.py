@@ -23,6 +23,7 @@ from typing import Any
 from channels.email import EmailAccount
 from channels.meta.account import MetaAccount
 from channels.sms import TwilioAccount
+from inbox.paths import INSTANCE_DIR
 from inbox.settings.channels import parse_channels
 from inbox.settings.storage import S3Storage, parse_storage
 from inbox.settings.tables import array_of_tables
@@ -41,7 +42,6 @@ from rules.escalation import EscalationRule
 
 CONFIG_ENV = "SVARFRIST_CONFIG"
 DATABASE_ENV = "SVARFRIST_DATABASE_URL"
-INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 APP_SECTIONS = {
     "database": {"url": str},
     "storage": {"data_dir": str, "max_attachment_mb": int, "backend": str, "s3": dict},
