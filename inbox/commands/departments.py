@@ -33,6 +33,7 @@ OPTIONS = {
 
 
 def fail(option: str, message: str) -> None:
+    db.session.rollback()
     click.echo(f"error: {option}: {message}", err=True)
     sys.exit(1)
 

@@ -28,6 +28,7 @@ ALREADY_SET_UP = (
 
 
 def _fail(message: str) -> None:
+    db.session.rollback()  # a department already added stays out of the database
     click.echo(f"error: {message}", err=True)
     sys.exit(1)
 
