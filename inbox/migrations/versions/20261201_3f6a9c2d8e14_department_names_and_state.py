@@ -19,8 +19,12 @@ branch_labels = None
 depends_on = None
 
 
+# ALTER TABLE in place, never a copy: copying drops the old table, which SQLite refuses while
+# cases refer to its rows (foreign keys are on). SQLite adds (3.2+) and drops (3.35+) columns.
+
+
 def upgrade():
-    with op.batch_alter_table("departments") as batch:
+    with op.batch_alter_table("departments", recreate="never") as batch:
         batch.add_column(sa.Column("name_nb", sa.String(length=200), nullable=True))
         batch.add_column(sa.Column("name_en", sa.String(length=200), nullable=True))
         batch.add_column(
@@ -32,7 +36,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("departments") as batch:
+    with op.batch_alter_table("departments", recreate="never") as batch:
         batch.drop_column("is_leader_only")
         batch.drop_column("is_active")
         batch.drop_column("name_en")

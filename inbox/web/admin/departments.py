@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
 from inbox.extensions import db
-from inbox.models import User
+from inbox.models import Department, User
 from inbox.people.departments import (
     EMAIL_LENGTH,
     NAME_LENGTH,
@@ -100,7 +100,7 @@ def department_new():
 @blueprint.route("/departments/<id:department_id>", methods=["GET", "POST"])
 def department_edit(department_id: int):
     department = department_with_id(department_id) or abort(404)
-    form = DepartmentEditForm(obj=department, leader=department.leader_id or 0)
+    form = DepartmentEditForm(data=_filled_in(department))
     form.leader.choices = [SelectChoice(0, _("No leader"))] + [
         SelectChoice(member.id, f"{member.name} ({member.email})")
         for member in sorted(department.members, key=lambda member: member.name)
@@ -166,6 +166,14 @@ def department_state(department_id: int, action: str):
     )
     flash(done, "success")
     return redirect(url_for(".departments"), 303)
+
+
+def _filled_in(department: Department) -> dict:
+    """The edit form's values before anything is typed."""
+    names = ("name", "name_nb", "name_en", "slug", "email", "is_frontline", "is_leader_only")
+    return {name: getattr(department, name) for name in names} | {
+        "leader": department.leader_id or 0
+    }
 
 
 def _chosen_leader(user_id: int) -> User | None:
