@@ -126,22 +126,26 @@ def _register_commands(app: Flask) -> None:
     """Commands that need the app and its database, on ``svarfrist`` and ``app.test_cli_runner``."""
     from inbox.commands.cases import cases_group
     from inbox.commands.demo import demo_command
+    from inbox.commands.departments import departments_group
     from inbox.commands.dispatch import dispatch_command
     from inbox.commands.poll import poll_command
     from inbox.commands.report import report_group
     from inbox.commands.retention import retention_command
     from inbox.commands.serve import serve_command
+    from inbox.commands.setup import setup_command
     from inbox.commands.users import users_group
     from inbox.commands.worker import worker_command
 
     for command in (
         cases_group,
         demo_command,
+        departments_group,
         dispatch_command,
         poll_command,
         report_group,
         retention_command,
         serve_command,
+        setup_command,
         users_group,
         worker_command,
     ):

@@ -3,9 +3,11 @@
 While a handover is pending the case stays with the sending department. Any
 member of the receiving department accepts (the owner changes; the turn and
 its due time do not) or declines with a reason (the sender is told); the
-sender may withdraw it. Two people deciding at the same moment: the handover
-row is locked (``FOR UPDATE`` on PostgreSQL; SQLite has one writer), so
-exactly one decision wins and the other gets :class:`HandoverConflict`.
+sender may withdraw it. Where the receiving department says so (or the
+configuration's ``handovers.leader_only`` names it), only its leader accepts.
+Two people deciding at the same moment: the handover row is locked (``FOR
+UPDATE`` on PostgreSQL; SQLite has one writer), so exactly one decision wins
+and the other gets :class:`HandoverConflict`.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ def propose(case: Case, to_department: Department, by: User, note: str) -> Hando
         raise HandoverError("a handover needs a note for the receiving department")
     if to_department.id == case.department_id:
         raise HandoverError(f"the case already belongs to {to_department.name}")
+    if not to_department.is_active:
+        raise HandoverError(f"{to_department.name} is no longer active and takes no handovers")
     pending = db.session.scalar(
         select(Handover).where(
             Handover.case_id == case.id, Handover.status == HandoverStatus.PENDING
@@ -96,6 +100,13 @@ def may_decide(user: User, handover: Handover) -> bool:
     return user.role == Role.ADMIN or handover.to_department_id in user.department_ids
 
 
+def is_leader_only(department: Department) -> bool:
+    """Whether only the department's leader (or an admin) may accept handovers to it: set on
+    the department, or named in the configuration's ``handovers.leader_only``."""
+    configured = current_app.extensions["svarfrist"].handover_leader_only
+    return department.is_leader_only or department.slug in configured
+
+
 def may_withdraw(user: User, handover: Handover) -> bool:
     return user.role == Role.ADMIN or handover.from_department_id in user.department_ids
 
@@ -108,8 +119,7 @@ def accept(
     if not may_decide(by, handover):
         raise HandoverError(f"only {handover.to_department.name} can accept this handover")
     receiving = handover.to_department
-    leader_only = receiving.slug in current_app.extensions["svarfrist"].handover_leader_only
-    if leader_only and by.role != Role.ADMIN and receiving.leader_id != by.id:
+    if is_leader_only(receiving) and by.role != Role.ADMIN and receiving.leader_id != by.id:
         raise HandoverError(f"only the leader of {receiving.name} can accept this handover")
     case = handover.case
     _decide(handover, by, HandoverStatus.ACCEPTED)
@@ -170,7 +180,7 @@ def _tell_citizen(case: Case) -> None:
     text = language.gettext(
         "Your case %(reference)s is now handled by %(department)s at %(municipality)s.",
         reference=case.reference,
-        department=case.department.name,
+        department=case.department.name_in(language.code),
         municipality=settings.rules.municipality.name,
     )
     if case.due_at is not None:
@@ -202,7 +212,7 @@ def _tell_sender(handover: Handover, by: User) -> None:
     language = Language.load(proposer.language)
     text = language.gettext(
         "%(department)s declined the handover of case %(reference)s: %(reason)s",
-        department=handover.to_department.name,
+        department=handover.to_department.name_in(language.code),
         reference=handover.case.reference,
         reason=handover.reason,
     )
@@ -250,7 +260,7 @@ def _tell_leader(handover: Handover) -> None:
         "Case %(reference)s was offered to %(department)s on %(proposed)s and nobody has "
         "accepted or declined it yet. The citizen is waiting.",
         reference=handover.case.reference,
-        department=department.name,
+        department=department.name_in(language.code),
         proposed=language.datetime(
             handover.proposed_at.astimezone(current_app.extensions["svarfrist"].rules.calendar.zone)
         ),

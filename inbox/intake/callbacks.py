@@ -88,9 +88,14 @@ def validate(request: CallbackRequest, country: str) -> str:
         raise CallbackError("about", N_("Please keep it shorter (at most 2000 characters)."))
     if request.preferred_time not in PREFERRED_TIMES:
         raise CallbackError("preferred_time", N_("Choose a time of day from the list."))
-    if request.department is not None and department_with_slug(request.department) is None:
+    if request.department is not None and not _is_open_to_cases(request.department):
         raise CallbackError("department", N_("Choose a department from the list."))
     return phone
+
+
+def _is_open_to_cases(slug: str) -> bool:
+    department = department_with_slug(slug)
+    return department is not None and department.is_active
 
 
 def request_callback(

@@ -45,6 +45,10 @@ def register(registration: Registration, by: User) -> Case:
         raise RegistrationError(f"channel must be one of {', '.join(MANUAL_CHANNELS)}")
     if registration.received_at > now():
         raise RegistrationError("received: the time is in the future")
+    if not registration.department.is_active:
+        raise RegistrationError(
+            f"department: {registration.department.name} is no longer active and takes no cases"
+        )
     if not (registration.phone.strip() or registration.email.strip()):
         raise RegistrationError("give an e-mail address or a phone number, so the answer can reach")
     sender = (

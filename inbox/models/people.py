@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, Index, String, Table
+from sqlalchemy import Column, ForeignKey, Index, String, Table, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inbox.columns import UTCDateTime, enum_column
@@ -35,7 +35,12 @@ class Department(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Short name used in URLs, the CLI and configuration, e.g. ``byggesak``.
     slug: Mapped[str] = mapped_column(String(60), unique=True)
+    #: The name in Nynorsk, and the name wherever no other is given.
     name: Mapped[str] = mapped_column(String(200))
+    #: The name in Bokmål, when it differs from the Nynorsk one.
+    name_nb: Mapped[str | None] = mapped_column(String(200))
+    #: The name in English.
+    name_en: Mapped[str | None] = mapped_column(String(200))
     #: The department's shared e-mail address, for notifications.
     email: Mapped[str | None] = mapped_column(String(320))
     #: The user who gets escalations and handover reminders.
@@ -44,11 +49,20 @@ class Department(db.Model):
     )
     #: Innbyggjarservice / servicetorg: new cases land here.
     is_frontline: Mapped[bool] = mapped_column(default=False)
+    #: An inactive department keeps its history but takes no new cases or handovers.
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    #: Only the leader (or an admin) may accept handovers to this department.
+    is_leader_only: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     leader: Mapped[User | None] = relationship(foreign_keys=[leader_id])
     members: Mapped[list[User]] = relationship(
         secondary=department_members, back_populates="departments"
     )
+
+    def name_in(self, language: str) -> str:
+        """The name in ``language`` (nn, nb or en), or the Nynorsk name when it has none."""
+        names = {"nb": self.name_nb, "en": self.name_en}
+        return names.get(language) or self.name
 
     def __repr__(self) -> str:
         return f"<Department {self.slug}>"

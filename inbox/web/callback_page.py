@@ -31,6 +31,7 @@ from inbox.i18n import Language
 from inbox.intake.callbacks import CallbackError, CallbackRequest, TooManyRequests, request_callback
 from inbox.people.departments import departments_by_name
 from inbox.web.forms import CallbackForm
+from inbox.web.labels import department_name
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("callback", __name__)
@@ -43,7 +44,8 @@ def _page(language: str):
     g.page_language = language
     form = CallbackForm()
     form.department.choices = [SelectChoice("", _("I do not know"))] + [
-        SelectChoice(department.slug, department.name) for department in departments_by_name()
+        SelectChoice(department.slug, department_name(department))
+        for department in departments_by_name()
     ]
     status = 200
     if request.method == "POST" and form.validate_on_submit():

@@ -37,7 +37,7 @@ from inbox.web.forms import (
     PostForm,
     ReplyForm,
 )
-from inbox.web.labels import text_limit
+from inbox.web.labels import department_name, text_limit
 
 blueprint = Blueprint("case", __name__, url_prefix="/cases")
 NEW_DATE_CHOICES = 20
@@ -59,7 +59,7 @@ def _assign_form(case: Case, members) -> AssignForm:
 
 def _handover_form(options: HandoverOptions) -> HandoverForm:
     form = HandoverForm()
-    form.department.choices = [SelectChoice(d.id, d.name) for d in options.departments]
+    form.department.choices = [SelectChoice(d.id, department_name(d)) for d in options.departments]
     return form
 
 
@@ -297,5 +297,8 @@ def propose_handover(reference: str):
         flash(_("The case was not offered: %(reason)s", reason=str(error)), "error")
     else:
         db.session.commit()
-        flash(_("The case is offered to %(department)s.", department=department.name), "success")
+        flash(
+            _("The case is offered to %(department)s.", department=department_name(department)),
+            "success",
+        )
     return redirect(url_for(".show", reference=reference))

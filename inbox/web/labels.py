@@ -1,4 +1,4 @@
-"""Translated names the templates show: channels, statuses, error pages."""
+"""Translated names the templates show: channels, statuses, departments, error pages."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from markupsafe import Markup
 from inbox.cases.replies import MAX_TEXT_LENGTH
 from inbox.cases.timeleft import Urgency, time_left
 from inbox.clock import now
-from inbox.models import CaseStatus, Direction, OutKind
+from inbox.models import CaseStatus, Department, Direction, OutKind
 from inbox.settings.promise_text import CHANNEL_NAMES
 from rules.autoreply import Hold
 
@@ -107,8 +107,8 @@ HANDOVER_HISTORY = {
 def handover_history_text(handover) -> str:
     return str(HANDOVER_HISTORY[handover.status.value]) % {
         "date": long_datetime(handover.decided_at),
-        "to": handover.to_department.name,
-        "from": handover.from_department.name,
+        "to": department_name(handover.to_department),
+        "from": department_name(handover.from_department),
     }
 
 
@@ -174,6 +174,11 @@ def channel_name(channel: str) -> str:
     return _(CHANNEL_NAMES[channel]) if channel in CHANNEL_NAMES else channel
 
 
+def department_name(department: Department) -> str:
+    """The department's name in the page's language (its Nynorsk name when it has none)."""
+    return department.name_in(str(get_locale() or "nn"))
+
+
 def status_name(status: CaseStatus) -> str:
     return str(STATUS_NAMES[status])
 
@@ -197,6 +202,7 @@ def template_globals() -> dict:
         "municipality_name": current_app.extensions["svarfrist"].rules.municipality.name,
         "channel_name": channel_name,
         "status_name": status_name,
+        "department_name": department_name,
         "error_title": error_title,
         "error_text": error_text,
         "message_label": message_label,

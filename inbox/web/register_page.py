@@ -12,6 +12,7 @@ from inbox.intake.registration import Registration, RegistrationError, register
 from inbox.models import Department, Role
 from inbox.people.departments import departments_by_name
 from inbox.web.forms import RegisterForm
+from inbox.web.labels import department_name
 
 blueprint = Blueprint("register", __name__)
 
@@ -19,7 +20,8 @@ blueprint = Blueprint("register", __name__)
 def _departments() -> list[Department]:
     if current_user.role == Role.ADMIN:
         return departments_by_name()
-    return sorted(current_user.departments, key=lambda department: department.name)
+    active = [department for department in current_user.departments if department.is_active]
+    return sorted(active, key=department_name)
 
 
 @blueprint.route("/cases/new", methods=["GET", "POST"])
@@ -33,7 +35,9 @@ def new():
         received=now().astimezone(zone).replace(second=0, microsecond=0, tzinfo=None),
         language=current_app.extensions["svarfrist"].rules.municipality.language,
     )
-    form.department.choices = [(department.id, department.name) for department in departments]
+    form.department.choices = [
+        (department.id, department_name(department)) for department in departments
+    ]
     status = 200
     if form.validate_on_submit():
         chosen = {department.id: department for department in departments}.get(form.department.data)
