@@ -51,11 +51,15 @@ def check(text: str) -> None:
     except ValueError as error:  # "Single '}' encountered", "Single '{' ...", "expected '}' ..."
         raise PlaceholderError("}" if "Single '}'" in str(error) else "{") from None
     for _literal, name, spec, conversion in parsed:
-        if name is None:
-            continue
-        if name not in PLACEHOLDERS or spec or conversion:
+        if name is not None and (name not in PLACEHOLDERS or spec or conversion):
             written = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
             raise PlaceholderError("{" + written + "}")
+
+
+def used_in(text: str) -> list[str]:
+    """The placeholders a checked text uses, in order, each once."""
+    names = (name for _literal, name, _spec, _conversion in Formatter().parse(text) if name)
+    return list(dict.fromkeys(names))
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:
