@@ -22,7 +22,9 @@ def _rules(tmp_path: Path, text: str = ""):
 def test_each_channel_gets_its_rule_and_what_a_message_received_now_is_promised(tmp_path):
     rules = _rules(tmp_path)
     wednesday_easter = datetime(2027, 3, 24, 16, 0, tzinfo=OSLO)
-    found = {rule.channel: rule for rule in overview.channel_rules(rules, wednesday_easter, NYNORSK)}
+    found = {
+        rule.channel: rule for rule in overview.channel_rules(rules, wednesday_easter, NYNORSK)
+    }
     assert list(found) == list(rules.promises)
     email = found["email"]
     assert email.name == "e-post" and email.acknowledges and email.target_rule is None
@@ -32,8 +34,13 @@ def test_each_channel_gets_its_rule_and_what_a_message_received_now_is_promised(
         "måndag 5. april 2027 kl. 15:00."
     )
     assert "torsdag 25. mars 2027 (Skjærtorsdag)" in email.closed_between
-    callback = found["callback"]
-    assert "helst" in callback.example and callback.target_rule is not None
+    assert found["callback"].target_rule is not None
+    tuesday_morning = datetime(2026, 11, 24, 11, 0, tzinfo=OSLO)
+    callback = {r.channel: r for r in overview.channel_rules(rules, tuesday_morning, NYNORSK)}
+    assert callback["callback"].example == (
+        "Ei melding motteken no, tysdag 24. november 2026 kl. 11:00, får svar helst innan "
+        "tysdag 24. november 2026 kl. 15:00, seinast onsdag 25. november 2026 kl. 15:00."
+    )
 
 
 def test_holidays_and_configured_days_ahead_are_named_with_their_hours(tmp_path):
