@@ -74,7 +74,7 @@ def test_the_page_shows_the_file_each_channels_rule_and_the_days_ahead(admin_cli
     page = admin_client.get("/admin/promises").get_data(as_text=True)
     assert f"Lesen frå {path}." in page and "<dd>Fjordvik kommune</dd>" in page
     assert "<dd>Noreg</dd>" in page and "<dd>Europe/Oslo</dd>" in page
-    assert "<h3>e-post</h3>" in page
+    assert "<h3>E-post</h3>" in page
     # After closing on Tuesday: Wednesday 23 (short), then Monday 28 to Thursday 31; Christmas
     # Eve is closed by the file and the 25th and 26th are holidays.
     assert (
