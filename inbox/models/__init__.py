@@ -21,6 +21,7 @@ from inbox.models.notices import SentNotice
 from inbox.models.outbox import OutboxMessage, OutboxStatus
 from inbox.models.people import ApiToken, Department, LoginAttempt, Role, User, department_members
 from inbox.models.rate_events import RateEvent
+from inbox.models.reply_templates import StoredTemplate
 from inbox.models.turn_days import TurnDay, TurnDayChange
 from inbox.models.webhook_events import WebhookEvent
 
@@ -47,6 +48,7 @@ __all__ = [
     "Role",
     "SentNotice",
     "SourceCursor",
+    "StoredTemplate",
     "Turn",
     "TurnDay",
     "TurnDayChange",

@@ -24,6 +24,7 @@ from channels.email import EmailAccount
 from channels.meta.account import MetaAccount
 from channels.sms import TwilioAccount
 from inbox.paths import INSTANCE_DIR
+from inbox.settings import placeholders
 from inbox.settings.channels import parse_channels
 from inbox.settings.storage import S3Storage, parse_storage
 from inbox.settings.tables import array_of_tables
@@ -55,13 +56,6 @@ APP_SECTIONS = {
         "email_nb": str,
         "email_en": str,
     },
-}
-# Placeholders an acknowledgement text may use, with sample values for checking it.
-ACKNOWLEDGEMENT_PLACEHOLDERS = {
-    "municipality": "Alver kommune",
-    "reference": "2026-000123",
-    "due": "fredag 27. november 2026 kl. 15:00",
-    "due_date": "fredag 27. november 2026",
 }
 # Whole numbers are counts of hours, days or months (or megabytes); anything larger is a typo,
 # and would overflow the date arithmetic that uses it.
@@ -263,23 +257,16 @@ def _escalation_rule(
 
 
 def _acknowledgement_texts(section: dict[str, Any], problems: list[Problem]) -> dict[str, str]:
-    """``email_<language>`` texts, each checked by filling in sample values."""
+    """``email_<language>`` texts, each checked for its placeholders."""
     texts = {}
     for language in LANGUAGES:
         key = f"email_{language}"
         if key not in section:
             continue
         try:
-            section[key].format(**ACKNOWLEDGEMENT_PLACEHOLDERS)
-        except (KeyError, IndexError, ValueError, AttributeError, TypeError) as error:
-            known = ", ".join("{" + name + "}" for name in ACKNOWLEDGEMENT_PLACEHOLDERS)
-            problems.append(
-                Problem(
-                    f"acknowledgements.{key}",
-                    f"cannot be filled in ({type(error).__name__}: {error}); "
-                    f"the placeholders are {known}; write {{{{ and }}}} for braces",
-                )
-            )
+            placeholders.check(section[key])
+        except placeholders.PlaceholderError as error:
+            problems.append(Problem(f"acknowledgements.{key}", f"cannot be filled in: {error}"))
             continue
         texts[language] = section[key]
     return texts
@@ -338,6 +325,11 @@ def _templates(value: Any, problems: list[Problem]) -> tuple[ReplyTemplate, ...]
         department = entry.get("department")
         if department is not None and not isinstance(department, str):
             problems.append(Problem(f"{key}.department", "expected a department's slug"))
+        if isinstance(entry.get("text"), str):
+            try:
+                placeholders.check(entry["text"])
+            except placeholders.PlaceholderError as error:
+                problems.append(Problem(f"{key}.text", f"cannot be filled in: {error}"))
         if len(problems) == found:
             templates.append(
                 ReplyTemplate(

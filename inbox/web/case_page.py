@@ -71,14 +71,23 @@ def show(reference: str):
     details = case_details(case, current_user, moment)
     audit.record("case.view", user=current_user, case=case, ip=request.remote_addr)
     db.session.commit()
-    chosen = template_text(case, request.args.get("template", type=int))
+    chosen = template_text(case, request.args.get("template"))
+    if chosen is not None and chosen.left_as_written:
+        flash(
+            _(
+                "This case has no open promise, so %(placeholders)s is left as written in the "
+                "template: replace it before sending.",
+                placeholders=", ".join(chosen.left_as_written),
+            ),
+            "warning",
+        )
     options = handover_options(case, details.handovers, current_user)
     return render_template(
         "cases/show.html",
         details=details,
         can_change=may_change(current_user, case),
         joinable=joinable_case(case, current_user),
-        reply_form=_reply_form(loaded_at=moment.isoformat(), text=chosen),
+        reply_form=_reply_form(loaded_at=moment.isoformat(), text=chosen and chosen.text),
         templates=templates_for(case),
         note_form=NoteForm(),
         assign_form=_assign_form(case, details.members),

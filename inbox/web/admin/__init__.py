@@ -39,4 +39,4 @@ def section(endpoint: str, label) -> None:
     SECTIONS.append((f"admin.{endpoint}", label))
 
 
-from inbox.web.admin import departments  # noqa: E402, F401  (registers its routes)
+from inbox.web.admin import departments, promises, reply_templates  # noqa: E402, F401  (their routes)

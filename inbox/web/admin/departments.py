@@ -37,14 +37,20 @@ section("departments", _l("Departments"))
 
 
 class DepartmentForm(FlaskForm):
-    """The department's names, slug, address and frontline flag; the service checks them."""
+    """The department's names, slug, address and frontline flag; the service checks them.
 
-    name = StringField(_l("Name in Nynorsk"), validators=[Length(max=NAME_LENGTH)])
-    name_nb = StringField(_l("Name in Bokmål (optional)"), validators=[Length(max=NAME_LENGTH)])
-    name_en = StringField(_l("Name in English (optional)"), validators=[Length(max=NAME_LENGTH)])
-    slug = StringField(_l("Slug"), validators=[Length(max=SLUG_LENGTH)])
+    A field left out of the request is empty (``""``), so the service names it as missing."""
+
+    name = StringField(_l("Name in Nynorsk"), validators=[Length(max=NAME_LENGTH)], default="")
+    name_nb = StringField(
+        _l("Name in Bokmål (optional)"), validators=[Length(max=NAME_LENGTH)], default=""
+    )
+    name_en = StringField(
+        _l("Name in English (optional)"), validators=[Length(max=NAME_LENGTH)], default=""
+    )
+    slug = StringField(_l("Slug"), validators=[Length(max=SLUG_LENGTH)], default="")
     email = EmailField(
-        _l("Shared e-mail address (optional)"), validators=[Length(max=EMAIL_LENGTH)]
+        _l("Shared e-mail address (optional)"), validators=[Length(max=EMAIL_LENGTH)], default=""
     )
     is_frontline = BooleanField(_l("Frontline department: new cases land here"))
 

@@ -132,7 +132,7 @@ def test_a_municipality_writes_its_own_acknowledgement(tmp_path):
 def test_an_acknowledgement_text_with_an_unknown_placeholder_is_refused(tmp_path):
     lines = problems_of(tmp_path, '[acknowledgements]\nemail_nb = "Svar innen {frist}."\n')
     (line,) = [line for line in lines if "email_nb" in line]
-    assert "acknowledgements.email_nb: cannot be filled in (KeyError: 'frist')" in line
+    assert "acknowledgements.email_nb: cannot be filled in: uses {frist}, which is not" in line
     assert "{municipality}, {reference}, {due}, {due_date}" in line
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from channels.base import InboundAttachment
 from inbox.cases.replies import reply
+from inbox.cases.template_admin import TemplateFields, add_template
 from inbox.clock import frozen_at
 from inbox.extensions import db
 from inbox.handovers.workflow import accept, locked, propose
@@ -304,12 +305,33 @@ def test_reply_templates_for_the_department_and_language_fill_the_answer(client,
     case = setting["case"]
     log_in(client, "kari@alver.no")
     body = page(client, case.reference)
-    assert f"/cases/{case.reference}?template=0" in body
-    assert "template=1" not in body and "template=2" not in body
-    filled = client.get(f"/cases/{case.reference}?template=0").get_data(as_text=True)
+    assert f"/cases/{case.reference}?template=config-0" in body
+    assert "(frå konfigurasjonsfila)" in body
+    assert "template=config-1" not in body and "template=config-2" not in body
+    filled = client.get(f"/cases/{case.reference}?template=config-0").get_data(as_text=True)
     assert "Takk for meldinga. Vi svarar snart.</textarea>" in filled
-    foreign = client.get(f"/cases/{case.reference}?template=1").get_data(as_text=True)
+    foreign = client.get(f"/cases/{case.reference}?template=config-1").get_data(as_text=True)
     assert "Byggesaka er under arbeid." not in foreign
+
+
+def test_a_stored_template_is_offered_and_filled_in_with_the_case_values(client, setting):
+    case = setting["case"]
+    made = add_template(
+        TemplateFields("Frist", None, "nn", "Sak {reference}: svar innan {due_date}."),
+        setting["kari"],
+    )
+    db.session.commit()
+    log_in(client, "kari@alver.no")
+    assert f"/cases/{case.reference}?template={made.id}#text" in page(client, case.reference)
+    filled = client.get(f"/cases/{case.reference}?template={made.id}").get_data(as_text=True)
+    assert f"Sak {case.reference}: svar innan måndag 30. november 2026.</textarea>" in filled
+    assert "ingen open svarfrist" not in filled
+    db.session.rollback()  # end the read snapshot before writing beside the requests
+    reply(case, setting["kari"], "Svar.")
+    db.session.commit()
+    answered = client.get(f"/cases/{case.reference}?template={made.id}").get_data(as_text=True)
+    assert "svar innan {due_date}.</textarea>" in answered
+    assert "Saka har ingen open svarfrist, så {due_date} står att" in answered
 
 
 def test_a_strangers_case_page_says_which_case_their_email_mentions(client, setting):
