@@ -2,7 +2,9 @@
 
 A batch is claimed (``SKIP LOCKED`` on PostgreSQL, so two workers take different
 events) and taken in within one write transaction; an event whose intake fails
-keeps its error and waits for the next round.
+keeps its error and waits for the next round. After each batch, what it did to each
+account (the newest webhook taken in, the last error) is added to the account's state
+in a short transaction of its own.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from inbox.database import commit_and_begin_write
 from inbox.extensions import db
 from inbox.intake.webhook_events import EventReport, take_in_next
+from inbox.models import AccountActivity
+from inbox.reports import account_states
 
 BATCH = 100
 
@@ -22,6 +26,18 @@ def take_in_pending(limit: int = 10_000) -> EventReport:
         commit_and_begin_write()
         found = take_in_next(min(BATCH, limit - report.taken_in - report.failed), report)
         db.session.commit()
+        _note_states(report)
         if not found or (report.failed and report.taken_in == 0):
             break  # nothing left, or nothing goes through (database or disk trouble)
     return report
+
+
+def _note_states(report: EventReport) -> None:
+    """Add the batch's outcomes to the accounts' states (apart from the batch, so workers
+    taking in batches side by side do not wait on each other for it), then forget them."""
+    commit_and_begin_write()
+    for kind, account in sorted(report.outcomes):
+        outcome = report.outcomes[kind, account]
+        account_states.record(kind, account, AccountActivity.WEBHOOK, outcome)
+    db.session.commit()
+    report.outcomes.clear()
