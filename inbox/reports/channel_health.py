@@ -147,9 +147,8 @@ def configured_accounts(settings: Settings) -> list[Account]:
 
 def channel_health(settings: Settings, at: datetime) -> ChannelHealth:
     """Every configured account's health at ``at``."""
-    states = {
-        (row.kind, row.account, row.activity): row for row in db.session.scalars(select(AccountState))
-    }
+    rows = db.session.scalars(select(AccountState))
+    states = {(row.kind, row.account, row.activity): row for row in rows}
     received = _received_since(_start_of_day(settings, at))
     waiting = _outbox_waiting(settings)
     webhooks = _webhooks_waiting()

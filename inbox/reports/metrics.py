@@ -31,6 +31,9 @@ from inbox.reports.account_states import accounts_of_kind, sending_account
 from inbox.reports.channel_health import WEBHOOK_SOURCES
 from inbox.settings.config import Settings
 
+#: prometheus-client's multiprocess mode (a directory for every process's figures): set
+#: before the process starts, as the library reads it when it is imported.
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 #: The outbox channels each kind of account sends.
 SENDING_CHANNELS = {"email": ("email",), "sms": ("sms",), "meta": ("facebook", "instagram")}
 

@@ -30,12 +30,10 @@ from prometheus_client import (
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from inbox.clock import now
-from inbox.reports.metrics import DatabaseFigures
+from inbox.reports.metrics import MULTIPROCESS_ENV, DatabaseFigures
 from inbox.settings.config import Settings
 
 log = logging.getLogger(__name__)
-#: prometheus-client's multiprocess mode: set before the process starts, read at its import.
-MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 blueprint = Blueprint("metrics", __name__)
 #: This process's own metrics (in multiprocess mode their values go to its files instead).
