@@ -72,19 +72,21 @@ class EventReport:
         return f"webhooks: {self.taken_in} taken in, {self.failed} failed (kept for the next round)"
 
 
-def take_in_next(size: int, report: EventReport) -> bool:
-    """Claim up to ``size`` pending events, oldest first, and take them in, in the caller's
-    write transaction (the caller commits); ``False`` when none was pending."""
-    events = _claim(size)
+def take_in_next(size: int, report: EventReport, after: int = 0) -> int | None:
+    """Claim up to ``size`` pending events after the id ``after``, oldest first, and take
+    them in, in the caller's write transaction (the caller commits); the last id claimed, or
+    ``None`` when none was pending. Passing it as ``after`` next time moves past events that
+    failed, so they wait for the next round instead of being tried again at once."""
+    events = _claim(size, after)
     for event in events:
         _take_in(event, report)
-    return bool(events)
+    return events[-1].id if events else None
 
 
-def _claim(size: int) -> list[WebhookEvent]:
+def _claim(size: int, after: int) -> list[WebhookEvent]:
     query = (
         select(WebhookEvent)
-        .where(WebhookEvent.processed_at.is_(None))
+        .where(WebhookEvent.processed_at.is_(None), WebhookEvent.id > after)
         .order_by(WebhookEvent.id)
         .limit(size)
     )

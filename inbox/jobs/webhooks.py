@@ -22,13 +22,16 @@ def take_in_pending(limit: int = 10_000) -> EventReport:
     """Take in stored events, oldest first, at most ``limit``; commits per batch, starting with
     whatever the session holds."""
     report = EventReport()
+    last_claimed = 0
     while report.taken_in + report.failed < limit:
         commit_and_begin_write()
-        found = take_in_next(min(BATCH, limit - report.taken_in - report.failed), report)
+        size = min(BATCH, limit - report.taken_in - report.failed)
+        last = take_in_next(size, report, after=last_claimed)
         db.session.commit()
         _note_states(report)
-        if not found or (report.failed and report.taken_in == 0):
+        if last is None or (report.failed and report.taken_in == 0):
             break  # nothing left, or nothing goes through (database or disk trouble)
+        last_claimed = last  # failed events wait for the next round
     return report
 
 

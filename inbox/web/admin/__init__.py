@@ -37,3 +37,7 @@ def index():
 def section(endpoint: str, label) -> None:
     """Name a section in the navigation (call once, from the section's module)."""
     SECTIONS.append((f"admin.{endpoint}", label))
+
+
+# Each section's module adds its routes to the blueprint when imported.
+from inbox.web.admin import channels  # noqa: E402, F401
