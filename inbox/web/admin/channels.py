@@ -31,7 +31,7 @@ ACTIVITY_NAMES = {
 }
 LAST_SUCCESS = {
     AccountActivity.POLL: _l("Last read to the end"),
-    AccountActivity.WEBHOOK: _l("Newest webhook taken in arrived"),
+    AccountActivity.WEBHOOK: _l("Arrival of the newest webhook taken in"),
     AccountActivity.SEND: _l("Last message sent"),
 }
 
