@@ -93,9 +93,6 @@ class AccountHealth:
         erred = [a for a in self.activities if a.last_error_at is not None]
         return max(erred, key=lambda a: a.last_error_at) if erred else None
 
-    def activity(self, activity: AccountActivity) -> Activity | None:
-        return next((a for a in self.activities if a.activity == activity), None)
-
 
 @dataclass(frozen=True)
 class ChannelHealth:
