@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import contextvars
+import os
+from pathlib import Path
 
 import click
 from flask import current_app
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
+from prometheus_client import multiprocess
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from inbox.reports.metrics import MULTIPROCESS_ENV
+from inbox.settings.config import Settings
 
 
 class _Server(BaseApplication):
@@ -59,6 +65,7 @@ def _without_values(address: str) -> str:
 def serve_command(host: str, port: int, workers: int, proxies: int) -> None:
     """Serve Svarfrist with gunicorn (session cookies are Secure: put TLS in front)."""
     application = current_app._get_current_object()
+    metrics_hooks = _metrics_across_workers(application.extensions["svarfrist"], workers)
     if proxies:
         application.wsgi_app = ProxyFix(
             application.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
@@ -70,8 +77,40 @@ def serve_command(host: str, port: int, workers: int, proxies: int) -> None:
         "logger_class": _AccessLog,
         "timeout": 60,
         "preload_app": False,
+        **metrics_hooks,
     }
     # Outside the command's application context: gunicorn's workers are forked from here,
     # and a request inherits an active context instead of pushing its own, so every request
     # in a worker would share ``g`` (the logged-in user, the CSRF token, the database session).
     contextvars.Context().run(_Server(application, options).run)
+
+
+def _metrics_across_workers(settings: Settings, workers: int) -> dict:
+    """Gunicorn settings for /metrics to count every worker's requests: prometheus-client's
+    multiprocess mode, when ``PROMETHEUS_MULTIPROC_DIR`` is set. Its directory is emptied
+    first (the library's files of an earlier run would be added in) and a worker's files
+    are let go when it exits. Several workers without it would each answer only their own
+    figures, so that is refused."""
+    directory = os.environ.get(MULTIPROCESS_ENV)
+    if not directory:
+        if workers > 1 and settings.metrics.is_on:
+            raise click.UsageError(
+                f"--workers {workers} with [metrics] on in {settings.source or 'the configuration'}"
+                f": set {MULTIPROCESS_ENV} to an empty directory this user may write (for "
+                f"example /run/svarfrist/metrics), so /metrics counts every worker's "
+                f"requests; or serve with --workers 1"
+            )
+        return {}
+    path = Path(directory)
+    if not path.is_dir() or not os.access(path, os.W_OK):
+        raise click.UsageError(
+            f"{MULTIPROCESS_ENV}={directory} is not a directory this user may write; "
+            "create it (empty) or unset the variable"
+        )
+    for leftover in path.glob("*.db"):
+        leftover.unlink()
+    return {"child_exit": _worker_exited}
+
+
+def _worker_exited(_server, worker) -> None:
+    multiprocess.mark_process_dead(worker.pid)

@@ -13,7 +13,7 @@ its error and is tried again on the next round (the worker's
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
@@ -28,11 +28,14 @@ from inbox.extensions import db
 from inbox.intake.receiving import receive_or_flag
 from inbox.logs import describe
 from inbox.models import WebhookEvent
+from inbox.reports.account_states import Outcome
 from inbox.settings.config import Settings
 
 log = logging.getLogger(__name__)
 TWILIO_SMS = "twilio-sms"
 META = "meta"
+#: The kind of configured account (``[[channels.sms]]``, ``[[channels.meta]]``) per source.
+ACCOUNT_KINDS = {TWILIO_SMS: "sms", META: "meta"}
 
 
 def store(source: str, account: str, payload: Any, external_id: str | None = None) -> None:
@@ -55,6 +58,12 @@ def store(source: str, account: str, payload: Any, external_id: str | None = Non
 class EventReport:
     taken_in: int = 0
     failed: int = 0
+    #: Per account (kind, name): what its events did, for the account's state.
+    outcomes: dict[tuple[str, str], Outcome] = field(default_factory=dict)
+
+    def outcome(self, event: WebhookEvent) -> Outcome:
+        key = (ACCOUNT_KINDS.get(event.source, event.source), event.account)
+        return self.outcomes.setdefault(key, Outcome())
 
     def __bool__(self) -> bool:
         return bool(self.taken_in or self.failed)
@@ -63,19 +72,21 @@ class EventReport:
         return f"webhooks: {self.taken_in} taken in, {self.failed} failed (kept for the next round)"
 
 
-def take_in_next(size: int, report: EventReport) -> bool:
-    """Claim up to ``size`` pending events, oldest first, and take them in, in the caller's
-    write transaction (the caller commits); ``False`` when none was pending."""
-    events = _claim(size)
+def take_in_next(size: int, report: EventReport, after: int = 0) -> int | None:
+    """Claim up to ``size`` pending events after the id ``after``, oldest first, and take
+    them in, in the caller's write transaction (the caller commits); the last id claimed, or
+    ``None`` when none was pending. Passing it as ``after`` next time moves past events that
+    failed, so they wait for the next round instead of being tried again at once."""
+    events = _claim(size, after)
     for event in events:
         _take_in(event, report)
-    return bool(events)
+    return events[-1].id if events else None
 
 
-def _claim(size: int) -> list[WebhookEvent]:
+def _claim(size: int, after: int) -> list[WebhookEvent]:
     query = (
         select(WebhookEvent)
-        .where(WebhookEvent.processed_at.is_(None))
+        .where(WebhookEvent.processed_at.is_(None), WebhookEvent.id > after)
         .order_by(WebhookEvent.id)
         .limit(size)
     )
@@ -93,6 +104,7 @@ def _take_in(event: WebhookEvent, report: EventReport) -> None:
     except Exception as error:  # one event must not stop the others
         event.last_error = f"{type(error).__name__}: {error}"[:2000]
         report.failed += 1
+        report.outcome(event).failure(event.last_error, now())
         log.error(
             "webhook_event_failed id=%s source=%s error=%s",
             event.id,
@@ -103,6 +115,7 @@ def _take_in(event: WebhookEvent, report: EventReport) -> None:
     event.processed_at = now()
     event.last_error = None
     report.taken_in += 1
+    report.outcome(event).success(event.received_at)
 
 
 def _messages(event: WebhookEvent) -> list[InboundMessage]:

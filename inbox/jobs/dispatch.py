@@ -4,7 +4,8 @@ The claim is committed before anything is sent; each row is read and that read
 ended, sent with no transaction open, and its outcome written and committed in a
 short write transaction of its own. A process killed between the send and that
 commit sends the row again when its lease has run out (the duplicate window,
-:mod:`inbox.outbox.dispatch`).
+:mod:`inbox.outbox.dispatch`). After each lane, what its sends said of each account
+(the last message sent, the last error) is added to the account's state.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, current_app
 
-from channels.base import Sender
+from channels.base import Sender, SendResult, SendStatus
+from inbox.clock import now
 from inbox.database import begin_write
 from inbox.extensions import db
+from inbox.models import AccountActivity
 from inbox.outbox.dispatch import (
     MAX_ATTEMPTS,
     DispatchReport,
@@ -27,6 +30,8 @@ from inbox.outbox.dispatch import (
     record,
     send,
 )
+from inbox.reports import account_states
+from inbox.reports.account_states import Outcome
 
 
 def dispatch_once(
@@ -75,10 +80,15 @@ def _send_lane(
 ) -> DispatchReport:
     """Send one adapter's rows in order; an outage of its server holds back the rest."""
     report = DispatchReport()
+    outcomes: dict[tuple[str, str], Outcome] = {}
+    settings = current_app.extensions["svarfrist"]
     for position, row_id in enumerate(row_ids):
         outbound = outbound_of(row_id)
         db.session.commit()  # no transaction stays open while the adapter sends
         result = send(senders, outbound, row_id)
+        account = account_states.sending_account(settings, outbound.channel, outbound.account)
+        if account is not None:
+            _add_outcome(outcomes.setdefault(account, Outcome()), outbound.channel, result)
         begin_write()
         record(row_id, result, max_attempts, report)
         if result is not None and result.is_outage:
@@ -86,7 +96,24 @@ def _send_lane(
             db.session.commit()
             break
         db.session.commit()
+    begin_write()
+    for kind, name in sorted(outcomes):
+        account_states.record(kind, name, AccountActivity.SEND, outcomes[kind, name])
+    db.session.commit()
     return report
+
+
+def _add_outcome(outcome: Outcome, channel: str, result: SendResult | None) -> None:
+    """A message sent is the account working; one its server refused for the recipient (a
+    wrong address) says nothing of the account; anything else is the account failing."""
+    if result is None:
+        outcome.failure(f"no sender is configured for the channel {channel}", now())
+    elif result.status == SendStatus.SENT:
+        outcome.success(now())
+    elif result.status == SendStatus.REJECTED:
+        outcome.tried()
+    else:
+        outcome.failure(result.error or "failed without a reason", now())
 
 
 def drain(senders: Mapping[str, Sender], *, batch_size: int = 50) -> DispatchReport:

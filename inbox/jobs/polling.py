@@ -12,6 +12,10 @@ mailbox's own steps, on one connection to the server.
 One poller per mailbox at a time: on PostgreSQL a session advisory lock per
 account is held while it polls, so two workers never read one mailbox at
 once; the other one skips it and says so.
+
+After each poll the account's state (``account_states``: the last poll that read it
+to the end, the last error) is written in a short transaction of its own, for
+``/admin/channels`` and ``/metrics``.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ from inbox.extensions import db
 from inbox.intake import polling
 from inbox.intake.polling import PollReport, Progress
 from inbox.logs import describe
+from inbox.models import AccountActivity
+from inbox.reports import account_states
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +74,7 @@ def poll_account(
             db.session.rollback()
             report.errors.append(f"{type(error).__name__}: {error}")
             log.error("poll_failed account=%s error=%s", account.name, describe(error))
+    _note_state("email", account.name, report)
     return report
 
 
@@ -132,11 +139,29 @@ def _poll_listing(
     except (TwilioException, RequestException, SmsCredentialError, MetaCredentialError) as error:
         report.errors.append(f"{channel} account {account!r}: {type(error).__name__}: {error}")
         log.error("poll_failed channel=%s account=%s error=%s", channel, account, describe(error))
-        return report
-    begin_write()
-    polling.take_in_listing(channel, account, found, started, report)
-    db.session.commit()
+    else:
+        begin_write()
+        polling.take_in_listing(channel, account, found, started, report)
+        db.session.commit()
+    _note_state(channel, account, report)
     return report
+
+
+def _note_state(kind: str, account: str, report: PollReport) -> None:
+    """Keep the poll's outcome in the account's state; a database that cannot take it is
+    logged, and the report stays what the poll found."""
+    outcome = account_states.Outcome()
+    if report.errors:
+        outcome.failure("; ".join(report.errors), now())
+    else:
+        outcome.success(now())
+    try:
+        begin_write()
+        account_states.record(kind, account, AccountActivity.POLL, outcome)
+        db.session.commit()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        log.error("account_state_failed account=%s error=%s", account, describe(error))
 
 
 @contextmanager

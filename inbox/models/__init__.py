@@ -1,5 +1,6 @@
 """The data model; importing this package registers every table on the metadata."""
 
+from inbox.models.account_states import AccountActivity, AccountState
 from inbox.models.audit import AuditEvent
 from inbox.models.cases import (
     Attachment,
@@ -26,6 +27,8 @@ from inbox.models.turn_days import TurnDay, TurnDayChange
 from inbox.models.webhook_events import WebhookEvent
 
 __all__ = [
+    "AccountActivity",
+    "AccountState",
     "ApiToken",
     "Attachment",
     "AuditEvent",

@@ -173,6 +173,14 @@ class Message(db.Model):
             postgresql_where=text("kind = 'acknowledgement'"),
             sqlite_where=text("kind = 'acknowledgement'"),
         ),
+        # Channel health counts what each account took in today, /metrics everything taken in.
+        Index(
+            "ix_messages_in_created",
+            "created_at",
+            postgresql_include=["channel", "account"],
+            postgresql_where=text("direction = 'in'"),
+            sqlite_where=text("direction = 'in'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -62,10 +62,19 @@ APP_SECTIONS = {
 LARGEST_NUMBER = 10_000
 # Keys that may be 0 (switching a limit off).
 ZERO_ALLOWED = {"acknowledgements.per_sender_hours", "acknowledgements.quiet_period_hours"}
-KNOWN_SECTIONS = (*RULES_SECTIONS, *APP_SECTIONS, "templates", "channels", "escalation")
+KNOWN_SECTIONS = (
+    *RULES_SECTIONS,
+    *APP_SECTIONS,
+    "templates",
+    "channels",
+    "escalation",
+    "metrics",
+)
 ESCALATION_KEYS = {"warn_hours_before": int, "next_level_after_days": int, "next_level": list}
 DIGEST_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 TEMPLATE_KEYS = ("name", "text", "language", "department")
+METRICS_KEYS = {"token_env": str, "loopback_only": bool}
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class RetentionAction(StrEnum):
@@ -83,6 +92,20 @@ class ReplyTemplate:
     text: str
     language: str
     department: str | None = None
+
+
+@dataclass(frozen=True)
+class MetricsAccess:
+    """Who may read ``/metrics`` (``[metrics]``); neither set: nobody (it answers 404)."""
+
+    #: The environment variable holding the bearer token scrapers must send.
+    token_env: str | None = None
+    #: Only requests from the machine itself (127.0.0.1, ::1).
+    loopback_only: bool = False
+
+    @property
+    def is_on(self) -> bool:
+        return self.token_env is not None or self.loopback_only
 
 
 @dataclass(frozen=True)
@@ -119,6 +142,7 @@ class Settings:
 
     #: When leaders get their daily list (local time, working days).
     digest_time: tuple[int, int] = (8, 0)
+    metrics: MetricsAccess = field(default_factory=MetricsAccess)
 
     def escalation_rule(self, department_slug: str) -> EscalationRule:
         return self.escalation.get(department_slug) or self.escalation.get(None) or EscalationRule()
@@ -155,6 +179,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     retention_action = _retention_action(app["retention"], problems)
     base = source.parent if source is not None else None
     s3 = parse_storage(app["storage"], label, base, problems)
+    metrics = _metrics(data.get("metrics", {}), problems)
     if problems or rules is None:
         raise ConfigError(label, problems)
     data_dir = Path(app["storage"].get("data_dir", INSTANCE_DIR / "data"))
@@ -187,7 +212,36 @@ def load_settings(path: str | Path | None = None) -> Settings:
         handover_days=app["handovers"].get("accept_within_working_days", 1),
         handover_leader_only=frozenset(app["handovers"].get("leader_only", [])),
         retention_action=retention_action,
+        metrics=metrics,
     )
+
+
+def _metrics(section: Any, problems: list[Problem]) -> MetricsAccess:
+    """``[metrics]``: ``token_env`` (the NAME of the variable holding the token) and/or
+    ``loopback_only``."""
+    if not isinstance(section, dict):
+        problems.append(Problem("metrics", f"expected a table, got {section!r}"))
+        return MetricsAccess()
+    found = len(problems)
+    for key, value in section.items():
+        expected = METRICS_KEYS.get(key)
+        if expected is None:
+            known = ", ".join(METRICS_KEYS)
+            problems.append(Problem(f"metrics.{key}", f"unknown key; expected one of {known}"))
+        elif expected is bool and not isinstance(value, bool):
+            problems.append(Problem(f"metrics.{key}", f"expected true or false, got {value!r}"))
+        elif expected is str and not (isinstance(value, str) and ENV_NAME.match(value)):
+            # Not echoed: it may well be the token itself.
+            problems.append(
+                Problem(
+                    f"metrics.{key}",
+                    "expected the NAME of an environment variable (letters, digits, _), "
+                    "not the token itself",
+                )
+            )
+    if len(problems) > found:
+        return MetricsAccess()
+    return MetricsAccess(section.get("token_env"), section.get("loopback_only", False))
 
 
 def _retention_action(section: dict[str, Any], problems: list[Problem]) -> RetentionAction:

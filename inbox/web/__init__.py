@@ -25,6 +25,7 @@ from inbox.web import (
 )
 from inbox.web.forms import PostForm
 from inbox.web.labels import template_globals
+from inbox.web.metrics import init_metrics
 
 # No inline scripts or styles, nothing from other hosts.
 CONTENT_SECURITY_POLICY = (
@@ -37,6 +38,7 @@ HSTS_SECONDS = 365 * 24 * 3600
 
 
 def init_web(app: Flask) -> None:
+    init_metrics(app)  # first, so its clock starts before the other hooks run
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(cases.blueprint)
     app.register_blueprint(case_page.blueprint)

@@ -39,4 +39,11 @@ def section(endpoint: str, label) -> None:
     SECTIONS.append((f"admin.{endpoint}", label))
 
 
-from inbox.web.admin import departments, promises, reply_templates  # noqa: E402, F401  (their routes)
+# Each section's module adds its routes to the blueprint when imported, in this order.
+from inbox.web.admin import (  # noqa: E402, F401
+    departments,
+    users,
+    reply_templates,
+    channels,
+    promises,
+)

@@ -26,8 +26,9 @@ CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 @contextmanager
-def serving(tmp_path, **extra_env):
-    """`svarfrist serve` (gunicorn, one worker) on a fresh SQLite database; its base URL.
+def serving(tmp_path, workers=1, **extra_env):
+    """`svarfrist serve` (gunicorn, one worker unless told) on a fresh SQLite database; its
+    base URL.
     What the server prints (its access log too) goes to ``serve.log`` in ``tmp_path``."""
     env = {
         **os.environ,
@@ -46,7 +47,7 @@ def serving(tmp_path, **extra_env):
     port = free_port()
     output = tmp_path / "serve.log"
     server = subprocess.Popen(
-        [SVARFRIST, "serve", "--port", str(port), "--workers", "1", "--proxies", "0"],
+        [SVARFRIST, "serve", "--port", str(port), "--workers", str(workers), "--proxies", "0"],
         env=env,
         stdout=output.open("wb"),
         stderr=subprocess.STDOUT,
