@@ -37,3 +37,6 @@ def index():
 def section(endpoint: str, label) -> None:
     """Name a section in the navigation (call once, from the section's module)."""
     SECTIONS.append((f"admin.{endpoint}", label))
+
+
+from inbox.web.admin import users  # noqa: E402, F401
