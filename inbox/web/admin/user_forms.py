@@ -34,8 +34,8 @@ ROLE_NAMES = {
 }
 ROLE_HINTS = {
     Role.STAFF: _l("works on the cases of their departments"),
-    Role.LEADER: _l("also gets escalations and sees the channel report"),
-    Role.ADMIN: _l("sees every case and administers Svarfrist"),
+    Role.LEADER: _l("like staff, and also sees the channel report"),
+    Role.ADMIN: _l("works on every case and administers Svarfrist"),
 }
 #: How a user signs in: with a password, or through the identity provider (no password).
 WITH_PASSWORD, WITHOUT_PASSWORD = "password", "none"
