@@ -45,7 +45,8 @@ def add_command(
     password_stdin: bool,
     no_password: bool,
 ) -> None:
-    """Add a user; the password comes from a hidden prompt or --password-stdin."""
+    """Add a user; the password comes from a hidden prompt or --password-stdin, or the user
+    has none (--no-password)."""
     if no_password and password_stdin:
         _fail("--no-password and --password-stdin exclude each other; give one of them")
     departments = list(db.session.scalars(select(Department).where(Department.slug.in_(slugs))))
