@@ -280,9 +280,11 @@ def _details_form(user: User, departments: list[Department], *, sent: bool) -> U
     form = UserDetailsForm(
         prefix="details",
         formdata=request.form if sent else None,
-        obj=user,
+        name=user.name,
+        email=user.email,
         role=user.role.value,
         departments=sorted(user.department_ids),
+        language=user.language,
     )
     _offer(form, departments)
     return form

@@ -133,6 +133,10 @@ def test_an_admin_adds_a_leader_in_two_departments_with_a_password(admin_client,
     assert NEW_PASSWORD not in str(event.details)
     shown = admin_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Siri Haukeland kan no bruke Svarfrist." in shown
+    for department in ("skule", "byggesak"):
+        assert re.search(rf'checked[^>]*value="{town[department].id}"', shown), department
+    assert re.search(r'checked[^>]*value="leader"', shown)
+    assert '<option selected value="nb">' in shown
 
 
 @pytest.mark.parametrize(
