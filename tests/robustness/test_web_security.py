@@ -218,7 +218,12 @@ def test_every_form_route_refuses_a_post_without_a_csrf_token(
     case, handover = case_with_handover
     status_before = case.status
     messages_before = _count(Message)
-    values = {"reference": case.reference, "handover_id": handover.id}
+    values = {
+        "reference": case.reference,
+        "handover_id": handover.id,
+        "user_id": staff.id,
+        "token_id": 1,
+    }
     log_in(client, "kari@alver.no")
     checked, _skipped = _post_routes(app)
 

@@ -4,13 +4,15 @@ through the real forms (CSRF included), as an administrator's browser would."""
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from inbox.extensions import db
 from inbox.models import AuditEvent, Role, User
 from inbox.people.users import authenticate, create_api_token, token_for, user_with_email
+from tests.conftest import FreshContextClient
 from tests.factories import PASSWORD, make_department, make_user
 from tests.inbox.web_helpers import log_in
 
@@ -437,3 +439,42 @@ def test_the_pages_speak_bokmal_and_english(client, town, language, heading, rol
     assert f"<h1>{heading}</h1>" in listed and role in listed
     assert client.get(f"/admin/users/{town['kari'].id}").status_code == 200
     assert client.get("/admin/users/new").status_code == 200
+
+
+def test_two_admins_demoting_themselves_at_once_leave_one_admin(app, town):
+    second = make_user(role=Role.ADMIN, email="other@alver.no", name="Olav Admin")
+    db.session.commit()
+    admins = [town["admin"], second]
+    app.test_client_class = FreshContextClient
+    clients = []
+    for admin in admins:
+        browser = app.test_client()
+        log_in(browser, admin.email)
+        clients.append((browser, admin))
+    posts = []
+    for browser, admin in clients:
+        path = f"/admin/users/{admin.id}"
+        data = {
+            "details-name": admin.name,
+            "details-email": admin.email,
+            "details-role": "staff",
+            "details-language": "nn",
+            "details-csrf_token": tokens_of(browser, path)[path],
+        }
+        posts.append((browser, path, data))
+    barrier = threading.Barrier(len(posts))
+    statuses: list[int] = []
+
+    def demote(browser, path, data) -> None:
+        barrier.wait(timeout=30)
+        statuses.append(browser.post(path, data=data).status_code)
+
+    threads = [threading.Thread(target=demote, args=post) for post in posts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(statuses) == [302, 400]
+    fresh()
+    assert db.session.scalar(select(func.count()).where(User.role == Role.ADMIN)) == 1
