@@ -23,6 +23,7 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)")
 #: its msgid is English left standing where a translation should be.
 SAME_AS_ENGLISH = {
     "%(date)s (%(reason)s)",
+    "Administrator",
     "Facebook",
     "Instagram",
     "Open",

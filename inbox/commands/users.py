@@ -31,16 +31,32 @@ def _fail(message: str) -> None:
 )
 @click.option("--language", type=click.Choice(LANGUAGES), default="nn", show_default=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option(
+    "--no-password",
+    is_flag=True,
+    help="No password: the user signs in through the municipality's identity provider only.",
+)
 def add_command(
-    email: str, name: str, role: str, slugs: tuple[str, ...], language: str, password_stdin: bool
+    email: str,
+    name: str,
+    role: str,
+    slugs: tuple[str, ...],
+    language: str,
+    password_stdin: bool,
+    no_password: bool,
 ) -> None:
-    """Add a user; the password comes from a hidden prompt or --password-stdin."""
+    """Add a user; the password comes from a hidden prompt or --password-stdin, or the user
+    has none (--no-password)."""
+    if no_password and password_stdin:
+        _fail("--no-password and --password-stdin exclude each other; give one of them")
     departments = list(db.session.scalars(select(Department).where(Department.slug.in_(slugs))))
     unknown = sorted(set(slugs) - {department.slug for department in departments})
     if unknown:
         known = ", ".join(db.session.scalars(select(Department.slug).order_by(Department.slug)))
         _fail(f"unknown department {', '.join(unknown)}; known departments: {known or 'none'}")
-    if password_stdin:
+    if no_password:
+        password = None
+    elif password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -67,7 +83,10 @@ def token_command(email: str) -> None:
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         _fail(f"no user with e-mail {email}")
-    token = create_api_token(user)
+    try:
+        token = create_api_token(user)
+    except UserError as error:
+        _fail(str(error))
     audit.record("user.token_create", user=user)
     db.session.commit()
     click.echo(token)

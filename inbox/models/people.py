@@ -77,12 +77,16 @@ class User(UserMixin, db.Model):
     #: Login name, stored lower-case.
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    #: argon2 hash; never the password.
-    password_hash: Mapped[str] = mapped_column(String(200))
+    #: argon2 hash; never the password. ``None``: no password, the user signs in through the
+    #: municipality's identity provider and never with a password.
+    password_hash: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.STAFF)
     #: UI language: nn, nb or en.
     language: Mapped[str] = mapped_column(String(5), default="nn")
     is_enabled: Mapped[bool] = mapped_column(default=True)
+    #: Raised to end every web session that logged in before (deactivation, a new password);
+    #: each session holds the value it logged in with.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     departments: Mapped[list[Department]] = relationship(

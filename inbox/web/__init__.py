@@ -11,6 +11,7 @@ from inbox.cases.access import NotChangeable, NotVisible, Refused
 from inbox.extensions import db, login_manager
 from inbox.models import User
 from inbox.people import audit
+from inbox.people.users import user_with_id
 from inbox.web import (
     admin,
     attachments,
@@ -80,9 +81,12 @@ def _refuse_nul() -> None:
 
 
 def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit() or auth.is_logged_out(int(user_id)):
+    """The session's user; none (so: log in again) once they are deactivated or their
+    sessions were ended."""
+    user = user_with_id(int(user_id)) if user_id.isdigit() else None
+    if user is None or not user.is_enabled or auth.is_logged_out(user):
         return None
-    return db.session.get(User, int(user_id))
+    return user
 
 
 def _security_headers(response):

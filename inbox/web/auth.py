@@ -12,6 +12,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from inbox.clock import now
 from inbox.extensions import db
+from inbox.models import User
 from inbox.people import audit, sessions
 from inbox.people.throttle import record_failure, wait_before_next_try
 from inbox.people.users import authenticate
@@ -22,6 +23,9 @@ blueprint = Blueprint("auth", __name__)
 # (inbox.people.sessions).
 SESSION_ID = "session_id"
 LOGGED_IN_AT = "logged_in_at"
+# The user's ``session_version`` at login; raising it (deactivation, a new password) ends
+# the session. Sessions from before the version existed hold none, i.e. 0.
+SESSION_VERSION = "session_version"
 
 
 def safe_next(target: str | None) -> str:
@@ -61,6 +65,7 @@ def login():
                 login_user(user)
                 session[SESSION_ID] = sessions.new_session_id()
                 session[LOGGED_IN_AT] = now().isoformat()
+                keep_session_of(user)
                 audit.record("user.login", user=user, ip=ip)
                 db.session.commit()
                 return redirect(safe_next(form.next.data))
@@ -99,16 +104,25 @@ def language():
     return redirect(safe_next(form.next.data) if form.next.data else url_for("auth.login"))
 
 
-def is_logged_out(user_id: int) -> bool:
-    """True when the current session was not started by a login here or has been logged out."""
+def is_logged_out(user: User) -> bool:
+    """True when the current session was not started by a login here, has been logged out,
+    or was ended for ``user`` (deactivated, given a new password)."""
     session_id, logged_in_at = session.get(SESSION_ID), session.get(LOGGED_IN_AT)
     if not session_id or not isinstance(logged_in_at, str):
+        return True
+    if session.get(SESSION_VERSION, 0) != user.session_version:
         return True
     try:
         since = datetime.fromisoformat(logged_in_at)
     except ValueError:
         return True
-    return sessions.is_ended(user_id, session_id, since)
+    return sessions.is_ended(user.id, session_id, since)
+
+
+def keep_session_of(user: User) -> None:
+    """Let the current session go on for ``user`` after their sessions were ended (at login,
+    and when they set their own password)."""
+    session[SESSION_VERSION] = user.session_version
 
 
 def language_form() -> LanguageForm:

@@ -181,15 +181,12 @@ def test_installed_wheel_migrates_sets_up_serves_and_acknowledges_in_nynorsk(ven
     instance = venv / "var" / "svarfrist-instance"
     assert (instance / "svarfrist.db").is_file() and (instance / "secret_key").is_file()
 
-    # TODO-INTEGRATOR: `svarfrist setup` is written on another branch. Once it is merged,
-    # remove this guard, so the step always runs and its failure fails the test.
-    if run(svarfrist, "setup", "--help", cwd=tmp_path, env=env, check=False).returncode == 0:
-        run(
-            svarfrist, "setup", "--frontline-name", "Innbyggjarservice",
-            "--frontline-slug", "innbyggjarservice", "--admin-email", "admin@kommune.example",
-            "--admin-name", "Siri Systemansvarleg", "--password-stdin",
-            input=PASSWORD, cwd=tmp_path, env=env,
-        )  # fmt: skip
+    run(
+        svarfrist, "setup", "--frontline-name", "Innbyggjarservice",
+        "--frontline-slug", "innbyggjarservice", "--admin-email", "admin@kommune.example",
+        "--admin-name", "Siri Systemansvarleg", "--password-stdin",
+        input=PASSWORD, cwd=tmp_path, env=env,
+    )  # fmt: skip
 
     page, stylesheet, css_type = served_login_page(svarfrist, tmp_path, env)
     assert '<html lang="nn">' in page

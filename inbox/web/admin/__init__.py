@@ -39,8 +39,9 @@ def section(endpoint: str, label) -> None:
     SECTIONS.append((f"admin.{endpoint}", label))
 
 
-# Each section's module adds its routes to the blueprint when imported, in this order.
-from inbox.web.admin import (  # noqa: E402, F401
+# Each section's module adds its routes to the blueprint when imported, in the order the
+# navigation shows them (hence not sorted).
+from inbox.web.admin import (  # noqa: E402, F401, I001
     departments,
     users,
     reply_templates,

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from inbox.extensions import db
 from inbox.models import ApiToken, Role, User
 from inbox.people.users import authenticate, token_for
-from tests.factories import make_department
+from tests.factories import make_department, make_user
 
 
 def run(app, *args: str, input: str | None = None):
@@ -126,3 +126,34 @@ def test_list_shows_users_with_role_and_departments(app):
     )
     result = run(app, "list")
     assert result.output.strip() == "e@alver.no\tstaff\tbyggesak\tEli"
+
+
+def test_add_with_no_password_makes_a_user_who_cannot_log_in_with_one(app):
+    result = run(app, "add", "--email", "ida@alver.no", "--name", "Ida", "--no-password")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "ida@alver.no"))
+    assert user.password_hash is None
+    assert authenticate("ida@alver.no", "") is None
+    both = run(
+        app,
+        "add",
+        "--email",
+        "jo@alver.no",
+        "--name",
+        "Jo",
+        "--no-password",
+        "--password-stdin",
+        input="eit langt passord\n",
+    )
+    assert both.exit_code == 1
+    assert "--no-password and --password-stdin exclude each other" in both.output
+
+
+def test_token_for_a_deactivated_user_is_refused(app):
+    user = make_user(email="kari@alver.no")
+    user.is_enabled = False
+    db.session.commit()
+    result = run(app, "token", "--email", "kari@alver.no")
+    assert result.exit_code == 1
+    assert "kari@alver.no is deactivated; reactivate the user first" in result.output
+    assert db.session.scalar(select(ApiToken)) is None
