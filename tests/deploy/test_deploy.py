@@ -67,12 +67,12 @@ def test_a_mistake_in_a_unit_would_be_found(tmp_path):
 
 @pytest.mark.parametrize(("name", "command"), [(UNITS[0], "serve"), (UNITS[1], "worker")])
 def test_each_unit_runs_svarfrist_as_its_own_user_restarted_and_hardened(name, command):
-    settings = dict(
-        line.split("=", 1) for line in (DEPLOY / name).read_text().splitlines() if "=" in line
-    )
+    pairs = [line.split("=", 1) for line in (DEPLOY / name).read_text().splitlines() if "=" in line]
+    settings = dict(pairs)
+    environment = [value for key, value in pairs if key == "Environment"]
     assert settings["ExecStart"].startswith(f"{EXECUTABLE} {command}")
     assert (settings["User"], settings["Restart"]) == ("svarfrist", "on-failure")
-    assert settings["Environment"] == "SVARFRIST_CONFIG=/etc/svarfrist/svarfrist.toml"
+    assert "SVARFRIST_CONFIG=/etc/svarfrist/svarfrist.toml" in environment
     assert settings["EnvironmentFile"] == "/etc/svarfrist/svarfrist.env"
     assert (settings["NoNewPrivileges"], settings["ProtectSystem"]) == ("yes", "strict")
     assert settings["StateDirectory"] == "svarfrist"
@@ -95,3 +95,10 @@ def test_the_example_configuration_with_its_s3_block_passes_config_check(tmp_pat
     path.write_text(switched)
     result = CliRunner().invoke(cli, ["config", "check", str(path)])
     assert (result.exit_code, result.output) == (0, f"ok: {path}\n")
+
+
+def test_the_web_unit_gives_gunicorns_workers_a_metrics_directory():
+    """`serve --workers 4` with [metrics] on refuses to start without PROMETHEUS_MULTIPROC_DIR."""
+    unit = (DEPLOY / UNITS[0]).read_text()
+    assert "Environment=PROMETHEUS_MULTIPROC_DIR=/run/svarfrist/metrics" in unit
+    assert "RuntimeDirectory=svarfrist svarfrist/metrics" in unit
