@@ -72,28 +72,21 @@ def departments():
 @blueprint.route("/departments/new", methods=["GET", "POST"])
 def department_new():
     form = DepartmentForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            department = add_department(
-                slug=form.slug.data,
-                name=form.name.data,
-                name_nb=form.name_nb.data,
-                name_en=form.name_en.data,
-                email=form.email.data,
-                is_frontline=form.is_frontline.data,
-                by=current_user,
-            )
-        except DepartmentError as error:
-            db.session.rollback()
-            _show_beside_field(form, error)
-            status = 400
-        else:
-            db.session.commit()
-            flash(_("%(department)s is added.", department=department_name(department)), "success")
-            return redirect(url_for(".departments"), 303)
-    elif form.errors:
-        status = 400
+    saved, status = _saved(
+        form,
+        lambda: add_department(
+            slug=form.slug.data,
+            name=form.name.data,
+            name_nb=form.name_nb.data,
+            name_en=form.name_en.data,
+            email=form.email.data,
+            is_frontline=form.is_frontline.data,
+            by=current_user,
+        ),
+        lambda added: _("%(department)s is added.", department=department_name(added)),
+    )
+    if saved is not None:
+        return saved
     return render_template(
         "admin/departments/form.html",
         form=form,
@@ -112,32 +105,13 @@ def department_edit(department_id: int):
         for member in sorted(department.members, key=lambda member: member.name)
     ]
     slug_fixed = is_slug_fixed(department)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            update_department(
-                department,
-                by=current_user,
-                slug=department.slug if slug_fixed else form.slug.data,
-                name=form.name.data,
-                name_nb=form.name_nb.data,
-                name_en=form.name_en.data,
-                email=form.email.data,
-                # The frontline department shows no box: moving the flag is done from another.
-                is_frontline=department.is_frontline or form.is_frontline.data,
-                leader=_chosen_leader(form.leader.data),
-                is_leader_only=form.is_leader_only.data,
-            )
-        except DepartmentError as error:
-            db.session.rollback()
-            _show_beside_field(form, error)
-            status = 400
-        else:
-            db.session.commit()
-            flash(_("%(department)s is saved.", department=department_name(department)), "success")
-            return redirect(url_for(".departments"), 303)
-    elif form.errors:
-        status = 400
+    saved, status = _saved(
+        form,
+        lambda: _updated(department, form, slug_fixed),
+        lambda changed: _("%(department)s is saved.", department=department_name(changed)),
+    )
+    if saved is not None:
+        return saved
     return render_template(
         "admin/departments/form.html",
         form=form,
@@ -187,6 +161,39 @@ def _chosen_leader(user_id: int) -> User | None:
     if not user_id:
         return None
     return user_with_id(user_id) or abort(400)  # the form offers only existing members
+
+
+def _saved(form, change, done):
+    """Make the change a valid form asks for: the redirect to the list with ``done``'s text, or
+    ``None`` and the status to show the form again with (400 with the error beside its field)."""
+    if not form.validate_on_submit():
+        return None, 400 if form.errors else 200
+    try:
+        department = change()
+    except DepartmentError as error:
+        db.session.rollback()
+        _show_beside_field(form, error)
+        return None, 400
+    db.session.commit()
+    flash(done(department), "success")
+    return redirect(url_for(".departments"), 303), 303
+
+
+def _updated(department: Department, form: DepartmentEditForm, slug_fixed: bool) -> Department:
+    update_department(
+        department,
+        by=current_user,
+        slug=department.slug if slug_fixed else form.slug.data,
+        name=form.name.data,
+        name_nb=form.name_nb.data,
+        name_en=form.name_en.data,
+        email=form.email.data,
+        # The frontline department shows no box: moving the flag is done from another.
+        is_frontline=department.is_frontline or form.is_frontline.data,
+        leader=_chosen_leader(form.leader.data),
+        is_leader_only=form.is_leader_only.data,
+    )
+    return department
 
 
 def _show_beside_field(form: FlaskForm, error: DepartmentError) -> None:

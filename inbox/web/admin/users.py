@@ -84,11 +84,9 @@ def users_new():
         db.session.rollback()
         form.email.errors.append(_("Another user already has this e-mail address."))
         return render_template("admin/users/new.html", form=form, **_labels()), 400
-    audit.record(
+    _audit(
         "user.create",
-        user=current_user,
-        ip=request.remote_addr,
-        target_user_id=user.id,
+        user,
         role=user.role.value,
         department_ids=sorted(user.department_ids),
         has_password=user.password_hash is not None,
@@ -126,11 +124,9 @@ def users_show(user_id: int):
         form.role.errors.append(_last_admin_text(user))
         return _page(user, details=form, status=400)
     if changed:
-        audit.record(
+        _audit(
             "user.update",
-            user=current_user,
-            ip=request.remote_addr,
-            target_user_id=user.id,
+            user,
             changed=changed,
             role=user.role.value,
             department_ids=sorted(user.department_ids),
@@ -150,11 +146,9 @@ def users_password(user_id: int):
     if not form.validate_on_submit():
         return _page(user, password=form, status=400)
     set_password(user, form.chosen_password)
-    audit.record(
+    _audit(
         "user.password_set",
-        user=current_user,
-        ip=request.remote_addr,
-        target_user_id=user.id,
+        user,
         has_password=user.password_hash is not None,
     )
     db.session.commit()
@@ -169,9 +163,7 @@ def users_password(user_id: int):
 
 @blueprint.post("/users/<int:user_id>/deactivate")
 def users_deactivate(user_id: int):
-    user = _user_or_404(user_id)
-    if not PostForm().validate_on_submit():
-        abort(400)
+    user = _posted_user(user_id)
     commit_and_begin_write()  # the check for the last administrator, then the change
     if user.is_enabled:
         try:
@@ -180,11 +172,9 @@ def users_deactivate(user_id: int):
             db.session.rollback()
             flash(_last_admin_text(user), "error")
             return _page(user, status=409)
-        audit.record(
+        _audit(
             "user.deactivate",
-            user=current_user,
-            ip=request.remote_addr,
-            target_user_id=user.id,
+            user,
             tokens_revoked=revoked,
         )
         db.session.commit()
@@ -197,14 +187,10 @@ def users_deactivate(user_id: int):
 
 @blueprint.post("/users/<int:user_id>/reactivate")
 def users_reactivate(user_id: int):
-    user = _user_or_404(user_id)
-    if not PostForm().validate_on_submit():
-        abort(400)
+    user = _posted_user(user_id)
     if not user.is_enabled:
         reactivate_user(user)
-        audit.record(
-            "user.reactivate", user=current_user, ip=request.remote_addr, target_user_id=user.id
-        )
+        _audit("user.reactivate", user)
         db.session.commit()
     flash(_("%(name)s is active again.", name=user.name), "success")
     return redirect(url_for("admin.users_show", user_id=user.id))
@@ -212,20 +198,16 @@ def users_reactivate(user_id: int):
 
 @blueprint.post("/users/<int:user_id>/tokens")
 def users_token_create(user_id: int):
-    user = _user_or_404(user_id)
-    if not PostForm().validate_on_submit():
-        abort(400)
+    user = _posted_user(user_id)
     try:
         token = create_api_token(user)
     except UserError:
         db.session.rollback()
         flash(_("%(name)s is deactivated: reactivate them first.", name=user.name), "error")
         return _page(user, status=409)
-    audit.record(
+    _audit(
         "user.token_create",
-        user=current_user,
-        ip=request.remote_addr,
-        target_user_id=user.id,
+        user,
         token_id=token_for(token).id,
     )
     db.session.commit()
@@ -236,15 +218,11 @@ def users_token_create(user_id: int):
 
 @blueprint.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
 def users_token_revoke(user_id: int, token_id: int):
-    user = _user_or_404(user_id)
-    if not PostForm().validate_on_submit():
-        abort(400)
+    user = _posted_user(user_id)
     if revoke_api_token(user, token_id):
-        audit.record(
+        _audit(
             "user.token_revoke",
-            user=current_user,
-            ip=request.remote_addr,
-            target_user_id=user.id,
+            user,
             token_id=token_id,
         )
         db.session.commit()
@@ -296,6 +274,21 @@ def _labels() -> dict:
         "role_hints": {role.value: hint for role, hint in ROLE_HINTS.items()},
         "min_password_length": MIN_PASSWORD_LENGTH,
     }
+
+
+def _audit(action: str, target: User, **details) -> None:
+    """An audit event of the signed-in administrator's, about ``target``."""
+    audit.record(
+        action, user=current_user, ip=request.remote_addr, target_user_id=target.id, **details
+    )
+
+
+def _posted_user(user_id: int) -> User:
+    """The user a button's POST is about, after its CSRF token is checked."""
+    user = _user_or_404(user_id)
+    if not PostForm().validate_on_submit():
+        abort(400)
+    return user
 
 
 def _user_or_404(user_id: int) -> User:
