@@ -233,9 +233,9 @@ def _received_since(start: datetime) -> dict[tuple[str, str], int]:
     return counts
 
 
-def _outbox_waiting(settings: Settings) -> dict[tuple[str, str], tuple[int, datetime | None]]:
-    """Outbox rows not sent yet (retrying included), per account they go out through."""
-    rows = db.session.execute(
+def pending_outbox():
+    """(channel, account, rows, oldest ``created_at``) of the outbox rows not sent yet."""
+    return db.session.execute(
         select(
             OutboxMessage.channel,
             OutboxMessage.account,
@@ -245,9 +245,13 @@ def _outbox_waiting(settings: Settings) -> dict[tuple[str, str], tuple[int, date
         .where(OutboxMessage.status == OutboxStatus.PENDING)
         .group_by(OutboxMessage.channel, OutboxMessage.account)
     )
+
+
+def _outbox_waiting(settings: Settings) -> dict[tuple[str, str], tuple[int, datetime | None]]:
+    """Outbox rows not sent yet (retrying included), per account they go out through."""
     return _merged(
         (sending_account(settings, channel, account), count, oldest)
-        for channel, account, count, oldest in rows
+        for channel, account, count, oldest in pending_outbox()
     )
 
 

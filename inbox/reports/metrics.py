@@ -20,15 +20,13 @@ from inbox.models import (
     CaseStatus,
     Direction,
     Message,
-    OutboxMessage,
-    OutboxStatus,
     TurnDay,
     TurnDayChange,
     WebhookEvent,
     WorkerHeartbeat,
 )
 from inbox.reports.account_states import accounts_of_kind, sending_account
-from inbox.reports.channel_health import WEBHOOK_SOURCES
+from inbox.reports.channel_health import WEBHOOK_SOURCES, pending_outbox
 from inbox.settings.config import Settings
 
 #: prometheus-client's multiprocess mode (a directory for every process's figures): set
@@ -129,17 +127,7 @@ class DatabaseFigures:
             for account in accounts_of_kind(self.settings, kind)
             for channel in channels
         }
-        rows = db.session.execute(
-            select(
-                OutboxMessage.channel,
-                OutboxMessage.account,
-                func.count(),
-                func.min(OutboxMessage.created_at),
-            )
-            .where(OutboxMessage.status == OutboxStatus.PENDING)
-            .group_by(OutboxMessage.channel, OutboxMessage.account)
-        )
-        for channel, account, count, first in rows:
+        for channel, account, count, first in pending_outbox():
             through = sending_account(self.settings, channel, account)
             key = (channel, through[1] if through else account)
             known, earliest = figures.get(key, (0, None))

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from inbox.extensions import db
 from inbox.intake.receiving import receive
-from tests.e2e.test_pages import log_in, violations
+from tests.e2e.test_pages import violations
 from tests.inbox.intake_helpers import email
 
 PASSWORD = "eit langt passord for fyrste dag"
