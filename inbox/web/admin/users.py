@@ -96,7 +96,7 @@ def users_new():
     return redirect(url_for("admin.users_show", user_id=user.id))
 
 
-@blueprint.route("/users/<int:user_id>", methods=["GET", "POST"])
+@blueprint.route("/users/<id:user_id>", methods=["GET", "POST"])
 def users_show(user_id: int):
     user = _user_or_404(user_id)
     departments = departments_by_name()
@@ -139,7 +139,7 @@ def users_show(user_id: int):
     return redirect(url_for("admin.users_show", user_id=user.id))
 
 
-@blueprint.post("/users/<int:user_id>/password")
+@blueprint.post("/users/<id:user_id>/password")
 def users_password(user_id: int):
     user = _user_or_404(user_id)
     form = PasswordForm(prefix="password")
@@ -161,7 +161,7 @@ def users_password(user_id: int):
     return redirect(url_for("admin.users_show", user_id=user.id))
 
 
-@blueprint.post("/users/<int:user_id>/deactivate")
+@blueprint.post("/users/<id:user_id>/deactivate")
 def users_deactivate(user_id: int):
     user = _posted_user(user_id)
     commit_and_begin_write()  # the check for the last administrator, then the change
@@ -185,7 +185,7 @@ def users_deactivate(user_id: int):
     return redirect(url_for("admin.users_show", user_id=user.id))
 
 
-@blueprint.post("/users/<int:user_id>/reactivate")
+@blueprint.post("/users/<id:user_id>/reactivate")
 def users_reactivate(user_id: int):
     user = _posted_user(user_id)
     if not user.is_enabled:
@@ -196,7 +196,7 @@ def users_reactivate(user_id: int):
     return redirect(url_for("admin.users_show", user_id=user.id))
 
 
-@blueprint.post("/users/<int:user_id>/tokens")
+@blueprint.post("/users/<id:user_id>/tokens")
 def users_token_create(user_id: int):
     user = _posted_user(user_id)
     try:
@@ -216,7 +216,7 @@ def users_token_create(user_id: int):
     return _page(user, new_token=token)
 
 
-@blueprint.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
+@blueprint.post("/users/<id:user_id>/tokens/<id:token_id>/revoke")
 def users_token_revoke(user_id: int, token_id: int):
     user = _posted_user(user_id)
     if revoke_api_token(user, token_id):

@@ -35,6 +35,8 @@ SIGNED = {
     "webhooks.meta_subscription",
     "webhooks.meta_events",
 }
+# Its own bearer token or loopback-only setting, not a session; unconfigured it answers 404.
+METRICS = "metrics.metrics"
 ROLES = ["anonymous", "frontline", "byggesak", "byggesak_leader", "skule", "admin", "nobody"]
 
 
@@ -131,6 +133,8 @@ def test_no_route_shows_a_case_the_user_may_not_see(app, client, town, role):
                 assert reference not in body, (role, method, path, reference)
         if endpoint in SIGNED:
             assert response.status_code == 403, (role, method, path)
+        elif endpoint == METRICS:
+            assert response.status_code == 404, (role, method, path)
         elif user is None and endpoint not in PUBLIC and endpoint != "api.openapi":
             assert response.status_code in (302, 401), (method, path)
             assert "/login" in response.headers.get("Location", "/login")
