@@ -1,0 +1,68 @@
+"""The municipality's OpenID Connect provider as an Authlib Flask client, registered from its
+discovery document when ``[auth.oidc]`` is configured (Authorization Code flow, PKCE S256)."""
+
+from __future__ import annotations
+
+import logging
+
+import requests
+from authlib.common.errors import AuthlibBaseError
+from authlib.integrations.flask_client import OAuth
+from flask import Flask, current_app
+
+from inbox.settings.auth import AuthSettings
+
+log = logging.getLogger(__name__)
+CLIENT = "oidc"
+SCOPE = "openid email profile"
+TIMEOUT_SECONDS = 10
+#: What talking to the provider can raise: it is down, answers nonsense, or lacks a document.
+PROVIDER_ERRORS = (requests.RequestException, ValueError, RuntimeError, AuthlibBaseError)
+
+
+def init_oidc(app: Flask) -> None:
+    """Register the provider's client when ``[auth.oidc]`` is configured.
+
+    One :class:`OAuth` per app, not one in ``inbox.extensions``: Authlib keeps its clients on
+    the ``OAuth`` object, and each app may have another provider (the tests build many).
+    """
+    provider = auth_settings(app).oidc
+    if provider is None:
+        return
+    oauth = OAuth(app)
+    oauth.register(
+        CLIENT,
+        client_id=provider.client_id,
+        client_secret=provider.client_secret,
+        server_metadata_url=provider.discovery_url,
+        client_kwargs={
+            "scope": SCOPE,
+            "code_challenge_method": "S256",
+            "timeout": TIMEOUT_SECONDS,
+        },
+    )
+
+
+def auth_settings(app: Flask | None = None) -> AuthSettings:
+    return (app or current_app).extensions["svarfrist"].auth
+
+
+def client():
+    """The registered client (only when ``[auth.oidc]`` is configured)."""
+    return current_app.extensions["authlib.integrations.flask_client"].create_client(CLIENT)
+
+
+def end_session_url(id_token: str | None) -> str | None:
+    """The provider's end-session endpoint for RP-initiated logout, with the ID token as
+    hint and our login page to come back to; ``None`` when it has none (or cannot say)."""
+    auth = auth_settings()
+    if auth.oidc is None or not id_token:
+        return None
+    try:
+        result = client().create_logout_url(
+            post_logout_redirect_uri=f"{auth.public_url}/login", id_token_hint=id_token
+        )
+    except PROVIDER_ERRORS as error:  # RuntimeError: the provider has no end-session endpoint
+        log.info("oidc_no_end_session error=%s", type(error).__name__)
+        return None
+    return result["url"]
