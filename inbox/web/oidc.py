@@ -60,7 +60,7 @@ def callback():
         log.warning("oidc_provider_error error=%r description=%r", error, description)
         return _refused("provider_error", 401, error=error, description=description)
     try:
-        token = client().authorize_access_token()
+        token = client().authorize_access_token(claims_options=_id_token_checks())
     except MismatchingStateError:  # no sign-in of this browser started with this state
         return _refused("state_mismatch", 400)
     except OAuthError as error:  # the token endpoint refused the code
@@ -91,6 +91,18 @@ def callback():
     audit.record("user.login", user=user, ip=request.remote_addr, method="oidc")
     db.session.commit()
     return redirect(safe_next(target))
+
+
+def _id_token_checks() -> dict:
+    """The issuer must be the discovery document's and the audience must include our client
+    id. Authlib's own default checks the issuer only: an ID token minted for another
+    application with ``azp`` set to ours would pass it."""
+    issuer = client().load_server_metadata()["issuer"]
+    client_id = auth_settings().oidc.client_id
+    return {
+        "iss": {"essential": True, "value": issuer},
+        "aud": {"essential": True, "value": client_id},
+    }
 
 
 def _refused(reason: str, status: int, *, keep: bool = False, **details: str | None):
