@@ -112,7 +112,11 @@ def sign_in(claims: Mapping[str, Any], provider: OidcProvider) -> User:
         if email is None:
             raise SignInRefused("no_email", "the ID token has no e-mail address (email claim)")
         user = create_user(
-            email=email, name=_name(claims, email), password=None, role=role, departments=()
+            email=email,
+            name=_name(claims, email),
+            password=None,
+            role=role,
+            departments=departments,
         )
         audit.record("user.create", user_id_created=user.id, role=role.value, source="oidc")
     changed = _update(user, claims, email, role, departments)

@@ -51,7 +51,9 @@ def start(client, attacker) -> dict[str, str]:
     response = client.get("/auth/oidc/login", headers=ENGLISH)
     assert response.status_code == 302
     assert response.location.startswith(f"{attacker.issuer}/authorize?")
-    query = {name: values[0] for name, values in parse_qs(urlsplit(response.location).query).items()}
+    query = {
+        name: values[0] for name, values in parse_qs(urlsplit(response.location).query).items()
+    }
     attacker.nonce = query["nonce"]  # what the provider's /authorize would remember
     return query
 
