@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, g, render_template, request
+from flask import Flask, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden, HTTPException, NotFound
@@ -28,7 +28,7 @@ from inbox.web import (
 from inbox.web.forms import PostForm
 from inbox.web.labels import template_globals
 from inbox.web.metrics import init_metrics
-from inbox.web.oidc_client import init_oidc
+from inbox.web.oidc_client import init_oidc, logout_origin
 
 # No inline scripts or styles, nothing from other hosts.
 CONTENT_SECURITY_POLICY = (
@@ -95,8 +95,8 @@ def _load_user(user_id: str) -> User | None:
 
 def _security_headers(response):
     policy = CONTENT_SECURITY_POLICY
-    if g.get("form_action_origin"):  # a form that leads to another site (the provider's logout)
-        policy = policy.replace("form-action 'self'", f"form-action 'self' {g.form_action_origin}")
+    if (origin := logout_origin()) is not None:  # the logout form leads to the provider
+        policy = policy.replace("form-action 'self'", f"form-action 'self' {origin}")
     response.headers.setdefault("Content-Security-Policy", policy)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -23,7 +23,7 @@ from inbox.people import audit, sessions
 from inbox.people.throttle import record_failure, wait_before_next_try
 from inbox.people.users import authenticate
 from inbox.web.forms import LanguageForm, LoginForm, PostForm
-from inbox.web.oidc_client import auth_settings, end_session_url
+from inbox.web.oidc_client import ID_TOKEN, auth_settings, end_session_url
 
 blueprint = Blueprint("auth", __name__)
 # Each login names its session in the cookie, so that logging out can end it for good
@@ -33,8 +33,6 @@ LOGGED_IN_AT = "logged_in_at"
 # The user's ``session_version`` at login; raising it (deactivation, a new password) ends
 # the session. Sessions from before the version existed hold none, i.e. 0.
 SESSION_VERSION = "session_version"
-# Set at an identity provider's sign-in (inbox.web.oidc): the hint its end-session endpoint wants.
-OIDC_ID_TOKEN = "oidc_id_token"
 
 
 def safe_next(target: str | None) -> str:
@@ -112,8 +110,8 @@ def _wrong_password_text(passwords_on: bool) -> str:
     if passwords_on:
         return _("Wrong e-mail address or password.")
     return _(
-        "Signing in with a password is only for break-glass administrators here, and this "
-        "e-mail address and password are not one's. Sign in with the button above."
+        "Only break-glass administrators may sign in with a password here, and this e-mail "
+        "address and password do not belong to one. Use the button above."
     )
 
 
@@ -133,16 +131,12 @@ def logout():
         return redirect(url_for("auth.login"))
     sessions.end_session(current_user, session.get(SESSION_ID), ip=request.remote_addr)
     db.session.commit()
-    provider_logout = end_session_url(session.get(OIDC_ID_TOKEN))
+    provider_logout = end_session_url(session.get(ID_TOKEN))
     logout_user()
     session.clear()
-    if provider_logout is None:
-        return redirect(url_for("auth.login"))
     # RP-initiated logout: the provider ends its own session and sends the browser back to
-    # the login page. A form's redirect must be allowed by form-action (Chromium checks it).
-    parts = urlsplit(provider_logout)
-    g.form_action_origin = f"{parts.scheme}://{parts.netloc}"
-    return redirect(provider_logout)
+    # the login page (the pages' form-action allows it: inbox.web.oidc_client.logout_origin).
+    return redirect(provider_logout or url_for("auth.login"))
 
 
 @blueprint.route("/language", methods=["POST"])

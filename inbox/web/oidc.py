@@ -23,15 +23,13 @@ from inbox.extensions import db
 from inbox.people import audit, oidc_users
 from inbox.settings.auth import CALLBACK_PATH
 from inbox.web.auth import safe_next, start_session
-from inbox.web.oidc_client import PROVIDER_ERRORS, auth_settings, client
+from inbox.web.oidc_client import ID_TOKEN, PROVIDER_ERRORS, auth_settings, client
 
 log = logging.getLogger(__name__)
 PREFIX = "/auth/oidc"
 blueprint = Blueprint("oidc", __name__, url_prefix=PREFIX)
 # Where to go after signing in, kept across the trip to the provider.
 NEXT = "oidc_next"
-# The ID token of this sign-in: the provider's end-session endpoint wants it as a hint.
-ID_TOKEN = "oidc_id_token"
 
 
 @blueprint.before_request

@@ -4,11 +4,12 @@ discovery document when ``[auth.oidc]`` is configured (Authorization Code flow, 
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
-from flask import Flask, current_app
+from flask import Flask, current_app, session
 
 from inbox.settings.auth import AuthSettings
 
@@ -16,6 +17,8 @@ log = logging.getLogger(__name__)
 CLIENT = "oidc"
 SCOPE = "openid email profile"
 TIMEOUT_SECONDS = 10
+#: The session's ID token from the provider (the hint its end-session endpoint wants).
+ID_TOKEN = "oidc_id_token"
 #: What talking to the provider can raise: it is down, answers nonsense, or lacks a document.
 PROVIDER_ERRORS = (requests.RequestException, ValueError, RuntimeError, AuthlibBaseError)
 
@@ -66,3 +69,21 @@ def end_session_url(id_token: str | None) -> str | None:
         log.info("oidc_no_end_session error=%s", type(error).__name__)
         return None
     return result["url"]
+
+
+def logout_origin() -> str | None:
+    """The origin of the provider's end-session endpoint when this session signed in there.
+
+    The page holding the logout form must allow it in ``form-action``: Chromium checks the
+    redirects that follow a form's submission against the policy of the page it was on.
+    """
+    if auth_settings().oidc is None or not session.get(ID_TOKEN):
+        return None
+    try:
+        endpoint = client().load_server_metadata().get("end_session_endpoint")
+    except PROVIDER_ERRORS:
+        return None
+    if not endpoint:
+        return None
+    parts = urlsplit(endpoint)
+    return f"{parts.scheme}://{parts.netloc}"
