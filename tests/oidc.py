@@ -137,6 +137,8 @@ class AttackerProvider:
         self.key = RSAKey.generate_key(2048, parameters={"kid": "attacker-1"})
         self.signing_key = self.key
         self.overrides: dict = {}
+        #: False: the token endpoint answers without an ID token (an OAuth-only answer).
+        self.sends_id_token = True
         self.nonce: str | None = None
         self.person = {"sub": "attacker-sub", "email": "kari@alver.kommune.no", "name": "Kari"}
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -193,6 +195,7 @@ class AttackerProvider:
                             "authorization_endpoint": f"{provider.issuer}/authorize",
                             "token_endpoint": f"{provider.issuer}/token",
                             "jwks_uri": f"{provider.issuer}/jwks",
+                            "end_session_endpoint": f"{provider.issuer}/logout",
                             "response_types_supported": ["code"],
                             "id_token_signing_alg_values_supported": ["RS256"],
                             "code_challenge_methods_supported": ["S256"],
@@ -214,13 +217,13 @@ class AttackerProvider:
                 if self.path != "/token":
                     self.send_error(404)
                     return
-                self._json(
-                    {
-                        "access_token": "attacker-access-token",
-                        "token_type": "Bearer",
-                        "expires_in": 300,
-                        "id_token": provider.id_token(),
-                    }
-                )
+                answer = {
+                    "access_token": "attacker-access-token",
+                    "token_type": "Bearer",
+                    "expires_in": 300,
+                }
+                if provider.sends_id_token:
+                    answer["id_token"] = provider.id_token()
+                self._json(answer)
 
         return Handler

@@ -23,7 +23,7 @@ from inbox.people import audit, sessions
 from inbox.people.throttle import record_failure, wait_before_next_try
 from inbox.people.users import authenticate
 from inbox.web.forms import LanguageForm, LoginForm, PostForm
-from inbox.web.oidc_client import ID_TOKEN, auth_settings, end_session_url
+from inbox.web.oidc_client import auth_settings, end_session_url
 
 blueprint = Blueprint("auth", __name__)
 # Each login names its session in the cookie, so that logging out can end it for good
@@ -131,7 +131,7 @@ def logout():
         return redirect(url_for("auth.login"))
     sessions.end_session(current_user, session.get(SESSION_ID), ip=request.remote_addr)
     db.session.commit()
-    provider_logout = end_session_url(session.get(ID_TOKEN))
+    provider_logout = end_session_url()
     logout_user()
     session.clear()
     # RP-initiated logout: the provider ends its own session and sends the browser back to

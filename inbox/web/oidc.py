@@ -23,7 +23,7 @@ from inbox.extensions import db
 from inbox.people import audit, oidc_users
 from inbox.settings.auth import CALLBACK_PATH
 from inbox.web.auth import safe_next, start_session
-from inbox.web.oidc_client import ID_TOKEN, PROVIDER_ERRORS, auth_settings, client
+from inbox.web.oidc_client import PROVIDER_ERRORS, auth_settings, client, remember_sign_in
 
 log = logging.getLogger(__name__)
 PREFIX = "/auth/oidc"
@@ -85,7 +85,7 @@ def callback():
         return _refused(refusal.reason, 403, keep=True)
     target = session.get(NEXT)
     start_session(user)
-    session[ID_TOKEN] = token.get("id_token")
+    remember_sign_in(token.get("id_token"))
     audit.record("user.login", user=user, ip=request.remote_addr, method="oidc")
     db.session.commit()
     return redirect(safe_next(target))

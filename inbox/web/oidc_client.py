@@ -17,8 +17,12 @@ log = logging.getLogger(__name__)
 CLIENT = "oidc"
 SCOPE = "openid email profile"
 TIMEOUT_SECONDS = 10
-#: The session's ID token from the provider (the hint its end-session endpoint wants).
+#: Session keys: signed in through the provider, and its ID token (the logout's hint).
+SIGNED_IN_THERE = "oidc"
 ID_TOKEN = "oidc_id_token"
+# Longer ID tokens (Entra ID's with many claims) are not kept: the provider then asks which
+# account to sign out.
+LONGEST_HINT = 2000
 #: What talking to the provider can raise: it is down, answers nonsense, or lacks a document.
 PROVIDER_ERRORS = (requests.RequestException, ValueError, RuntimeError, AuthlibBaseError)
 
@@ -55,15 +59,26 @@ def client():
     return current_app.extensions["authlib.integrations.flask_client"].create_client(CLIENT)
 
 
-def end_session_url(id_token: str | None) -> str | None:
-    """The provider's end-session endpoint for RP-initiated logout, with the ID token as
-    hint and our login page to come back to; ``None`` when it has none (or cannot say)."""
+def remember_sign_in(id_token: str | None) -> None:
+    """Mark the session as signed in at the provider, keeping its ID token as the logout's
+    hint when it fits the session cookie (browsers keep at most 4 kB per cookie)."""
+    session[SIGNED_IN_THERE] = True
+    if id_token and len(id_token) <= LONGEST_HINT:
+        session[ID_TOKEN] = id_token
+
+
+def end_session_url() -> str | None:
+    """Where to send the browser at logout when this session signed in at the provider: its
+    end-session endpoint (RP-initiated logout) with the ID token as hint, our client id and
+    our login page to come back to; ``None`` when it has none (or cannot say)."""
     auth = auth_settings()
-    if auth.oidc is None or not id_token:
+    if auth.oidc is None or not session.get(SIGNED_IN_THERE):
         return None
     try:
         result = client().create_logout_url(
-            post_logout_redirect_uri=f"{auth.public_url}/login", id_token_hint=id_token
+            post_logout_redirect_uri=f"{auth.public_url}/login",
+            id_token_hint=session.get(ID_TOKEN),
+            client_id=auth.oidc.client_id,
         )
     except PROVIDER_ERRORS as error:  # RuntimeError: the provider has no end-session endpoint
         log.info("oidc_no_end_session error=%s", type(error).__name__)
@@ -77,7 +92,7 @@ def logout_origin() -> str | None:
     The page holding the logout form must allow it in ``form-action``: Chromium checks the
     redirects that follow a form's submission against the policy of the page it was on.
     """
-    if auth_settings().oidc is None or not session.get(ID_TOKEN):
+    if auth_settings().oidc is None or not session.get(SIGNED_IN_THERE):
         return None
     try:
         endpoint = client().load_server_metadata().get("end_session_endpoint")

@@ -196,7 +196,9 @@ def test_sign_out_reaches_the_provider_and_comes_back(page, site):
 
 def test_a_forged_and_a_replayed_callback_are_refused(page, site):
     page.goto(f"{site.base}/auth/oidc/callback?code=stolen&state=forged")
-    expect(page.locator("main")).to_contain_text("does not belong to a sign-in started in this browser")
+    expect(page.locator("main")).to_contain_text(
+        "does not belong to a sign-in started in this browser"
+    )
     site.provider.set_person("kari", email="kari@alver.kommune.no", roles=["Svarfrist.Byggesak"])
     callbacks = []
     page.on(
@@ -232,7 +234,9 @@ def test_passwords_off_hide_the_form_and_refuse_it_but_not_for_break_glass(
     page.fill("#email", "staff@alver.kommune.no")
     page.fill("#password", PASSWORD)  # the right password, of a user who is not break-glass
     page.click("button[type=submit].primary")
-    expect(page.locator("#login-error")).to_contain_text("Only break-glass administrators may sign in with a password here")
+    expect(page.locator("#login-error")).to_contain_text(
+        "Only break-glass administrators may sign in with a password here"
+    )
     expect(page.locator("#email")).to_have_value("staff@alver.kommune.no")
     assert page.url.endswith("/login")
 

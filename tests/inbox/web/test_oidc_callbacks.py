@@ -5,6 +5,7 @@ that says what happened and an ``auth.oidc_refused`` audit event; nobody is sign
 
 from __future__ import annotations
 
+import re
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -190,3 +191,35 @@ def test_a_provider_that_does_not_answer_gets_a_page_not_a_500(client, attacker)
     assert response.status_code == 502
     assert "could not reach Alver kommune (test)" in response.text
     assert refusals() == [{"reason": "provider_unreachable"}]
+
+
+def test_an_answer_without_an_id_token_is_refused(client, attacker):
+    attacker.sends_id_token = False
+    response = come_back(client, start(client, attacker))
+    assert response.status_code == 401
+    assert refusals() == [{"reason": "no_id_token"}]
+    assert not signed_in(client)
+
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+@pytest.mark.parametrize("long_token", [False, True], ids=["short ID token", "long ID token"])
+def test_logout_goes_to_the_providers_end_session_endpoint(client, attacker, long_token):
+    if long_token:  # Entra ID's with many claims: too long for the session cookie
+        attacker.overrides = {"padding": "x" * 3000}
+    assert come_back(client, start(client, attacker)).status_code == 302
+    inbox = client.get("/", headers=ENGLISH)
+    # The logout form's page lets the form's redirect go to the provider.
+    assert f"form-action 'self' {attacker.issuer};" in inbox.headers["Content-Security-Policy"]
+    response = client.post("/logout", data={"csrf_token": CSRF.search(inbox.text)[1]})
+    assert response.status_code == 302
+    target = urlsplit(response.location)
+    assert f"{target.scheme}://{target.netloc}{target.path}" == f"{attacker.issuer}/logout"
+    query = parse_qs(target.query)
+    assert query["post_logout_redirect_uri"] == ["http://svarfrist.test/login"]
+    assert query["client_id"] == ["svarfrist"]
+    assert ("id_token_hint" in query) is not long_token
+    assert not signed_in(client)
+    after = client.get("/login", headers=ENGLISH)
+    assert "form-action 'self';" in after.headers["Content-Security-Policy"]
