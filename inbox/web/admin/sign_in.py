@@ -14,6 +14,13 @@ section("sign_in", _l("Sign-in"))
 SHOWN = 100
 
 
+@blueprint.context_processor
+def _identity_provider() -> dict:
+    """The provider's name for the users pages' hint about users without a password."""
+    provider = auth_settings().oidc
+    return {"identity_provider_name": provider.name if provider else None}
+
+
 @blueprint.get("/sign-in")
 def sign_in():
     admins, sign_ins = break_glass_sign_ins(limit=SHOWN)
