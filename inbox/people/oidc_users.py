@@ -75,8 +75,9 @@ def claim_values(claims: Mapping[str, Any], name: str) -> list[str]:
     return []
 
 
-def sign_in(claims: Mapping[str, Any], provider: OidcProvider) -> User:
-    """The user for a verified ID token's claims, created or brought up to date (flushed).
+def sign_in(claims: Mapping[str, Any], provider: OidcProvider, *, language: str = "nn") -> User:
+    """The user for a verified ID token's claims, created (with the pages in ``language``)
+    or brought up to date (flushed).
 
     Found by issuer and ``sub`` first, then by e-mail address (any case). Raises
     :class:`SignInRefused` when no claim value is mapped (after ending the user's sessions
@@ -117,6 +118,7 @@ def sign_in(claims: Mapping[str, Any], provider: OidcProvider) -> User:
             password=None,
             role=role,
             departments=departments,
+            language=language,
         )
         audit.record("user.create", user_id_created=user.id, role=role.value, source="oidc")
     changed = _update(user, claims, email, role, departments)

@@ -12,6 +12,7 @@ import logging
 
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from flask import Blueprint, abort, redirect, render_template, request, session
+from flask_babel import get_locale
 from joserfc.errors import (
     BadSignatureError,
     ClaimError,
@@ -79,7 +80,8 @@ def callback():
     if not claims:  # Authlib checks an ID token only when there is one
         return _refused("no_id_token", 401)
     try:
-        user = oidc_users.sign_in(claims, auth_settings().oidc)
+        # A new user's pages are in the language the login page was in.
+        user = oidc_users.sign_in(claims, auth_settings().oidc, language=str(get_locale()))
     except oidc_users.SignInRefused as refusal:
         log.info("oidc_sign_in_refused reason=%s detail=%r", refusal.reason, str(refusal))
         return _refused(refusal.reason, 403, keep=True)

@@ -145,3 +145,7 @@ def test_a_configured_department_that_does_not_exist_is_a_config_error(app):
         '/etc/svarfrist.toml: auth.oidc.roles."Svarfrist.Skule".departments: no department '
         "with slug 'skule'; known: byggesak"
     )
+
+
+def test_a_new_user_gets_the_language_they_signed_in_with(departments):
+    assert sign_in(claims("Svarfrist.Byggesak"), PROVIDER, language="nb").language == "nb"
