@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CATALOGS := $(wildcard translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
+# The OpenID Connect provider the sign-in tests run (npm's oidc-provider, as locked).
+OIDC_PROVIDER := tests/oidc_provider/node_modules/.package-lock.json
 
 .PHONY: run test lint typecheck format bench translations update-catalogs constraints dist \
 	system-packages clean
@@ -18,8 +20,11 @@ run: $(INSTALLED) translations
 	$(BIN)/svarfrist demo --if-empty
 	SVARFRIST_PLAIN_HTTP=1 $(BIN)/svarfrist serve --host 127.0.0.1 --port 5000 --proxies 0
 
-test: $(INSTALLED) translations system-packages
+test: $(INSTALLED) translations system-packages $(OIDC_PROVIDER)
 	$(BIN)/pytest -n auto
+
+$(OIDC_PROVIDER): tests/oidc_provider/package.json tests/oidc_provider/package-lock.json
+	npm ci --prefix tests/oidc_provider --no-audit --no-fund
 
 lint: $(INSTALLED) typecheck
 	$(BIN)/ruff check .
@@ -72,12 +77,14 @@ dist: $(INSTALLED)
 # Debian packages the project needs, installed only when missing: venv for Python,
 # Chromium for the browser tests (Playwright drives Debian's build; it cannot download one),
 # Dovecot for the e-mail tests (a private IMAP server on loopback; its system service is not used),
-# Pango for WeasyPrint (the report's PDF) and poppler-utils to check that PDF in the tests.
+# Pango for WeasyPrint (the report's PDF) and poppler-utils to check that PDF in the tests,
+# Node.js and npm for the OpenID Connect provider of the sign-in tests.
 system-packages:
 	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || $(call apt_install,python3-venv python3-pip)
 	@test -x /usr/bin/chromium || $(call apt_install,chromium)
 	@test -x /usr/sbin/dovecot || $(call apt_install,dovecot-imapd)
 	@test -x /usr/bin/pdftoppm || $(call apt_install,poppler-utils)
+	@command -v npm >/dev/null || $(call apt_install,nodejs npm)
 	@$(PYTHON) -c 'import ctypes.util as u, sys; sys.exit(not u.find_library("pango-1.0"))' \
 		|| $(call apt_install,libpango-1.0-0 libpangoft2-1.0-0)
 

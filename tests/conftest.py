@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from contextlib import contextmanager
 from dataclasses import replace
 
 import pytest
@@ -99,7 +100,14 @@ def _build_app(url: str, data_dir):
 @pytest.fixture
 def app(database_url, tmp_path):
     """The app on a migrated database that is emptied again after the test."""
-    application = _build_app(database_url, data_dir=tmp_path / "data")
+    with emptied_after(_build_app(database_url, data_dir=tmp_path / "data")) as application:
+        yield application
+
+
+@contextmanager
+def emptied_after(application):
+    """``application``'s context for the test's own database work; every table is emptied
+    after it."""
     with application.app_context():
         yield application
         db.session.rollback()

@@ -39,7 +39,7 @@ INFRASTRUCTURE = {
 # Which features each feature may import (besides itself and the infrastructure).
 FEATURES = {
     "settings": set(),
-    "people": set(),
+    "people": {"settings"},
     "outbox": {"settings"},
     "reports": {"settings"},
     "cases": {"settings", "outbox", "reports", "people"},

@@ -13,8 +13,10 @@ from gunicorn.glogging import Logger
 from prometheus_client import multiprocess
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from inbox.people.oidc_users import check_departments
 from inbox.reports.metrics import MULTIPROCESS_ENV
 from inbox.settings.config import Settings
+from rules.config import ConfigError
 
 
 class _Server(BaseApplication):
@@ -65,6 +67,11 @@ def _without_values(address: str) -> str:
 def serve_command(host: str, port: int, workers: int, proxies: int) -> None:
     """Serve Svarfrist with gunicorn (session cookies are Secure: put TLS in front)."""
     application = current_app._get_current_object()
+    settings = application.extensions["svarfrist"]
+    try:  # [auth.oidc.roles] names departments, which only the database knows
+        check_departments(settings.auth.oidc, str(settings.source or "the configuration"))
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from error
     metrics_hooks = _metrics_across_workers(application.extensions["svarfrist"], workers)
     if proxies:
         application.wsgi_app = ProxyFix(

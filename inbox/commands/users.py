@@ -36,6 +36,12 @@ def _fail(message: str) -> None:
     is_flag=True,
     help="No password: the user signs in through the municipality's identity provider only.",
 )
+@click.option(
+    "--break-glass",
+    is_flag=True,
+    help="An administrator who may sign in with the password even with "
+    "[auth] local_passwords = false (when the identity provider is down).",
+)
 def add_command(
     email: str,
     name: str,
@@ -44,11 +50,16 @@ def add_command(
     language: str,
     password_stdin: bool,
     no_password: bool,
+    break_glass: bool,
 ) -> None:
     """Add a user; the password comes from a hidden prompt or --password-stdin, or the user
     has none (--no-password)."""
     if no_password and password_stdin:
         _fail("--no-password and --password-stdin exclude each other; give one of them")
+    if break_glass and role != Role.ADMIN:
+        _fail(f"--break-glass is for administrators: give --role admin, not --role {role}")
+    if break_glass and no_password:
+        _fail("--break-glass needs a password: leave out --no-password")
     departments = list(db.session.scalars(select(Department).where(Department.slug.in_(slugs))))
     unknown = sorted(set(slugs) - {department.slug for department in departments})
     if unknown:
@@ -68,12 +79,14 @@ def add_command(
             role=Role(role),
             departments=departments,
             language=language,
+            is_break_glass=break_glass,
         )
     except UserError as error:
         _fail(str(error))
-    audit.record("user.create", user_id_created=user.id, role=role)
+    audit.record("user.create", user_id_created=user.id, role=role, break_glass=break_glass)
     db.session.commit()
-    click.echo(f"added {user.email} ({role}; {', '.join(slugs) or 'no department'})")
+    kind = "; break-glass" if break_glass else ""
+    click.echo(f"added {user.email} ({role}; {', '.join(slugs) or 'no department'}{kind})")
 
 
 @users_group.command("token")

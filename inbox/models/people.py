@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, Index, String, Table, false, true
+from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inbox.columns import UTCDateTime, enum_column
@@ -72,6 +72,7 @@ class User(UserMixin, db.Model):
     """A member of staff who logs in."""
 
     __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("oidc_issuer", "oidc_subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Login name, stored lower-case.
@@ -87,6 +88,13 @@ class User(UserMixin, db.Model):
     #: Raised to end every web session that logged in before (deactivation, a new password);
     #: each session holds the value it logged in with.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: May sign in with a password even when ``[auth] local_passwords = false`` (the
+    #: administrator for when the identity provider is down); every such sign-in is audited.
+    is_break_glass: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: The identity provider (its issuer) and the person's ``sub`` there, from the first
+    #: sign-in through it: the same person even after their e-mail address changes.
+    oidc_issuer: Mapped[str | None] = mapped_column(String(500))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     departments: Mapped[list[Department]] = relationship(

@@ -58,9 +58,13 @@ def create_user(
     role: Role = Role.STAFF,
     departments: Iterable[Department] = (),
     language: str = "nn",
+    is_break_glass: bool = False,
 ) -> User:
     """Add a user (flushed, not committed); ``password=None``: the user has none and signs in
-    through the identity provider only."""
+    through the identity provider only. A break-glass user is an administrator with a
+    password, who may use it when passwords are otherwise off."""
+    if is_break_glass and (role != Role.ADMIN or password is None):
+        raise UserError("a break-glass user must be an administrator with a password")
     email = _checked_email(email, user=None)
     user = User(
         email=email,
@@ -69,6 +73,7 @@ def create_user(
         role=role,
         language=_checked_language(language),
         departments=list(departments),
+        is_break_glass=is_break_glass,
         created_at=now(),
     )
     db.session.add(user)
@@ -117,6 +122,12 @@ def deactivate_user(user: User) -> int:
     How many tokens were revoked."""
     _refuse_leaving_no_admin(user)
     user.is_enabled = False
+    return end_sessions_and_tokens(user)
+
+
+def end_sessions_and_tokens(user: User) -> int:
+    """End every web session of ``user`` and revoke their API tokens at once; how many tokens
+    were revoked."""
     user.session_version += 1
     revoked = db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     db.session.flush()
@@ -306,3 +317,21 @@ def record_token_use(api_token_id: int) -> None:
 
 def user_count() -> int:
     return db.session.scalar(select(func.count(User.id))) or 0
+
+
+def break_glass_sign_ins(
+    *, limit: int
+) -> tuple[list[User], list[tuple[datetime, User, str | None]]]:
+    """The break-glass administrators (by name), and their password sign-ins, newest first
+    (at most ``limit``): when, who, and from which address."""
+    admins = list(
+        db.session.scalars(select(User).where(User.is_break_glass.is_(True)).order_by(User.name))
+    )
+    rows = db.session.execute(
+        select(AuditEvent.at, User, AuditEvent.ip)
+        .join(User, User.id == AuditEvent.user_id)
+        .where(AuditEvent.case_id.is_(None), AuditEvent.action == "user.break_glass_login")
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    ).all()
+    return admins, [(at, user, ip) for at, user, ip in rows]

@@ -7,7 +7,9 @@ file itself can be kept in version control:
 
 - ``SVARFRIST_DATABASE_URL`` overrides ``[database] url``;
 - ``SVARFRIST_SECRET_KEY`` is the session signing key (without it one is
-  generated once and kept in the instance folder).
+  generated once and kept in the instance folder);
+- ``[auth.oidc] client_secret_env`` names the variable holding the identity
+  provider's client secret.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from channels.meta.account import MetaAccount
 from channels.sms import TwilioAccount
 from inbox.paths import INSTANCE_DIR
 from inbox.settings import placeholders
+from inbox.settings.auth import AuthSettings, parse_auth
 from inbox.settings.channels import parse_channels
 from inbox.settings.storage import S3Storage, parse_storage
 from inbox.settings.tables import array_of_tables
@@ -69,6 +72,7 @@ KNOWN_SECTIONS = (
     "channels",
     "escalation",
     "metrics",
+    "auth",
 )
 ESCALATION_KEYS = {"warn_hours_before": int, "next_level_after_days": int, "next_level": list}
 DIGEST_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -143,6 +147,8 @@ class Settings:
     #: When leaders get their daily list (local time, working days).
     digest_time: tuple[int, int] = (8, 0)
     metrics: MetricsAccess = field(default_factory=MetricsAccess)
+    #: How staff sign in (``[auth]``, ``[auth.oidc]``).
+    auth: AuthSettings = field(default_factory=AuthSettings)
 
     def escalation_rule(self, department_slug: str) -> EscalationRule:
         return self.escalation.get(department_slug) or self.escalation.get(None) or EscalationRule()
@@ -180,6 +186,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     base = source.parent if source is not None else None
     s3 = parse_storage(app["storage"], label, base, problems)
     metrics = _metrics(data.get("metrics", {}), problems)
+    auth = parse_auth(data.get("auth", {}), problems)
     if problems or rules is None:
         raise ConfigError(label, problems)
     data_dir = Path(app["storage"].get("data_dir", INSTANCE_DIR / "data"))
@@ -213,6 +220,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         handover_leader_only=frozenset(app["handovers"].get("leader_only", [])),
         retention_action=retention_action,
         metrics=metrics,
+        auth=auth,
     )
 
 

@@ -20,6 +20,7 @@ from inbox.web import (
     case_page,
     cases,
     handover_decisions,
+    oidc,
     register_page,
     report_page,
     webhooks,
@@ -27,6 +28,7 @@ from inbox.web import (
 from inbox.web.forms import PostForm
 from inbox.web.labels import template_globals
 from inbox.web.metrics import init_metrics
+from inbox.web.oidc_client import init_oidc, logout_origin
 
 # No inline scripts or styles, nothing from other hosts.
 CONTENT_SECURITY_POLICY = (
@@ -41,6 +43,8 @@ HSTS_SECONDS = 365 * 24 * 3600
 def init_web(app: Flask) -> None:
     init_metrics(app)  # first, so its clock starts before the other hooks run
     app.register_blueprint(auth.blueprint)
+    app.register_blueprint(oidc.blueprint)
+    init_oidc(app)
     app.register_blueprint(cases.blueprint)
     app.register_blueprint(case_page.blueprint)
     app.register_blueprint(attachments.blueprint)
@@ -90,7 +94,10 @@ def _load_user(user_id: str) -> User | None:
 
 
 def _security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    policy = CONTENT_SECURITY_POLICY
+    if (origin := logout_origin()) is not None:  # the logout form leads to the provider
+        policy = policy.replace("form-action 'self'", f"form-action 'self' {origin}")
+    response.headers.setdefault("Content-Security-Policy", policy)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")

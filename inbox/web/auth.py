@@ -1,4 +1,10 @@
-"""Logging in and out, and choosing the language before login."""
+"""Logging in and out, and choosing the language before login.
+
+With ``[auth.oidc]`` the login page offers the identity provider's button (`inbox.web.oidc`);
+with ``[auth] local_passwords = false`` it shows no password form and refuses a password,
+except a break-glass administrator's (at ``/login/break-glass``; every such sign-in is
+audited as ``user.break_glass_login``).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ from inbox.people import audit, sessions
 from inbox.people.throttle import record_failure, wait_before_next_try
 from inbox.people.users import authenticate
 from inbox.web.forms import LanguageForm, LoginForm, PostForm
+from inbox.web.oidc_client import auth_settings, end_session_url
 
 blueprint = Blueprint("auth", __name__)
 # Each login names its session in the cookie, so that logging out can end it for good
@@ -38,8 +45,19 @@ def safe_next(target: str | None) -> str:
 
 @blueprint.route("/login", methods=["GET", "POST"])
 def login():
+    return _login_page(break_glass_form=False)
+
+
+@blueprint.get("/login/break-glass")
+def break_glass():
+    """The password form for break-glass administrators when passwords are otherwise off."""
+    return _login_page(break_glass_form=True)
+
+
+def _login_page(*, break_glass_form: bool):
     if current_user.is_authenticated:
         return redirect(url_for("cases.index"))
+    auth = auth_settings()
     form = LoginForm(next=request.args.get("next", ""))
     status = 200
     error = None
@@ -54,42 +72,71 @@ def login():
             status = 429
         else:
             user = authenticate(form.email.data, form.password.data)
+            if user is not None and not (auth.local_passwords or user.is_break_glass):
+                user = None  # the same answer as a wrong password: no oracle for passwords
             if user is None:
                 record_failure(form.email.data, ip)
-                audit.record("user.login_failed", ip=ip)
+                audit.record("user.login_failed", ip=ip, passwords_on=auth.local_passwords)
                 db.session.commit()
-                error = _("Wrong e-mail address or password.")
+                error = _wrong_password_text(auth.local_passwords)
                 status = 401
             else:
-                session.clear()  # a fresh session on login: no session fixation
-                login_user(user)
-                session[SESSION_ID] = sessions.new_session_id()
-                session[LOGGED_IN_AT] = now().isoformat()
-                keep_session_of(user)
-                audit.record("user.login", user=user, ip=ip)
+                start_session(user)
+                audit.record("user.login", user=user, ip=ip, method="password")
+                if user.is_break_glass:
+                    audit.record("user.break_glass_login", user=user, ip=ip)
                 db.session.commit()
                 return redirect(safe_next(form.next.data))
     elif request.method == "POST":
         # A field left out or past its length limit; the page must still say what is wrong.
         if form.email.data and form.password.data:
-            error = _("Wrong e-mail address or password.")
+            error = _wrong_password_text(auth.local_passwords)
         else:
             error = _("Write your e-mail address and password.")
         status = 400
+    show_password_form = auth.local_passwords or break_glass_form or request.method == "POST"
     return render_template(
-        "auth/login.html", form=form, error=error, language_form=_language_form()
+        "auth/login.html",
+        form=form,
+        error=error,
+        language_form=_language_form(),
+        provider=auth.oidc,
+        show_password_form=show_password_form,
+        passwords_on=auth.local_passwords,
     ), status
+
+
+def _wrong_password_text(passwords_on: bool) -> str:
+    if passwords_on:
+        return _("Wrong e-mail address or password.")
+    return _(
+        "Only break-glass administrators may sign in with a password here, and this e-mail "
+        "address and password do not belong to one. Use the button above."
+    )
+
+
+def start_session(user: User) -> None:
+    """Log ``user`` in on a fresh session (no session fixation), named for logging out."""
+    session.clear()
+    login_user(user)
+    session[SESSION_ID] = sessions.new_session_id()
+    session[LOGGED_IN_AT] = now().isoformat()
+    keep_session_of(user)
 
 
 @blueprint.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    if PostForm().validate_on_submit():
-        sessions.end_session(current_user, session.get(SESSION_ID), ip=request.remote_addr)
-        db.session.commit()
-        logout_user()
-        session.clear()
-    return redirect(url_for("auth.login"))
+    if not PostForm().validate_on_submit():
+        return redirect(url_for("auth.login"))
+    sessions.end_session(current_user, session.get(SESSION_ID), ip=request.remote_addr)
+    db.session.commit()
+    provider_logout = end_session_url()
+    logout_user()
+    session.clear()
+    # RP-initiated logout: the provider ends its own session and sends the browser back to
+    # the login page (the pages' form-action allows it: inbox.web.oidc_client.logout_origin).
+    return redirect(provider_logout or url_for("auth.login"))
 
 
 @blueprint.route("/language", methods=["POST"])

@@ -34,7 +34,7 @@ CHECKOUT = Path(__file__).resolve().parents[2]
 # a developer's checkout has them, and the sdist must leave them out).
 NOT_SOURCE = shutil.ignore_patterns(
     ".git", ".venv", "build", "dist", "instance", "*.egg-info", "__pycache__",
-    ".*_cache", ".hypothesis", "test-screenshots", "results",
+    ".*_cache", ".hypothesis", "test-screenshots", "results", "node_modules",
 )  # fmt: skip
 BUILD_NEEDS = ("setuptools", "wheel", "babel")
 CATALOGS = [f"translations/{code}/LC_MESSAGES/messages.mo" for code in ("nn", "nb", "en")]

@@ -47,4 +47,5 @@ from inbox.web.admin import (  # noqa: E402, F401, I001
     reply_templates,
     channels,
     promises,
+    sign_in,
 )

@@ -157,3 +157,29 @@ def test_token_for_a_deactivated_user_is_refused(app):
     assert result.exit_code == 1
     assert "kari@alver.no is deactivated; reactivate the user first" in result.output
     assert db.session.scalar(select(ApiToken)) is None
+
+
+def test_add_break_glass_makes_an_administrator_who_may_use_a_password(app):
+    result = run(
+        app,
+        *("add", "--email", "naud@alver.kommune.no", "--name", "Naudtilgang"),
+        *("--role", "admin", "--break-glass", "--password-stdin"),
+        input="eit langt naudpassord\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "added naud@alver.kommune.no (admin; no department; break-glass)" in result.output
+    user = authenticate("naud@alver.kommune.no", "eit langt naudpassord")
+    assert user.is_break_glass and user.role == Role.ADMIN
+
+
+def test_break_glass_is_refused_for_other_roles_and_without_a_password(app):
+    staff = run(app, "add", "--email", "a@alver.no", "--name", "A", "--break-glass",
+                "--password-stdin", input="eit langt passord\n")  # fmt: skip
+    assert staff.exit_code == 1
+    assert "--break-glass is for administrators: give --role admin, not --role staff" in (
+        staff.output
+    )
+    none = run(app, "add", "--email", "b@alver.no", "--name", "B", "--role", "admin",
+               "--break-glass", "--no-password")  # fmt: skip
+    assert none.exit_code == 1 and "--break-glass needs a password" in none.output
+    assert db.session.scalar(select(User.id)) is None
