@@ -26,7 +26,17 @@ from tests.inbox.web_helpers import csrf_token, log_in
 
 # The citizen's "Ring meg opp" page in each language, and its receipt, need no login.
 CALLBACK_PAGES = {f"callback.{page}_{lang}" for page in ("page", "receipt") for lang in LANGS}
-PUBLIC = {"auth.login", "auth.language", "auth.logout", "health.healthz", *CALLBACK_PAGES}
+PUBLIC = {
+    "auth.login",
+    "auth.break_glass",
+    "auth.language",
+    "auth.logout",
+    "health.healthz",
+    # Signing in through the identity provider (registered only when [auth.oidc] is set).
+    "oidc.login",
+    "oidc.callback",
+    *CALLBACK_PAGES,
+}
 SESSION_ENDPOINTS = {"auth.login", "auth.logout"}
 # Authenticated by the provider's signature, not a session: unsigned requests get 403.
 SIGNED = {
