@@ -119,6 +119,8 @@ def continued_case(inbound: InboundMessage, contact: Contact, settings: Settings
     if named is not None and is_on_case(contact, named):
         return named
     if inbound.channel in CONVERSATION_CHANNELS:
+        if contact.id is None:
+            return None  # a contact this intake made, not flushed yet: no case is theirs
         since = inbound.received_at - timedelta(days=settings.thread_window_days)
         return db.session.scalar(
             select(Case)
