@@ -117,20 +117,32 @@ def _late_acknowledgement_text(
 
 
 def queue_acknowledgement(
-    case: Case, turn: Turn, received: Message, settings: Settings, *, is_new_case: bool = False
+    case: Case,
+    turn: Turn,
+    received: Message,
+    settings: Settings,
+    *,
+    is_new_case: bool = False,
+    acknowledged: dict[str, datetime | None] | None = None,
 ) -> Message | None:
     """Add the acknowledgement for ``turn`` as an outgoing message and an outbox row.
 
     Returns ``None`` when there is nobody to send it to or loop protection
     holds it back (then ``acknowledgement_held`` on the received message says why).
+    ``acknowledged``: the last acknowledgement to each of a batch's addresses
+    (:func:`last_acknowledgements`), kept up to date with the one queued here.
     """
     if not received.address or _top_level_domain(received.address) == UNDELIVERABLE_DOMAIN:
         return None
-    hold = acknowledgement_hold(case, received, settings, is_new_case=is_new_case)
+    hold = acknowledgement_hold(
+        case, received, settings, is_new_case=is_new_case, acknowledged=acknowledged
+    )
     if hold is not None:
         received.metadata_json = {**(received.metadata_json or {}), "acknowledgement_held": hold}
         return None
     language = Language.load(case.language)
+    if acknowledged is not None:
+        acknowledged[received.address] = now()
     return send_to_citizen(
         case,
         kind=OutKind.ACKNOWLEDGEMENT,
@@ -143,7 +155,12 @@ def queue_acknowledgement(
 
 
 def acknowledgement_hold(
-    case: Case, received: Message, settings: Settings, *, is_new_case: bool = False
+    case: Case,
+    received: Message,
+    settings: Settings,
+    *,
+    is_new_case: bool = False,
+    acknowledged: dict[str, datetime | None] | None = None,
 ) -> Hold | None:
     """Why ``received`` must not be acknowledged automatically, or ``None``."""
     if received.channel == "callback" and not (received.metadata_json or {}).get("sms_consent"):
@@ -154,12 +171,34 @@ def acknowledgement_hold(
         )
         if hold is not None:
             return hold
+    if acknowledged is not None and received.address in acknowledged:
+        last_to_sender = acknowledged[received.address]
+    else:
+        last_to_sender = _last_acknowledgement(Message.address == received.address)
     return hold_for_history(
         now(),
         settings.acknowledgement_limits,
-        last_to_sender=_last_acknowledgement(Message.address == received.address),
+        last_to_sender=last_to_sender,
         last_on_case=None if is_new_case else _last_acknowledgement(Message.case_id == case.id),
     )
+
+
+def last_acknowledgements(addresses: set[str]) -> dict[str, datetime | None]:
+    """The last acknowledgement to each address, on any case (``None``: never), in one query."""
+    found: dict[str, datetime | None] = dict.fromkeys(addresses)
+    if not addresses:
+        return found
+    rows = db.session.execute(
+        select(Message.address, func.max(Message.created_at))
+        .where(
+            Message.direction == Direction.OUT,
+            Message.kind == OutKind.ACKNOWLEDGEMENT,
+            Message.address.in_(sorted(addresses)),
+        )
+        .group_by(Message.address)
+    )
+    found.update({address: at for address, at in rows})
+    return found
 
 
 def _last_acknowledgement(where) -> datetime | None:

@@ -49,12 +49,25 @@ def normalised(identity: Identity, country: str) -> tuple[IdentityKind, str]:
     return identity.kind, value
 
 
-def contact_for(sender: Identity, kind: IdentityKind, address: str) -> Contact:
-    contact = db.session.scalar(
-        select(Contact)
-        .join(ContactIdentity)
-        .where(ContactIdentity.kind == kind, ContactIdentity.value == address)
-    )
+def contact_for(
+    sender: Identity,
+    kind: IdentityKind,
+    address: str,
+    known: dict[tuple[IdentityKind, str], Contact | None] | None = None,
+) -> Contact:
+    """The contact of the normalised identity, made when there is none (and added to it).
+
+    ``known``: the contacts of a batch's identities looked up at once (:func:`contacts_of`);
+    a new contact is added to it, so the batch's next message from the sender finds it.
+    """
+    if known is not None and (kind, address) in known:
+        contact = known[kind, address]
+    else:
+        contact = db.session.scalar(
+            select(Contact)
+            .join(ContactIdentity)
+            .where(ContactIdentity.kind == kind, ContactIdentity.value == address)
+        )
     if contact is not None:
         if not contact.name and sender.display_name:
             contact.name = sender.display_name[:NAME_LENGTH]
@@ -62,9 +75,31 @@ def contact_for(sender: Identity, kind: IdentityKind, address: str) -> Contact:
     name = sender.display_name[:NAME_LENGTH] if sender.display_name else None
     contact = Contact(name=name, created_at=now())
     contact.identities.append(ContactIdentity(kind=kind, value=address))
-    db.session.add(contact)
-    db.session.flush()
+    db.session.add(contact)  # inserted with the message's flush
+    if known is not None:
+        known[kind, address] = contact
     return contact
+
+
+def contacts_of(
+    identities: set[tuple[IdentityKind, str]],
+) -> dict[tuple[IdentityKind, str], Contact | None]:
+    """The contact of each normalised identity (``None`` for those nobody has), in one query."""
+    found: dict[tuple[IdentityKind, str], Contact | None] = dict.fromkeys(identities)
+    if not identities:
+        return found
+    rows = db.session.execute(
+        select(ContactIdentity.kind, ContactIdentity.value, Contact)
+        .join(Contact, Contact.id == ContactIdentity.contact_id)
+        .where(
+            ContactIdentity.kind.in_({kind for kind, _value in identities}),
+            ContactIdentity.value.in_(sorted({value for _kind, value in identities})),
+        )
+    )
+    for kind, value, contact in rows:
+        if (kind, value) in found:
+            found[kind, value] = contact
+    return found
 
 
 def continued_case(inbound: InboundMessage, contact: Contact, settings: Settings) -> Case | None:
@@ -84,6 +119,8 @@ def continued_case(inbound: InboundMessage, contact: Contact, settings: Settings
     if named is not None and is_on_case(contact, named):
         return named
     if inbound.channel in CONVERSATION_CHANNELS:
+        if contact.id is None:
+            return None  # a contact this intake made, not flushed yet: no case is theirs
         since = inbound.received_at - timedelta(days=settings.thread_window_days)
         return db.session.scalar(
             select(Case)
@@ -115,6 +152,8 @@ def is_on_case(contact: Contact, case: Case) -> bool:
     """True when ``contact`` is the case's contact or one of its participants."""
     if case.contact_id == contact.id:
         return True
+    if contact.id is None:
+        return False  # made by this intake, not flushed yet: on no case
     return (
         db.session.get(CaseParticipant, {"case_id": case.id, "contact_id": contact.id}) is not None
     )

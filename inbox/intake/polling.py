@@ -22,7 +22,7 @@ from channels.email import EmailAccount, Fetched, parse_email
 from inbox.clock import now
 from inbox.database import insert_or_merge
 from inbox.extensions import db
-from inbox.intake.receiving import existing_message, receive_or_flag
+from inbox.intake.receiving import existing_message, receive_batch, receive_or_flag
 from inbox.logs import describe
 from inbox.models import Message, SourceCursor
 from inbox.settings.config import Settings
@@ -81,12 +81,13 @@ def take_in(
     """Receive each message of the batch in the caller's write transaction; the UIDs stored,
     in order. Only after that transaction is committed may they be marked at the source.
 
-    Stops at the first message that cannot be stored (disk full, no frontline
-    department): the ones after it wait for the next poll rather than move
-    the cursor past it.
+    The batch is taken in as a set (:func:`receive_batch`); when that fails, message by
+    message, which stops at the first message that cannot be stored (disk full, no
+    frontline department): the ones after it wait for the next poll rather than move the
+    cursor past it.
     """
     settings: Settings = current_app.extensions["svarfrist"]
-    stored: list[int] = []
+    parsed: list[tuple[Fetched, InboundMessage]] = []
     for item in batch:
         try:
             inbound = parse_email(
@@ -95,6 +96,33 @@ def take_in(
                 received_at=item.received_at,
                 max_attachment_bytes=settings.max_attachment_bytes,
             )
+        except Exception as error:  # never raised for mail, but one must not stop the rest
+            _failed(account, item, error, report)
+            break
+        parsed.append((item, inbound))
+    try:
+        results = receive_batch([inbound for _item, inbound in parsed])
+    except Exception as error:
+        log.warning("poll_batch_one_by_one account=%s error=%s", account.name, describe(error))
+        return _take_in_one_by_one(account, parsed, report, on_message)
+    for (_case, is_known), (_item, _inbound) in zip(results, parsed, strict=True):
+        if is_known:
+            report.known += 1
+        else:
+            report.new += 1
+    on_message(len(parsed))
+    return [item.uid for item, _inbound in parsed]
+
+
+def _take_in_one_by_one(
+    account: EmailAccount,
+    parsed: list[tuple[Fetched, InboundMessage]],
+    report: PollReport,
+    on_message: Progress,
+) -> list[int]:
+    stored: list[int] = []
+    for item, inbound in parsed:
+        try:
             # Known messages are received too: a copy from another mailbox is noted on them.
             is_known = existing_message(inbound) is not None
             receive_or_flag(inbound)
@@ -103,18 +131,22 @@ def take_in(
             else:
                 report.new += 1
         except Exception as error:  # one message must never stop the mailbox
-            report.failed += 1
-            report.errors.append(f"UID {item.uid}: {type(error).__name__}: {error}")
-            log.error(
-                "poll_message_failed account=%s uid=%s error=%s",
-                account.name,
-                item.uid,
-                describe(error),
-            )
+            _failed(account, item, error, report)
             break
         stored.append(item.uid)
         on_message(1)
     return stored
+
+
+def _failed(account: EmailAccount, item: Fetched, error: Exception, report: PollReport) -> None:
+    report.failed += 1
+    report.errors.append(f"UID {item.uid}: {type(error).__name__}: {error}")
+    log.error(
+        "poll_message_failed account=%s uid=%s error=%s",
+        account.name,
+        item.uid,
+        describe(error),
+    )
 
 
 def listing_window(channel: str, account: str) -> tuple[datetime, datetime]:

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import replace
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 import nh3
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from channels.base import Identity, IdentityKind, InboundAttachment, InboundMessage
@@ -27,15 +30,16 @@ from inbox.clock import now
 from inbox.database import begin_write
 from inbox.extensions import db
 from inbox.i18n import Language
-from inbox.intake.acknowledgements import queue_acknowledgement
+from inbox.intake import references
+from inbox.intake.acknowledgements import last_acknowledgements, queue_acknowledgement
 from inbox.intake.matching import (
     contact_for,
+    contacts_of,
     continued_case,
     named_case,
     normalised,
     without_references,
 )
-from inbox.intake.references import next_reference
 from inbox.logs import describe
 from inbox.models import (
     Attachment,
@@ -92,7 +96,7 @@ def receive(inbound: InboundMessage) -> Case:
             return existing
         try:
             with db.session.begin_nested():
-                return _take_in(inbound, _settings())
+                return _take_in(inbound, _settings(), Lookups()).case
         except IntegrityError:
             # Another transaction stored this message or created this contact first.
             log.info("intake_conflict channel=%s account=%s", inbound.channel, inbound.account)
@@ -136,8 +140,122 @@ def receive_or_flag(inbound: InboundMessage) -> Case:
             raise error from None
 
 
+@dataclass
+class Lookups:
+    """What intake of a batch looked up once for all its messages; ``None``: look it up per
+    message. Intake adds to them what it creates, so a later message of the batch finds it."""
+
+    frontline: Department | None = None
+    #: The contact of each normalised sender identity (``None``: none yet).
+    contacts: dict[tuple[IdentityKind, str], Contact | None] | None = None
+    #: The last acknowledgement to each address, on any case.
+    acknowledged: dict[str, datetime | None] | None = None
+    #: The stored message of each identity (see :func:`_identity_keys`).
+    stored: dict[tuple, Message] = field(default_factory=dict)
+
+
+def receive_batch(batch: Sequence[InboundMessage]) -> list[tuple[Case, bool]]:
+    """Take in a fetched batch as a set: per message, its case and whether it was stored
+    already (a copy or a redelivery, which changes nothing but the copy's note).
+
+    The same as :func:`receive` for each in turn, but the stored messages, contacts and last
+    acknowledgements are looked up for the whole batch at once, the copies' locks taken in
+    one statement, the case references claimed in one, and all of it in one savepoint. When
+    any message fails, that savepoint is rolled back, nothing of the batch stays and the
+    error is raised: the caller then takes the messages in one by one
+    (:func:`receive_or_flag`), so one bad message never blocks the others.
+    """
+    batch = [_without_nul(inbound) for inbound in batch]
+    if not db.session().in_transaction():
+        begin_write()
+    settings = _settings()
+    _wait_for_copies(batch)  # outside the savepoint: held to the end of the transaction
+    lookups = Lookups(stored=_stored_messages(batch))
+    new = [inbound for inbound in batch if _stored_in(lookups, inbound) is None]
+    if new:
+        calendar = settings.rules.calendar
+        references.reserve(Counter(calendar.localize(i.received_at).year for i in new))
+        country = calendar.country
+        identities = {normalised(inbound.sender, country) for inbound in new}
+        lookups.frontline = _frontline(settings)
+        lookups.contacts = contacts_of(identities)
+        lookups.acknowledged = last_acknowledgements({address for _kind, address in identities})
+    results: list[tuple[Case, bool]] = []
+    with db.session.begin_nested(), turn_days.collected():
+        for inbound in batch:
+            stored = _stored_in(lookups, inbound)
+            if stored is not None:
+                _note_copy(stored, inbound)
+                results.append((stored.case, True))
+                continue
+            message = _take_in(inbound, settings, lookups)
+            for key in _identity_keys(inbound, [inbound.external_id]):
+                lookups.stored.setdefault(key, message)
+            results.append((message.case, False))
+    return results
+
+
 def _settings() -> Settings:
     return current_app.extensions["svarfrist"]
+
+
+def _identity_keys(inbound: InboundMessage, ids: Sequence[str]) -> list[tuple]:
+    """Keys under which a message stored with one of ``ids`` is the same as ``inbound``: an
+    e-mail's in any of our mailboxes, any other in its own account (see
+    :func:`existing_message`)."""
+    if inbound.channel == "email":
+        return [(inbound.channel, external_id) for external_id in ids]
+    return [(inbound.channel, inbound.account, external_id) for external_id in ids]
+
+
+def _stored_in(lookups: Lookups, inbound: InboundMessage) -> Message | None:
+    found = [
+        lookups.stored[key]
+        for key in _identity_keys(inbound, _stored_ids(inbound))
+        if key in lookups.stored
+    ]
+    return min(found, key=lambda message: message.id) if found else None
+
+
+def _stored_messages(batch: Sequence[InboundMessage]) -> dict[tuple, Message]:
+    """The stored messages of the batch's identities: one query per channel and accounts."""
+    groups: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+    for inbound in batch:
+        accounts = tuple(_accounts_reached(inbound))
+        groups.setdefault((inbound.channel, accounts), set()).update(_stored_ids(inbound))
+    stored: dict[tuple, Message] = {}
+    for (channel, accounts), ids in groups.items():
+        found = db.session.scalars(
+            select(Message)
+            .where(
+                Message.channel == channel,
+                Message.account.in_(accounts),
+                Message.external_id.in_(sorted(ids)),
+            )
+            .order_by(Message.id)
+        )
+        for message in found:
+            key = (channel, message.external_id)
+            if channel != "email":
+                key = (channel, message.account, message.external_id)
+            stored.setdefault(key, message)
+    return stored
+
+
+def _wait_for_copies(batch: Sequence[InboundMessage]) -> None:
+    """:func:`_wait_for_other_copies` for a whole batch in one statement. The keys are locked
+    in their order, as every batch locks them, so two batches sharing copies do not deadlock."""
+    ids = sorted({inbound.external_id for inbound in batch if inbound.channel == "email"})
+    if not ids or db.session.get_bind().dialect.name != "postgresql":
+        return
+    db.session.execute(
+        text(
+            "SELECT pg_advisory_xact_lock(key) FROM ("
+            " SELECT DISTINCT hashtextextended(id, :seed) AS key"
+            " FROM unnest(CAST(:ids AS text[])) AS id ORDER BY key) AS keys"
+        ),
+        {"ids": ids, "seed": COPY_LOCK},
+    )
 
 
 def _wait_for_other_copies(inbound: InboundMessage) -> None:
@@ -221,20 +339,23 @@ def _note_copy(stored: Message, inbound: InboundMessage) -> None:
     log.info("intake_copy message=%s account=%s", stored.id, inbound.account)
 
 
-def _take_in(inbound: InboundMessage, settings: Settings) -> Case:
+def _take_in(inbound: InboundMessage, settings: Settings, lookups: Lookups) -> Message:
     rules = settings.rules
     if inbound.channel not in rules.promises:
         raise IntakeError(f"no promise is configured for channel {inbound.channel!r}")
     kind, address = normalised(inbound.sender, rules.calendar.country)
-    contact = contact_for(inbound.sender, kind, address)
+    contact = contact_for(inbound.sender, kind, address, lookups.contacts)
     case = continued_case(inbound, contact, settings)
     is_new_case = case is None
     if case is None:
-        case = _open_case(inbound, contact, settings)
+        case = _open_case(inbound, contact, settings, lookups.frontline)
+    # Before anything flushes, so a new case is inserted with its words.
+    _index_words(case, inbound, address, is_new_case)
+    if is_new_case:
+        turn_days.count_case(case)
     message = _store_message(case, inbound, address, current_store())
     if is_new_case:
         _note_named_case(case, inbound, settings)
-    _index_words(case, inbound, address, is_new_case)
     if not is_new_case and _is_bounce(inbound):
         # A delivery report about our message: staff must see it, but the citizen
         # wrote nothing, so no turn starts and the case keeps its status.
@@ -245,7 +366,7 @@ def _take_in(inbound: InboundMessage, settings: Settings) -> Case:
     else:
         _reopen(case, inbound)
         if is_new_case or open_turn(case) is None:
-            _start_turn(case, message, inbound, settings, is_new_case)
+            _start_turn(case, message, inbound, settings, is_new_case, lookups)
     audit.record(
         "case.create" if is_new_case else "message.receive",
         case=case,
@@ -259,11 +380,16 @@ def _take_in(inbound: InboundMessage, settings: Settings) -> Case:
         inbound.channel,
         is_new_case,
     )
-    return case
+    return message
 
 
 def _start_turn(
-    case: Case, message: Message, inbound: InboundMessage, settings: Settings, is_new_case: bool
+    case: Case,
+    message: Message,
+    inbound: InboundMessage,
+    settings: Settings,
+    is_new_case: bool,
+    lookups: Lookups,
 ) -> None:
     rule = settings.rules.promises[inbound.channel]
     promise = rule.promise(settings.rules.calendar, inbound.received_at)
@@ -276,7 +402,14 @@ def _start_turn(
         due_at=promise.due_at,
     )
     if rule.acknowledge and not inbound.is_unreadable:
-        queue_acknowledgement(case, turn, message, settings, is_new_case=is_new_case)
+        queue_acknowledgement(
+            case,
+            turn,
+            message,
+            settings,
+            is_new_case=is_new_case,
+            acknowledged=lookups.acknowledged,
+        )
 
 
 def _note_named_case(case: Case, inbound: InboundMessage, settings: Settings) -> None:
@@ -371,22 +504,22 @@ def _without_nul(inbound: InboundMessage) -> InboundMessage:
     )
 
 
-def _open_case(inbound: InboundMessage, contact: Contact, settings: Settings) -> Case:
+def _open_case(
+    inbound: InboundMessage, contact: Contact, settings: Settings, frontline: Department | None
+) -> Case:
     local = settings.rules.calendar.localize(inbound.received_at)
     case = Case(
-        reference=next_reference(local.year),
+        reference=references.next_reference(local.year),
         channel=inbound.channel,
         subject=_subject(inbound),
         status=CaseStatus.NEW,
-        department=_frontline(settings),
+        department=frontline or _frontline(settings),
         contact=contact,
         language=contact.language or settings.rules.municipality.language,
         created_at=now(),
         last_message_at=inbound.received_at,
     )
     db.session.add(case)
-    db.session.flush()
-    turn_days.count_case(case)
     return case
 
 

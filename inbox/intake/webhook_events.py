@@ -25,7 +25,7 @@ from channels.sms import fetch_media, inbound_from_webhook
 from inbox.clock import now
 from inbox.database import insert_or_merge
 from inbox.extensions import db
-from inbox.intake.receiving import receive_or_flag
+from inbox.intake.receiving import receive_batch, receive_or_flag
 from inbox.logs import describe
 from inbox.models import WebhookEvent
 from inbox.reports.account_states import Outcome
@@ -78,9 +78,37 @@ def take_in_next(size: int, report: EventReport, after: int = 0) -> int | None:
     ``None`` when none was pending. Passing it as ``after`` next time moves past events that
     failed, so they wait for the next round instead of being tried again at once."""
     events = _claim(size, after)
-    for event in events:
-        _take_in(event, report)
+    read = [_read(event) for event in events]
+    if not _take_in_together(read, report):
+        for event, messages in read:
+            _take_in(event, messages, report)
     return events[-1].id if events else None
+
+
+def _read(event: WebhookEvent) -> tuple[WebhookEvent, list[InboundMessage] | Exception]:
+    """The event's messages, or why they cannot be read (kept for the event's own intake)."""
+    try:
+        return event, _messages(event)
+    except Exception as error:  # the event fails alone, in _take_in
+        return event, error
+
+
+def _take_in_together(
+    read: list[tuple[WebhookEvent, list[InboundMessage] | Exception]], report: EventReport
+) -> bool:
+    """Take in the messages of all the events as one batch (:func:`receive_batch`); False, with
+    nothing taken in, when one of them cannot be read or stored: then each event goes alone."""
+    if not read or any(isinstance(messages, Exception) for _event, messages in read):
+        return False
+    try:
+        receive_batch([inbound for _event, messages in read for inbound in messages])
+    except Exception as error:
+        log.warning("webhook_events_one_by_one error=%s", describe(error))
+        return False
+    for event, _messages_read in read:
+        event.attempts += 1
+        _taken_in(event, report)
+    return True
 
 
 def _claim(size: int, after: int) -> list[WebhookEvent]:
@@ -95,11 +123,15 @@ def _claim(size: int, after: int) -> list[WebhookEvent]:
     return list(db.session.scalars(query))
 
 
-def _take_in(event: WebhookEvent, report: EventReport) -> None:
+def _take_in(
+    event: WebhookEvent, messages: list[InboundMessage] | Exception, report: EventReport
+) -> None:
     event.attempts += 1
     try:
+        if isinstance(messages, Exception):
+            raise messages
         with db.session.begin_nested():
-            for inbound in _messages(event):
+            for inbound in messages:
                 receive_or_flag(inbound)
     except Exception as error:  # one event must not stop the others
         event.last_error = f"{type(error).__name__}: {error}"[:2000]
@@ -112,6 +144,10 @@ def _take_in(event: WebhookEvent, report: EventReport) -> None:
             describe(error),
         )
         return
+    _taken_in(event, report)
+
+
+def _taken_in(event: WebhookEvent, report: EventReport) -> None:
     event.processed_at = now()
     event.last_error = None
     report.taken_in += 1

@@ -26,7 +26,7 @@ from inbox.outbox.dispatch import (
     back_off_account,
     claim,
     lanes,
-    outbound_of,
+    outbounds_of,
     record,
     send,
 )
@@ -82,9 +82,11 @@ def _send_lane(
     report = DispatchReport()
     outcomes: dict[tuple[str, str], Outcome] = {}
     settings = current_app.extensions["svarfrist"]
+    # The claimed rows are this lane's until their lease runs out: read them all at once.
+    outbounds = outbounds_of(row_ids)
+    db.session.commit()  # no transaction stays open while the adapter sends
     for position, row_id in enumerate(row_ids):
-        outbound = outbound_of(row_id)
-        db.session.commit()  # no transaction stays open while the adapter sends
+        outbound = outbounds[row_id]
         result = send(senders, outbound, row_id)
         account = account_states.sending_account(settings, outbound.channel, outbound.account)
         if account is not None:

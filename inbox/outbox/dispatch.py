@@ -201,9 +201,13 @@ def back_off_account(row_id: int, claimed_with_it: list[int]) -> None:
     )
 
 
-def outbound_of(row_id: int) -> OutboundMessage:
-    """What a claimed row asks to send, as the adapters take it."""
-    row = db.session.get(OutboxMessage, row_id)
+def outbounds_of(row_ids: list[int]) -> dict[int, OutboundMessage]:
+    """What each claimed row asks to send, as the adapters take it, in one query."""
+    rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(row_ids)))
+    return {row.id: _outbound(row) for row in rows}
+
+
+def _outbound(row: OutboxMessage) -> OutboundMessage:
     payload = row.payload or {}
     return OutboundMessage(
         channel=row.channel,

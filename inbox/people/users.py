@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,8 +20,6 @@ from inbox.models import ApiToken, AuditEvent, Department, Role, User
 from inbox.routing import MAX_ROW_ID
 
 _hasher = PasswordHasher()
-# Verifying against this when the account does not exist keeps the answer time the same.
-_DUMMY_HASH = _hasher.hash("no such user")
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1000
 # ``last_used_at`` is for an administrator asking "is this token still in use?"; writing it on
@@ -38,6 +37,13 @@ class EmailTaken(UserError):
 
 class LastAdmin(UserError):
     """The change would leave Svarfrist without an active administrator."""
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against when there is no user, so that takes as long as a wrong
+    password; made on first use, not at import (every command would pay a hash)."""
+    return _hasher.hash("no such user")
 
 
 def normalise_email(email: str) -> str:
@@ -236,7 +242,7 @@ def authenticate(email: str, password: str) -> User | None:
     user = user_with_email(email)
     has_password = user is not None and user.password_hash is not None
     try:
-        _hasher.verify(user.password_hash if has_password else _DUMMY_HASH, password)
+        _hasher.verify(user.password_hash if has_password else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if not has_password or not user.is_enabled:

@@ -38,6 +38,7 @@ FIELDS = (
 #: "Quick": answered within this share of the promised opening time.
 QUICK = 0.25
 FOLD_LOCK = 7_302_025  # PostgreSQL advisory lock key: one folder at a time
+_COLLECTED = "svarfrist.turn_day_changes"  # in the session's info: see collected()
 
 Key = tuple[date, str, int]
 
@@ -121,8 +122,37 @@ def changing(turns: Iterable[Turn]) -> Iterator[None]:
             _add(after_key, after)
 
 
+@contextmanager
+def collected() -> Iterator[None]:
+    """Inside the block, the changes are added up per day, channel and department, and
+    inserted when it ends, one row each in one statement (a batch's intake: one INSERT, not
+    two per message). When the block raises, nothing is inserted: the caller rolls back the
+    changes counted."""
+    sums: dict[Key, list[int]] = {}
+    db.session.info[_COLLECTED] = sums
+    try:
+        yield
+    finally:
+        del db.session.info[_COLLECTED]
+    if sums:
+        db.session.execute(
+            insert(TurnDayChange),
+            [
+                {"day": day, "channel": channel, "department_id": department_id}
+                | dict(zip(FIELDS, values, strict=True))
+                for (day, channel, department_id), values in sums.items()
+            ],
+        )
+
+
 def _add(key: Key, counts: dict[str, int]) -> None:
     if not any(counts.values()):
+        return
+    collecting = db.session.info.get(_COLLECTED)
+    if collecting is not None:
+        total = collecting.setdefault(key, [0] * len(FIELDS))
+        for index, field in enumerate(FIELDS):
+            total[index] += counts.get(field, 0)
         return
     day, channel, department_id = key
     values = {field: counts.get(field, 0) for field in FIELDS}
