@@ -14,6 +14,8 @@ from sqlalchemy import select
 
 from channels.base import InboundAttachment
 from inbox.cases.access import may_see
+from inbox.cases.answer_ways import AnswerWay, Route
+from inbox.cases.replies import reply
 from inbox.clock import frozen_at
 from inbox.extensions import db
 from inbox.i18n import LANGUAGES as LANGS
@@ -35,6 +37,7 @@ SIGNED = {
     "webhooks.meta_subscription",
     "webhooks.meta_events",
 }
+REFERENCE_ARGUMENT = re.compile(r"<(?:\w+:)?reference>")
 ROLES = ["anonymous", "frontline", "byggesak", "byggesak_leader", "skule", "admin", "nobody"]
 
 
@@ -59,6 +62,8 @@ def town(app):
         "admin": make_user(role=Role.ADMIN, email="admin@alver.no"),
         "nobody": make_user(email="nobody@alver.no"),
     }
+    for case in (cases[0], cases[2]):  # a letter to print on a case each side of the line
+        reply(case, users["admin"], "Svar i brev.", way=AnswerWay(Route.LETTER))
     db.session.commit()
     return users, cases
 
@@ -76,7 +81,16 @@ def _fill(rule, cases: list[Case]) -> list[str]:
     if not rule.arguments:
         return [rule.rule]
     if rule.arguments == {"reference"}:
-        return [rule.rule.replace("<reference>", case.reference) for case in cases]
+        return [REFERENCE_ARGUMENT.sub(case.reference, rule.rule) for case in cases]
+    if rule.arguments == {"reference", "message_id"}:
+        # Each case's letters are asked for through every case (another case's is 404).
+        return [
+            REFERENCE_ARGUMENT.sub(case.reference, rule.rule).replace(
+                "<id:message_id>", str(message.id)
+            )
+            for case in cases
+            for message in cases[0].messages + cases[-1].messages
+        ]
     if rule.arguments == {"attachment_id"}:
         ids = [a.id for case in cases for m in case.messages for a in m.attachments]
         assert ids, "the walk needs attachments"
@@ -123,7 +137,7 @@ def test_no_route_shows_a_case_the_user_may_not_see(app, client, town, role):
         if response.status_code >= 300 and response.status_code < 400:
             assert not any(ref in response.headers["Location"].split("?")[0] for ref in hidden)
             continue  # a redirect only echoes the address that was asked for
-        body = response.get_data(as_text=True)
+        body = response.get_data().decode("utf-8", "replace")  # a letter is a PDF
         for reference in hidden:
             if reference in path:  # asked for by name: refused, with the same answer as a typo
                 assert response.status_code in (401, 404), (role, method, path)
