@@ -52,7 +52,6 @@ def delivery_states(reference: str):
             for message in outgoing
         ],
     }
-    db.session.commit()
     return jsonify(body)
 
 
@@ -79,7 +78,6 @@ def letter_pdf(reference: str, message_id: int):
             "cases/letter.html", case=case, letter=letter, municipality=municipality, today=now()
         )
     pdf = HTML(string=html).write_pdf()
-    db.session.commit()
     filename = f"brev-{case.reference}-{letter.id}.pdf"
     return pdf, {
         "Content-Type": "application/pdf",
