@@ -24,6 +24,7 @@ from inbox.web import (
     handover_decisions,
     register_page,
     report_page,
+    status_pages,
     webhooks,
 )
 from inbox.web.forms import PostForm
@@ -50,6 +51,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(register_page.blueprint)
     app.register_blueprint(callback_page.blueprint)
     app.register_blueprint(report_page.blueprint)
+    app.register_blueprint(status_pages.blueprint)
     app.register_blueprint(webhooks.blueprint)
     app.register_blueprint(admin.blueprint)
     login_manager.login_view = "auth.login"

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from inbox.cases import casework
-from inbox.cases.access import case_to_change, case_to_see, may_change
+from inbox.cases.access import NotVisible, case_to_change, case_to_see, may_change
 from inbox.cases.answer_ways import AnswerWay, Delivery, Route, answer_ways
 from inbox.cases.details import answers_since, case_details, deliveries
 from inbox.cases.joining import JoinError, join, joinable_case, mentioned_case
@@ -81,7 +81,12 @@ def _handover_form(options: HandoverOptions) -> HandoverForm:
 @blueprint.route("/<reference:reference>")
 @login_required
 def show(reference: str):
-    case = case_to_see(current_user, reference)
+    try:
+        case = case_to_see(current_user, reference)
+    except NotVisible:
+        # Not this user's to open (or no such case): the status line, which anyone may have.
+        db.session.rollback()
+        return redirect(url_for(".status_of", reference=reference))
     moment = now()
     audit.record("case.view", user=current_user, case=case, ip=request.remote_addr)
     db.session.commit()
