@@ -116,7 +116,9 @@ def _send(case: Case, author: User, text: str, kind: OutKind, way: AnswerWay) ->
     )
 
 
-def _record(case, author, text, kind, way, new_due) -> Message:
+def _record(
+    case: Case, author: User, text: str, kind: OutKind, way: AnswerWay, new_due: datetime | None
+) -> Message:
     """An answer that leaves Svarfrist on paper or by voice: on the case, not in the outbox."""
     if way.route == Route.LETTER:
         channel, delivery = "letter", Delivery.LETTER_UNSENT

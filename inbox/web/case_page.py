@@ -161,7 +161,8 @@ def callback_attempt(reference: str):
 @login_required
 def answer(reference: str):
     case = case_to_change(current_user, reference)
-    form = _reply_form(case, now(), submitted=True)
+    moment = now()
+    form = _reply_form(case, moment, submitted=True)
     if not form.validate_on_submit():
         if len(form.text.data or "") > MAX_TEXT_LENGTH:
             refusal = _(
@@ -187,7 +188,8 @@ def answer(reference: str):
         )
         return redirect(url_for(".show", reference=reference))
     kind = OutKind(form.kind.data)
-    way = next(way for way in answer_ways(case, now()) if way.key == form.way.data)
+    # The form offered exactly these ways at this moment; reply() checks again as it answers.
+    way = next(way for way in answer_ways(case, moment) if way.key == form.way.data)
     try:
         new_date = date.fromisoformat(form.new_date.data) if kind == OutKind.PRELIMINARY else None
         message = reply(case, current_user, form.text.data, kind=kind, new_date=new_date, way=way)
@@ -204,9 +206,8 @@ def _answered_text(way: AnswerWay, message: Message) -> tuple[str, str]:
     """What happened to the answer, and nothing more (queued is not sent), and the flash's
     category."""
     if way.route == Route.SPOKEN:
-        return _("The answer is recorded as given by phone or at the desk. Nothing was sent."), (
-            "success"
-        )
+        text = _("The answer is recorded as given by phone or at the desk. Nothing was sent.")
+        return text, "success"
     if way.route == Route.LETTER:
         text = _(
             "The letter is ready: print it and post it, then mark it as sent. The promise is "
