@@ -83,9 +83,12 @@ def _handover_form(options: HandoverOptions) -> HandoverForm:
 def show(reference: str):
     try:
         case = case_to_see(current_user, reference)
-    except NotVisible:
-        # Not this user's to open (or no such case): the status line, which anyone may have.
+    except NotVisible as refused:
+        # Not this user's to open (or no such case): the refusal is audited as before, and
+        # the status line, which anyone may have, is shown instead of "page not found".
         db.session.rollback()
+        audit.record_refusal(current_user, refused.target, "not_visible", request.remote_addr)
+        db.session.commit()
         return redirect(url_for(".status_of", reference=reference))
     moment = now()
     audit.record("case.view", user=current_user, case=case, ip=request.remote_addr)
