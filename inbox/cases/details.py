@@ -9,7 +9,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from inbox.cases.replies import last_inbound
+from inbox.cases.answer_ways import (
+    AnswerWay,
+    Delivery,
+    answer_ways,
+    delivery_of,
+    last_inbound,
+    outbox_rows,
+)
 from inbox.cases.turns import open_turn
 from inbox.extensions import db
 from inbox.models import (
@@ -41,6 +48,10 @@ class CaseDetails:
     callback: AskedCallback | None
     #: How an answer would go out on Meta's channels (:func:`planned_reply`); ``None`` elsewhere.
     reply_plan: str | None
+    #: The ways an answer can reach the citizen now (:func:`answer_ways`).
+    ways: list[AnswerWay]
+    #: What became of each outgoing message, by message id.
+    deliveries: dict[int, Delivery]
 
 
 @dataclass(frozen=True)
@@ -93,7 +104,16 @@ def case_details(case: Case, viewer: User, now: datetime) -> CaseDetails:
         others_viewing=list(viewing),
         callback=_asked_callback(case, messages),
         reply_plan=planned_reply(last_inbound(case), now),
+        ways=answer_ways(case, now),
+        deliveries=deliveries(messages),
     )
+
+
+def deliveries(messages: Sequence[Message]) -> dict[int, Delivery]:
+    """What became of each outgoing message among ``messages``, by message id."""
+    rows = outbox_rows(list(messages))
+    states = {m.id: delivery_of(m, rows.get(m.id)) for m in messages}
+    return {message_id: state for message_id, state in states.items() if state is not None}
 
 
 def _asked_callback(case: Case, messages: Sequence[Message]) -> AskedCallback | None:

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import select
 
+from inbox.cases.answer_ways import (
+    SENT_ROUTES,
+    AnswerWay,
+    Delivery,
+    Route,
+    answer_ways,
+    default_way,
+    last_inbound,
+)
 from inbox.cases.turns import end_turn, open_turn, start_turn
 from inbox.clock import now
 from inbox.extensions import db
 from inbox.models import (
     Case,
     CaseStatus,
-    ContactIdentity,
     Direction,
     Message,
     OutKind,
@@ -45,11 +52,15 @@ def reply(
     *,
     kind: OutKind = OutKind.REPLY,
     new_date: date | None = None,
+    way: AnswerWay | None = None,
 ) -> Message:
-    """Answer the citizen on the case's channel; ends the open turn.
+    """Answer the citizen the ``way`` chosen (default: :func:`default_way`); ends the open turn.
 
-    A preliminary answer needs ``new_date``, a working day after today: it
-    keeps the promise and starts a turn due at the close of that day.
+    Only a way :func:`answer_ways` offers for the case is accepted. E-mail, SMS and Meta go
+    to the outbox; an answer given by phone or at the desk is recorded and nothing is sent;
+    a letter is recorded unsent and ends the turn only when :func:`mark_letter_sent` says it
+    left. A preliminary answer needs ``new_date``, a working day after today: it keeps the
+    promise and starts a turn due at the close of that day.
     """
     if kind not in ANSWER_KINDS:
         raise ReplyError("kind", f"an answer is a reply or a preliminary answer, not {kind}")
@@ -57,17 +68,82 @@ def reply(
         raise ReplyError("text", "the answer has no text")
     answered_at = now()
     new_due = _preliminary_due(new_date, answered_at) if kind == OutKind.PRELIMINARY else None
+    if way is None:
+        way = default_way(case, answered_at)
+        if way is None:
+            raise ReplyError("way", f"the citizen cannot be answered on {case.channel} now")
+    elif way not in answer_ways(case, answered_at):
+        raise ReplyError("way", f"the answer cannot go to the citizen as {way.key} on this case")
+    if way.route in SENT_ROUTES:
+        message = _send(case, author, text, kind, way)
+    else:
+        message = _record(case, author, text, kind, way, new_due)
+    audit.record(
+        f"message.{kind.value}", user=author, case=case, message_id=message.id, way=way.route.value
+    )
+    if way.route != Route.LETTER:
+        _answered(case, message, kind, new_due)
+    db.session.flush()
+    return message
+
+
+def mark_letter_sent(case: Case, letter: Message, author: User) -> None:
+    """The printed letter has left: it answers the turn now, as if sent at this moment."""
+    metadata = letter.metadata_json or {}
+    if letter.case_id != case.id or metadata.get("delivery") != Delivery.LETTER_UNSENT:
+        raise ReplyError("letter", f"message {letter.id} is no unsent letter on this case")
+    sent_at = now()
+    new_due = metadata.get("new_due")
+    letter.created_at = sent_at
+    letter.metadata_json = {**metadata, "delivery": Delivery.LETTER_SENT.value}
+    _answered(case, letter, letter.kind, datetime.fromisoformat(new_due) if new_due else None)
+    audit.record("letter.sent", user=author, case=case, message_id=letter.id)
+    db.session.flush()
+
+
+def _send(case: Case, author: User, text: str, kind: OutKind, way: AnswerWay) -> Message:
     last = last_inbound(case)
-    message = send_to_citizen(
+    same_channel = last is not None and last.channel == way.route
+    return send_to_citizen(
         case,
         kind=kind,
         text=text,
-        channel=case.channel,
-        account=last.account if last is not None else "",
-        recipient=last.address if last is not None else None,
-        in_reply_to=last,
+        channel=way.route.value,
+        account=last.account if same_channel else "",
+        recipient=way.recipient,
+        in_reply_to=last if same_channel else None,
         author=author,
     )
+
+
+def _record(
+    case: Case, author: User, text: str, kind: OutKind, way: AnswerWay, new_due: datetime | None
+) -> Message:
+    """An answer that leaves Svarfrist on paper or by voice: on the case, not in the outbox."""
+    if way.route == Route.LETTER:
+        channel, delivery = "letter", Delivery.LETTER_UNSENT
+    else:
+        channel = case.channel if case.channel in ("phone", "in_person") else "phone"
+        delivery = Delivery.SPOKEN
+    metadata = {"delivery": delivery.value}
+    if new_due is not None:
+        metadata["new_due"] = new_due.isoformat()
+    message = Message(
+        case=case,
+        direction=Direction.OUT,
+        kind=kind,
+        channel=channel,
+        author=author,
+        text=text,
+        created_at=now(),
+        metadata_json=metadata,
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def _answered(case: Case, message: Message, kind: OutKind, new_due: datetime | None) -> None:
     turn = open_turn(case)
     if turn is not None:
         end_turn(turn, message, kind)
@@ -76,14 +152,11 @@ def reply(
             case,
             origin=TurnOrigin.PRELIMINARY,
             opened_by=message,
-            received_at=answered_at,
+            received_at=message.created_at,
             target_at=new_due,
             due_at=new_due,
         )
     case.status = CaseStatus.OPEN if kind == OutKind.PRELIMINARY else CaseStatus.WAITING
-    audit.record(f"message.{kind.value}", user=author, case=case, message_id=message.id)
-    db.session.flush()
-    return message
 
 
 def add_note(case: Case, author: User, text: str) -> Message:
@@ -118,24 +191,3 @@ def _preliminary_due(new_date: date | None, answered_at):
         return preliminary_due(calendar, new_date, answered_at)
     except PromiseError as error:
         raise ReplyError("new_date", str(error)) from None
-
-
-def last_inbound(case: Case) -> Message | None:
-    """The contact's latest message on the case: where answers and notices go.
-
-    A message from an address that is not the contact's (moved into the case by staff)
-    is never answered by this: the case's answers are the contact's.
-    """
-    own_addresses = select(ContactIdentity.value).where(
-        ContactIdentity.contact_id == case.contact_id
-    )
-    return db.session.scalar(
-        select(Message)
-        .where(
-            Message.case_id == case.id,
-            Message.direction == Direction.IN,
-            Message.address.in_(own_addresses),
-        )
-        .order_by(Message.created_at.desc(), Message.id.desc())
-        .limit(1)
-    )

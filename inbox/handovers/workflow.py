@@ -17,7 +17,7 @@ import logging
 from flask import current_app
 from sqlalchemy import select
 
-from inbox.cases.replies import last_inbound
+from inbox.cases.answer_ways import last_inbound
 from inbox.cases.turns import move_case
 from inbox.clock import now
 from inbox.extensions import db

@@ -9,11 +9,13 @@ from werkzeug.exceptions import Forbidden, HTTPException, NotFound
 
 from inbox.cases.access import NotChangeable, NotVisible, Refused
 from inbox.extensions import db, login_manager
+from inbox.health import worker_is_silent
 from inbox.models import User
 from inbox.people import audit
 from inbox.people.users import user_with_id
 from inbox.web import (
     admin,
+    answer_pages,  # noqa: F401  (adds the answers' routes to the case page's blueprint)
     attachments,
     auth,
     callback_page,
@@ -23,6 +25,7 @@ from inbox.web import (
     oidc,
     register_page,
     report_page,
+    status_pages,
     webhooks,
 )
 from inbox.web.forms import PostForm
@@ -52,6 +55,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(register_page.blueprint)
     app.register_blueprint(callback_page.blueprint)
     app.register_blueprint(report_page.blueprint)
+    app.register_blueprint(status_pages.blueprint)
     app.register_blueprint(webhooks.blueprint)
     app.register_blueprint(admin.blueprint)
     login_manager.login_view = "auth.login"
@@ -67,6 +71,7 @@ def init_web(app: Flask) -> None:
         lambda: {
             "logout_form": PostForm(formdata=None),  # never the request's body (error pages)
             "header_language_form": auth.language_form(),
+            "worker_is_silent": worker_is_silent,
             **template_globals(),
         }
     )

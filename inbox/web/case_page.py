@@ -11,8 +11,9 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from inbox.cases import casework
-from inbox.cases.access import case_to_change, case_to_see, may_change
-from inbox.cases.details import answers_since, case_details
+from inbox.cases.access import NotVisible, case_to_change, case_to_see, may_change
+from inbox.cases.answer_ways import AnswerWay, Delivery, Route, answer_ways
+from inbox.cases.details import answers_since, case_details, deliveries
 from inbox.cases.joining import JoinError, join, joinable_case, mentioned_case
 from inbox.cases.replies import MAX_TEXT_LENGTH, ReplyError, add_note, preliminary_dates, reply
 from inbox.cases.reply_templates import template_text, templates_for
@@ -21,13 +22,14 @@ from inbox.extensions import db
 from inbox.handovers.options import HandoverOptions, handover_options
 from inbox.handovers.workflow import HandoverError, propose
 from inbox.intake.callbacks import Outcome, record_attempt
-from inbox.models import Case, OutKind
+from inbox.models import Case, Message, OutKind
 from inbox.people import audit
 from inbox.people.departments import department_with_id
 from inbox.people.users import user_with_id
 from inbox.web.forms import (
     PREFERRED_TIME_NAMES,
     AcceptHandoverForm,
+    AddressForm,
     AssignForm,
     CallbackAttemptForm,
     CaseLanguageForm,
@@ -37,14 +39,27 @@ from inbox.web.forms import (
     PostForm,
     ReplyForm,
 )
-from inbox.web.labels import department_name, text_limit
+from inbox.web.labels import (
+    delivery_text,
+    department_name,
+    queued_text,
+    text_limit,
+    way_label,
+)
 
 blueprint = Blueprint("case", __name__, url_prefix="/cases")
 NEW_DATE_CHOICES = 20
 
 
-def _reply_form(**values) -> ReplyForm:
-    form = ReplyForm(**values)
+def _reply_form(case: Case, moment: datetime, *, submitted: bool = False, **values) -> ReplyForm:
+    """The composer, offering the ways an answer can reach this case's citizen now; a new one
+    starts on the first (the case's own channel), a ``submitted`` one is the request's."""
+    ways = answer_ways(case, moment)
+    if submitted:
+        form = ReplyForm()
+    else:
+        form = ReplyForm(formdata=None, **({"way": ways[0].key} if ways else {}), **values)
+    form.way.choices = [SelectChoice(way.key, way_label(way)) for way in ways]
     form.new_date.choices = [
         (day.isoformat(), format_date(day, "full")) for day in preliminary_dates(NEW_DATE_CHOICES)
     ]
@@ -66,9 +81,16 @@ def _handover_form(options: HandoverOptions) -> HandoverForm:
 @blueprint.route("/<reference:reference>")
 @login_required
 def show(reference: str):
-    case = case_to_see(current_user, reference)
+    try:
+        case = case_to_see(current_user, reference)
+    except NotVisible as refused:
+        # Not this user's to open (or no such case): the refusal is audited as before, and
+        # the status line, which anyone may have, is shown instead of "page not found".
+        db.session.rollback()
+        audit.record_refusal(current_user, refused.target, "not_visible", request.remote_addr)
+        db.session.commit()
+        return redirect(url_for(".status_of", reference=reference))
     moment = now()
-    details = case_details(case, current_user, moment)
     audit.record("case.view", user=current_user, case=case, ip=request.remote_addr)
     db.session.commit()
     chosen = template_text(case, request.args.get("template"))
@@ -81,13 +103,26 @@ def show(reference: str):
             ),
             "warning",
         )
+    return render_case_page(
+        case,
+        reply_form=_reply_form(
+            case, moment, loaded_at=moment.isoformat(), text=chosen and chosen.text
+        ),
+    )
+
+
+def render_case_page(case: Case, *, reply_form=None, address_form=None, status: int = 200):
+    """The case page; a refused form is given back with what was typed and its errors."""
+    moment = now()
+    details = case_details(case, current_user, moment)
     options = handover_options(case, details.handovers, current_user)
-    return render_template(
+    page = render_template(
         "cases/show.html",
         details=details,
         can_change=may_change(current_user, case),
         joinable=joinable_case(case, current_user),
-        reply_form=_reply_form(loaded_at=moment.isoformat(), text=chosen and chosen.text),
+        reply_form=reply_form or _reply_form(case, moment, loaded_at=moment.isoformat()),
+        address_form=address_form or AddressForm(formdata=None),
         templates=templates_for(case),
         note_form=NoteForm(),
         assign_form=_assign_form(case, details.members),
@@ -100,6 +135,7 @@ def show(reference: str):
         accept_form=AcceptHandoverForm(),
         decline_form=DeclineHandoverForm(),
     )
+    return page, status
 
 
 @blueprint.route("/<reference:reference>/callback-attempt", methods=["POST"])
@@ -128,17 +164,20 @@ def callback_attempt(reference: str):
 @login_required
 def answer(reference: str):
     case = case_to_change(current_user, reference)
-    form = _reply_form()
+    moment = now()
+    form = _reply_form(case, moment, submitted=True)
     if not form.validate_on_submit():
         if len(form.text.data or "") > MAX_TEXT_LENGTH:
             refusal = _(
                 "The answer was not sent: it is longer than %(limit)s characters.",
                 limit=text_limit(),
             )
+        elif form.way.errors:
+            refusal = _("The answer was not sent: choose how it reaches the citizen.")
         else:
             refusal = _("Write the answer before sending it.")
         flash(refusal, "error")
-        return redirect(url_for(".show", reference=reference))
+        return render_case_page(case, reply_form=form, status=422)
     others = _answers_since_load(case, form.loaded_at.data)
     if others and form.confirm.data != "yes":
         names = ", ".join(sorted({message.author.name for message in others}))
@@ -152,16 +191,39 @@ def answer(reference: str):
         )
         return redirect(url_for(".show", reference=reference))
     kind = OutKind(form.kind.data)
+    # The form offered exactly these ways at this moment; reply() checks again as it answers.
+    way = next(way for way in answer_ways(case, moment) if way.key == form.way.data)
     try:
         new_date = date.fromisoformat(form.new_date.data) if kind == OutKind.PRELIMINARY else None
-        reply(case, current_user, form.text.data, kind=kind, new_date=new_date)
+        message = reply(case, current_user, form.text.data, kind=kind, new_date=new_date, way=way)
     except (ValueError, ReplyError) as error:
         db.session.rollback()
         flash(_("The answer was not sent: %(reason)s", reason=str(error)), "error")
-        return redirect(url_for(".show", reference=reference))
+        return render_case_page(case, reply_form=form, status=422)
     db.session.commit()
-    flash(_("The answer is on its way to the citizen."), "success")
+    flash(*_answered_text(way, message))
     return redirect(url_for(".show", reference=reference))
+
+
+def _answered_text(way: AnswerWay, message: Message) -> tuple[str, str]:
+    """What happened to the answer, and nothing more (queued is not sent), and the flash's
+    category."""
+    if way.route == Route.SPOKEN:
+        text = _("The answer is recorded as given by phone or at the desk. Nothing was sent.")
+        return text, "success"
+    if way.route == Route.LETTER:
+        text = _(
+            "The letter is ready: print it and post it, then mark it as sent. The promise is "
+            "kept only then."
+        )
+        return text, "success"
+    state = deliveries([message])[message.id]
+    if state != Delivery.QUEUED:
+        return _(
+            "The answer was not sent: %(state)s",
+            state=delivery_text(state, message.metadata_json or {}),
+        ), "error"
+    return queued_text(way), "success"
 
 
 def _answers_since_load(case: Case, loaded_at: str | None):

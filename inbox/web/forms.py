@@ -49,6 +49,12 @@ class PostForm(FlaskForm):
 
 
 class ReplyForm(FlaskForm):
+    #: How the answer reaches the citizen; the view offers the case's ways (:func:`answer_ways`).
+    way = RadioField(
+        _l("How the answer reaches the citizen"),
+        choices=[],
+        validators=[DataRequired(_l("Choose how the answer reaches the citizen."))],
+    )
     text = TextAreaField(
         _l("Answer to the citizen"),
         validators=[DataRequired(), Length(max=MAX_TEXT_LENGTH)],
@@ -67,6 +73,23 @@ class ReplyForm(FlaskForm):
     #: When the page was loaded, to notice answers given meanwhile.
     loaded_at = HiddenField()
     confirm = HiddenField()
+
+
+class AddressForm(FlaskForm):
+    """Staff adding an e-mail address or phone number to the case's citizen."""
+
+    address_kind = RadioField(
+        _l("Kind of address"),
+        choices=[
+            SelectChoice("email", _l("E-mail address")),
+            SelectChoice("phone", _l("Mobile number")),
+        ],
+        default="email",
+    )
+    address = StringField(
+        _l("Address or number"),
+        validators=[DataRequired(_l("Write the address or number.")), Length(max=320)],
+    )
 
 
 class NoteForm(FlaskForm):

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from inbox.cases.answer_ways import AnswerWay, Delivery, Route
 from inbox.cases.replies import MAX_TEXT_LENGTH
 from inbox.cases.timeleft import Urgency, time_left
 from inbox.clock import now
@@ -78,6 +79,44 @@ DELIVERY_ERRORS = {
         "answer another way"
     ),
 }
+DELIVERY_NAMES = {
+    Delivery.QUEUED: _l("Queued, not sent yet"),
+    Delivery.SENT: _l("Sent"),
+    Delivery.DELIVERED: _l("Delivered"),
+    Delivery.FAILED: _l("Not delivered"),
+    Delivery.SPOKEN: _l("Given by phone or at the desk, nothing was sent"),
+    Delivery.LETTER_UNSENT: _l("Letter not sent yet"),
+    Delivery.LETTER_SENT: _l("Letter sent"),
+    Delivery.NOT_SENT: _l("Not sent"),
+}
+WAY_LABELS = {
+    Route.EMAIL: _l("By e-mail to %(recipient)s"),
+    Route.SMS: _l("By SMS to %(recipient)s"),
+    Route.FACEBOOK: _l("As a Facebook message to the citizen"),
+    Route.INSTAGRAM: _l("As an Instagram message to the citizen"),
+    Route.SPOKEN: _l("Answered by phone or at the desk: write what was said, nothing is sent"),
+    Route.LETTER: _l(
+        "By letter: print it as a PDF and post it; the promise is kept when you mark it sent"
+    ),
+}
+QUEUED_TEXTS = {
+    Route.EMAIL: _l(
+        "The answer is queued to be sent by e-mail to %(recipient)s. Its state is shown beside "
+        "it in the conversation."
+    ),
+    Route.SMS: _l(
+        "The answer is queued to be sent by SMS to %(recipient)s. Its state is shown beside it "
+        "in the conversation."
+    ),
+    Route.FACEBOOK: _l(
+        "The answer is queued to be sent as a Facebook message. Its state is shown beside it "
+        "in the conversation."
+    ),
+    Route.INSTAGRAM: _l(
+        "The answer is queued to be sent as an Instagram message. Its state is shown beside it "
+        "in the conversation."
+    ),
+}
 REPLY_PLANS = {
     "response": _l("The answer goes out as a message (within 24 hours of the citizen's last)."),
     "human_agent": _l(
@@ -110,6 +149,23 @@ def handover_history_text(handover) -> str:
         "to": department_name(handover.to_department),
         "from": department_name(handover.from_department),
     }
+
+
+def delivery_text(state: Delivery, metadata: dict) -> str:
+    """What became of an outgoing message, with the reason when it failed."""
+    reason = metadata.get("delivery_error")
+    if state == Delivery.FAILED and reason:
+        return _("Not delivered: %(reason)s", reason=delivery_error_text(reason))
+    return str(DELIVERY_NAMES[state])
+
+
+def way_label(way: AnswerWay) -> str:
+    return str(WAY_LABELS[way.route]) % {"recipient": way.recipient}
+
+
+def queued_text(way: AnswerWay) -> str:
+    """What the page says after an answer went to the outbox (queued, not yet sent)."""
+    return str(QUEUED_TEXTS[way.route]) % {"recipient": way.recipient}
 
 
 def delivery_error_text(reason: str) -> str:
@@ -207,7 +263,7 @@ def template_globals() -> dict:
         "error_text": error_text,
         "message_label": message_label,
         "acknowledgement_held_text": acknowledgement_held_text,
-        "delivery_error_text": delivery_error_text,
+        "delivery_text": delivery_text,
         "delivery_retry_text": delivery_retry_text,
         "reply_plan_text": reply_plan_text,
         "handover_history_text": handover_history_text,

@@ -14,6 +14,8 @@ from sqlalchemy import select
 
 from channels.base import InboundAttachment
 from inbox.cases.access import may_see
+from inbox.cases.answer_ways import AnswerWay, Route
+from inbox.cases.replies import reply
 from inbox.clock import frozen_at
 from inbox.extensions import db
 from inbox.i18n import LANGUAGES as LANGS
@@ -47,6 +49,9 @@ SIGNED = {
 }
 # Its own bearer token or loopback-only setting, not a session; unconfigured it answers 404.
 METRICS = "metrics.metrics"
+REFERENCE_ARGUMENT = re.compile(r"<(?:\w+:)?reference>")
+#: What anyone logged in may have of any case by its reference.
+STATUS_LINES = {"case.status_of"}
 ROLES = ["anonymous", "frontline", "byggesak", "byggesak_leader", "skule", "admin", "nobody"]
 
 
@@ -71,6 +76,8 @@ def town(app):
         "admin": make_user(role=Role.ADMIN, email="admin@alver.no"),
         "nobody": make_user(email="nobody@alver.no"),
     }
+    for case in (cases[0], cases[2]):  # a letter to print on a case each side of the line
+        reply(case, users["admin"], "Svar i brev.", way=AnswerWay(Route.LETTER))
     db.session.commit()
     return users, cases
 
@@ -88,7 +95,16 @@ def _fill(rule, cases: list[Case]) -> list[str]:
     if not rule.arguments:
         return [rule.rule]
     if rule.arguments == {"reference"}:
-        return [rule.rule.replace("<reference>", case.reference) for case in cases]
+        return [REFERENCE_ARGUMENT.sub(case.reference, rule.rule) for case in cases]
+    if rule.arguments == {"reference", "message_id"}:
+        # Each case's letters are asked for through every case (another case's is 404).
+        return [
+            REFERENCE_ARGUMENT.sub(case.reference, rule.rule).replace(
+                "<id:message_id>", str(message.id)
+            )
+            for case in cases
+            for message in cases[0].messages + cases[-1].messages
+        ]
     if rule.arguments == {"attachment_id"}:
         ids = [a.id for case in cases for m in case.messages for a in m.attachments]
         assert ids, "the walk needs attachments"
@@ -133,11 +149,22 @@ def test_no_route_shows_a_case_the_user_may_not_see(app, client, town, role):
         else:
             assert response.status_code < 500, (method, path)
         if response.status_code >= 300 and response.status_code < 400:
-            assert not any(ref in response.headers["Location"].split("?")[0] for ref in hidden)
+            location = response.headers["Location"].split("?")[0]
+            if user is not None and endpoint == "case.show" and location == f"{path}/status":
+                continue  # a case one may not open: its status line, checked below
+            assert not any(ref in location for ref in hidden)
             continue  # a redirect only echoes the address that was asked for
-        body = response.get_data(as_text=True)
-        for reference in hidden:
-            if reference in path:  # asked for by name: refused, with the same answer as a typo
+        body = response.get_data().decode("utf-8", "replace")  # a letter is a PDF
+        for case in cases:
+            reference = case.reference
+            if reference not in hidden:
+                continue
+            if reference in path and endpoint in STATUS_LINES and user is not None:
+                # Anyone may have a case's status line by its reference, never its content.
+                assert response.status_code == 200, (role, method, path)
+                said = [m.text for m in case.messages] + [case.subject, case.contact.name]
+                assert not any(text and text in body for text in said), (role, path)
+            elif reference in path:  # asked for by name: refused, same answer as a typo
                 assert response.status_code in (401, 404), (role, method, path)
             else:
                 assert reference not in body, (role, method, path, reference)

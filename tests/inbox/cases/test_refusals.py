@@ -36,19 +36,20 @@ def refusals() -> list[tuple[int | None, dict]]:
 def test_a_refused_case_page_is_audited_once_per_ten_minutes(client, town):
     reference = town["case"].reference
     log_in(client, "ola@alver.no")
-    assert client.get(f"/cases/{reference}").status_code == 404
-    assert client.get(f"/cases/{reference}").status_code == 404
+    # Refused the case, and shown its status line instead (issue 18, item 2).
+    assert client.get(f"/cases/{reference}").headers["Location"] == f"/cases/{reference}/status"
+    assert client.get(f"/cases/{reference}").status_code == 302
     expected = {"target": f"case {reference}", "refusal": "not_visible"}
     assert refusals() == [(town["prying"].id, expected)]
     with frozen_at(now() + timedelta(minutes=11)):
-        assert client.get(f"/cases/{reference}").status_code == 404
+        assert client.get(f"/cases/{reference}").status_code == 302
     assert refusals() == [(town["prying"].id, expected)] * 2
 
 
 def test_a_walk_over_references_leaves_a_trace_not_a_flood(client, town):
     log_in(client, "ola@alver.no")
     for number in range(REFUSALS_PER_HOUR + 5):
-        assert client.get(f"/cases/2026-{number:06d}").status_code == 404
+        assert client.get(f"/cases/2026-{number:06d}").status_code == 302  # to a status line
     assert len(refusals()) == REFUSALS_PER_HOUR
 
 

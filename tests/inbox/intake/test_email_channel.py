@@ -413,7 +413,7 @@ def test_staff_see_why_nothing_was_acknowledged_and_what_did_not_arrive(
     robot = client.get(f"/cases/{cases[1].reference}").get_data(as_text=True)
     unreadable = client.get(f"/cases/{cases[2].reference}").get_data(as_text=True)
 
-    assert "Innbyggjaren fekk ikkje denne meldinga: 5.1.1 smtp; 550 5.1.1 user unknown" in first
+    assert "Ikkje levert: 5.1.1 smtp; 550 5.1.1 user unknown</strong>" in first
     assert "Inga automatisk kvittering: dette er ei automatisk melding." in robot
     assert "Denne meldinga kunne ikkje lesast." in unreadable
     assert "opphavleg-melding.eml" in unreadable

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
 from channels.sms import TwilioAccount
-from inbox.cases.replies import reply
+from inbox.cases.replies import ReplyError, reply
 from inbox.clock import frozen_at, now
 from inbox.extensions import db
 from inbox.jobs.dispatch import dispatch_once
@@ -173,10 +173,12 @@ def test_stop_opts_the_number_out_and_start_lets_it_in_again(app, client, accoun
     assert len(case.turns) == 1  # STOP is no question to answer
 
     staff = make_user(case.department)
-    answer = reply(case, staff, "Vegen vert brøytt i dag.")
-    db.session.commit()
-    assert answer.metadata_json == {"delivery": "failed", "delivery_error": "opted-out"}
+    # Nothing can reach an opted-out number: the answer is refused, the turn stays open.
+    with pytest.raises(ReplyError, match="cannot be answered on sms"):
+        reply(case, staff, "Vegen vert brøytt i dag.")
+    db.session.rollback()
     assert count(OutboxMessage) == 1  # only the first acknowledgement
+    assert db.session.get(Case, case.id).turns[0].answered_at is None
 
     post_signed(client, "/webhooks/twilio/sms", sms_form(sid="SM" + "3" * 32, body="start"))
     db.session.rollback()  # end the read snapshot: see what the request committed

@@ -124,6 +124,6 @@ def test_a_hung_smtp_account_is_backed_off_whole_and_others_keep_flowing(app, cl
     log_in(client, staff.email)
     held_message = db.session.get(Message, sent[1].id)
     page = client.get(f"/cases/{held_message.case.reference}").get_data(as_text=True)
-    assert '<strong class="badge">Ikkje sendt enno</strong>' in page
+    assert 'aria-live="polite">I kø, ikkje sendt enno</strong>' in page
     assert "Ikkje prøvd enno: kontoen postmottak svarar ikkje" in page
     assert "neste gong tysdag 24. november 2026 kl. 10:01" in page

@@ -181,7 +181,7 @@ def test_a_misbehaving_endpoint_keeps_the_row_shows_why_and_sends_once_later(
     assert NOW + FIRST_RETRY <= row.next_attempt_at <= NOW + FIRST_RETRY * 1.1
     log_in(client, staff.email)  # staff and the municipality write Nynorsk
     page = client.get(f"/cases/{case.reference}").get_data(as_text=True)
-    assert '<strong class="badge">Ikkje sendt enno</strong>' in page
+    assert 'aria-live="polite">I kø, ikkje sendt enno</strong>' in page
     assert (
         f"Sendinga feila: {escape(row.last_error)}. Svarfrist prøver igjen av seg sjølv, "
         "neste gong tysdag 24. november 2026 kl. 10:01."

@@ -32,6 +32,8 @@ from tests.inbox.intake_helpers import OSLO, email
 from tests.inbox.web_helpers import csrf_token, log_in
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=OSLO)  # a Tuesday
+#: The composer's choice "by e-mail to the address the citizen wrote from".
+BY_EMAIL = "email:kari.nordmann@example.no"
 
 
 @pytest.fixture(autouse=True)
@@ -85,9 +87,14 @@ def test_the_case_page_shows_conversation_promise_and_history(client, setting):
 
 def test_a_case_outside_ones_departments_is_not_found(client, setting):
     log_in(client, "eirik@alver.no")
-    assert client.get(f"/cases/{setting['case'].reference}").status_code == 404
-    assert client.get("/cases/2026-999999").status_code == 404
-    answer = post(client, f"/cases/{setting['case'].reference}/reply", text="x", kind="reply")
+    # Only the status line, which anyone may have; nothing the case says.
+    shown = client.get(f"/cases/{setting['case'].reference}", follow_redirects=True)
+    assert shown.status_code == 200 and "Status for sak" in shown.get_data(as_text=True)
+    assert "byggesøknad" not in shown.get_data(as_text=True).lower()
+    assert client.get("/cases/2026-999999", follow_redirects=True).status_code == 404
+    answer = post(
+        client, f"/cases/{setting['case'].reference}/reply", text="x", kind="reply", way=BY_EMAIL
+    )
     assert answer.status_code == 404
 
 
@@ -108,6 +115,7 @@ def test_an_answer_ends_the_turn_and_goes_to_the_outbox(client, setting):
         f"/cases/{case.reference}/reply",
         text="Søknaden er komplett.",
         kind="reply",
+        way=BY_EMAIL,
         loaded_at=NOW.isoformat(),
     )
     assert response.status_code == 302
@@ -117,7 +125,9 @@ def test_an_answer_ends_the_turn_and_goes_to_the_outbox(client, setting):
     assert case.status == CaseStatus.WAITING
     rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == "reply")).all()
     assert [row.payload["text"] for row in rows] == ["Søknaden er komplett."]
-    assert "Svaret er på veg til innbyggjaren." in page(client, case.reference)
+    shown = page(client, case.reference)
+    assert "Svaret står i kø for å bli sendt på e-post til kari.nordmann@example.no." in shown
+    assert "Svaret er på veg" not in shown
 
 
 def promise_friday_4_december(client, case) -> None:
@@ -128,6 +138,7 @@ def promise_friday_4_december(client, case) -> None:
         text="Vi treng meir tid.",
         kind="preliminary",
         new_date="2026-12-04",
+        way=BY_EMAIL,
         loaded_at=NOW.isoformat(),
     )
     db.session.rollback()  # end the read snapshot: see what the request committed
@@ -155,12 +166,15 @@ def test_a_preliminary_answer_on_a_closed_day_is_refused(client, setting):
         text="Vi treng meir tid.",
         kind="preliminary",
         new_date="2026-12-26",
+        way=BY_EMAIL,
         loaded_at=NOW.isoformat(),
     )
-    assert response.status_code == 302
+    assert response.status_code == 422
+    shown = response.get_data(as_text=True)
+    assert "Svaret vart ikkje sendt" in shown
+    assert "Vi treng meir tid.</textarea>" in shown  # what was typed is given back
     db.session.rollback()  # end the read snapshot: see what the request committed
     assert len(case.turns) == 1 and case.turns[0].answered_at is None
-    assert "Svaret vart ikkje sendt" in page(client, case.reference)
 
 
 def test_an_answer_given_meanwhile_by_someone_else_is_shown_before_sending(client, setting):
@@ -175,6 +189,7 @@ def test_an_answer_given_meanwhile_by_someone_else_is_shown_before_sending(clien
         f"/cases/{case.reference}/reply",
         text="Svar frå Kari.",
         kind="reply",
+        way=BY_EMAIL,
         loaded_at=loaded.isoformat(),
     )
     db.session.rollback()  # end the read snapshot: see what the request committed
@@ -205,8 +220,10 @@ def test_answers_and_notes_have_a_length_limit_that_the_page_states(client, sett
     post(client, f"/cases/{case.reference}/note", text=too_long)
     shown = page(client, case.reference)
     assert "Notatet vart ikkje lagra: det er lengre enn 20\xa0000 teikn." in shown
-    post(client, f"/cases/{case.reference}/reply", text=too_long, kind="reply")
-    shown = page(client, case.reference)
+    response = post(
+        client, f"/cases/{case.reference}/reply", text=too_long, kind="reply", way=BY_EMAIL
+    )
+    shown = response.get_data(as_text=True)
     assert "Svaret vart ikkje sendt: det er lengre enn 20\xa0000 teikn." in shown
 
     db.session.rollback()
