@@ -68,7 +68,12 @@ def reply(
         raise ReplyError("text", "the answer has no text")
     answered_at = now()
     new_due = _preliminary_due(new_date, answered_at) if kind == OutKind.PRELIMINARY else None
-    if way is None:
+    # An answer on a letter case through the API is a letter its caller has sent (an archive
+    # or digital-post system): recorded as sent, it ends the turn, as DESIGN.md says.
+    posted_by_caller = way is None and case.channel == Route.LETTER
+    if posted_by_caller:
+        way = AnswerWay(Route.LETTER)
+    elif way is None:
         way = default_way(case, answered_at)
         if way is None:
             raise ReplyError("way", f"the citizen cannot be answered on {case.channel} now")
@@ -81,7 +86,9 @@ def reply(
     audit.record(
         f"message.{kind.value}", user=author, case=case, message_id=message.id, way=way.route.value
     )
-    if way.route != Route.LETTER:
+    if posted_by_caller:
+        message.metadata_json = {**message.metadata_json, "delivery": Delivery.LETTER_SENT.value}
+    if way.route != Route.LETTER or posted_by_caller:
         _answered(case, message, kind, new_due)
     db.session.flush()
     return message

@@ -211,3 +211,26 @@ def test_an_address_that_is_wrong_or_someone_elses_is_refused(frontline, kind, v
     with pytest.raises(AddressError) as refused:
         add_address(case, kind, value, make_user(case.department))
     assert refused.value.code == code
+
+
+def test_an_answer_on_a_letter_case_without_a_way_is_a_letter_its_caller_sent(frontline):
+    """The API's answer on a letter case: an archive or digital-post system posted it; recorded
+    as a sent letter, it ends the turn and queues nothing."""
+    staff = make_user(frontline)
+    case = register(
+        Registration(
+            channel="letter",
+            received_at=NOW - timedelta(hours=1),
+            name="Olav Brekke",
+            email="olav@example.com",
+            phone="",
+            subject="Nabovarsel",
+            text="Brev om nabovarsel.",
+            language="nn",
+            department=frontline,
+        ),
+        staff,
+    )
+    answer = reply(case, staff, "Svar sendt som brev.")
+    assert answer.channel == "letter" and delivery_of(answer, None) == Delivery.LETTER_SENT
+    assert case.turns[0].answered_at == NOW and outbox_count() == 0
