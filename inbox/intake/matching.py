@@ -102,8 +102,10 @@ def contacts_of(
     return found
 
 
-def continued_case(inbound: InboundMessage, contact: Contact, settings: Settings) -> Case | None:
-    """The existing case this message continues, if any.
+def continued_case(
+    inbound: InboundMessage, contact: Contact, settings: Settings, named: Case | None
+) -> Case | None:
+    """The existing case this message continues, if any; ``named`` is :func:`named_case`'s.
 
     A message that names a case (by the Message-IDs it answers or the reference in its
     subject) continues it only when its sender is that case's contact or a participant staff
@@ -115,7 +117,6 @@ def continued_case(inbound: InboundMessage, contact: Contact, settings: Settings
         # A delivery report comes from a mail server, not from the citizen; intake
         # neither reopens nor acknowledges for it.
         return bounced
-    named = named_case(inbound)
     if named is not None and is_on_case(contact, named):
         return named
     if inbound.channel in CONVERSATION_CHANNELS:

@@ -345,7 +345,8 @@ def _take_in(inbound: InboundMessage, settings: Settings, lookups: Lookups) -> M
         raise IntakeError(f"no promise is configured for channel {inbound.channel!r}")
     kind, address = normalised(inbound.sender, rules.calendar.country)
     contact = contact_for(inbound.sender, kind, address, lookups.contacts)
-    case = continued_case(inbound, contact, settings)
+    named = named_case(inbound)
+    case = continued_case(inbound, contact, settings, named)
     is_new_case = case is None
     if case is None:
         case = _open_case(inbound, contact, settings, lookups.frontline)
@@ -355,7 +356,7 @@ def _take_in(inbound: InboundMessage, settings: Settings, lookups: Lookups) -> M
         turn_days.count_case(case)
     message = _store_message(case, inbound, address, current_store())
     if is_new_case:
-        _note_named_case(case, inbound, settings)
+        _note_named_case(case, inbound, named, settings)
     if not is_new_case and _is_bounce(inbound):
         # A delivery report about our message: staff must see it, but the citizen
         # wrote nothing, so no turn starts and the case keeps its status.
@@ -412,9 +413,10 @@ def _start_turn(
         )
 
 
-def _note_named_case(case: Case, inbound: InboundMessage, settings: Settings) -> None:
+def _note_named_case(
+    case: Case, inbound: InboundMessage, named: Case | None, settings: Settings
+) -> None:
     """Tell staff on the new case that the message names a case its sender is not on."""
-    named = named_case(inbound)
     if named is None:
         return
     language = Language.load(settings.rules.municipality.language)
