@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from inbox.cases.turns import open_turn
 from inbox.clock import now
+from inbox.extensions import db
 from inbox.i18n import LANGUAGES
-from inbox.models import Case, CaseStatus, User
+from inbox.models import Case, CaseStatus, Direction, Message, Turn, User
 from inbox.people import audit
 
 
@@ -20,12 +22,38 @@ def assign(case: Case, assignee: User | None, by: User) -> None:
     audit.record("case.assign", user=by, case=case, assignee_id=assignee.id if assignee else None)
 
 
-def close(case: Case, by: User) -> None:
+def waiting_turn(case: Case) -> Turn | None:
+    """The citizen's message still waiting for an answer, if any: closing the case then
+    needs a confirmation and a reason (:func:`close`), closing it otherwise one click."""
+    return open_turn(case)
+
+
+def close(case: Case, by: User, *, reason: str | None = None) -> None:
+    """Close the case; a ``reason`` (for closing it while the citizen waits for an answer) is
+    kept as an internal note, and the audit event names that note."""
     if case.status == CaseStatus.CLOSED:
         raise CaseworkError(f"case {case.reference} is already closed")
+    closed_at = now()
+    details = {}
+    if reason is not None and reason.strip():
+        turn = waiting_turn(case)
+        note = Message(
+            case=case,
+            direction=Direction.NOTE,
+            channel=case.channel,
+            author=by,
+            text=reason.strip(),
+            created_at=closed_at,
+            metadata_json={"close_reason": True, "unanswered": turn is not None},
+        )
+        db.session.add(note)
+        db.session.flush()
+        details = {"reason_note_id": note.id, "unanswered": turn is not None}
+        if turn is not None:
+            details["due_at"] = turn.due_at.isoformat()
     case.status = CaseStatus.CLOSED
-    case.closed_at = now()
-    audit.record("case.close", user=by, case=case)
+    case.closed_at = closed_at
+    audit.record("case.close", user=by, case=case, **details)
 
 
 def reopen(case: Case, by: User) -> None:

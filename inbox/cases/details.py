@@ -82,17 +82,7 @@ def case_details(case: Case, viewer: User, now: datetime) -> CaseDetails:
         .limit(100)
         .options(selectinload(AuditEvent.user))
     ).all()
-    viewing = db.session.scalars(
-        select(User)
-        .join(AuditEvent, AuditEvent.user_id == User.id)
-        .where(
-            AuditEvent.case_id == case.id,
-            AuditEvent.action == "case.view",
-            AuditEvent.at >= now - PRESENCE_WINDOW,
-            User.id != viewer.id,
-        )
-        .distinct()
-    ).all()
+    viewing = viewing_others(case, viewer, now)
     return CaseDetails(
         case=case,
         messages=list(messages),
@@ -106,6 +96,24 @@ def case_details(case: Case, viewer: User, now: datetime) -> CaseDetails:
         reply_plan=planned_reply(last_inbound(case), now),
         ways=answer_ways(case, now),
         deliveries=deliveries(messages),
+    )
+
+
+def viewing_others(case: Case, viewer: User, now: datetime) -> list[User]:
+    """Others who viewed the case within :data:`PRESENCE_WINDOW`: "also has this case open"."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(AuditEvent, AuditEvent.user_id == User.id)
+            .where(
+                AuditEvent.case_id == case.id,
+                AuditEvent.action == "case.view",
+                AuditEvent.at >= now - PRESENCE_WINDOW,
+                User.id != viewer.id,
+            )
+            .distinct()
+            .order_by(User.name)
+        ).all()
     )
 
 

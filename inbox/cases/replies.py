@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel.dates import format_date
 from flask import current_app
 
 from inbox.cases.answer_ways import (
@@ -18,6 +19,7 @@ from inbox.cases.answer_ways import (
 from inbox.cases.turns import end_turn, open_turn, start_turn
 from inbox.clock import now
 from inbox.extensions import db
+from inbox.i18n import N_, Language
 from inbox.models import (
     Case,
     CaseStatus,
@@ -34,6 +36,11 @@ from rules.promises import PromiseError, preliminary_due
 ANSWER_KINDS = (OutKind.REPLY, OutKind.PRELIMINARY)
 #: The longest answer or note staff may write, on the case page and through the API.
 MAX_TEXT_LENGTH = 20_000
+#: A real answer is at least this long and this many words ("x" is no answer).
+MIN_ANSWER_CHARACTERS = 10
+MIN_ANSWER_WORDS = 2
+#: The sentence a preliminary answer tells its new date with, in the case's language.
+PROMISED_DATE_SENTENCE = N_("You will get an answer by %(date)s at the latest.")
 
 
 class ReplyError(ValueError):
@@ -68,6 +75,8 @@ def reply(
         raise ReplyError("text", "the answer has no text")
     answered_at = now()
     new_due = _preliminary_due(new_date, answered_at) if kind == OutKind.PRELIMINARY else None
+    if kind == OutKind.PRELIMINARY and not is_real_text(text):
+        raise ReplyError("text", "a preliminary answer needs a real text, not a word or two")
     # An answer on a letter case through the API is a letter its caller has sent (an archive
     # or digital-post system): recorded as sent, it ends the turn, as DESIGN.md says.
     posted_by_caller = way is None and case.channel == Route.LETTER
@@ -182,6 +191,46 @@ def add_note(case: Case, author: User, text: str) -> Message:
     db.session.flush()
     audit.record("message.note", user=author, case=case, message_id=note.id)
     return note
+
+
+def is_real_text(text: str) -> bool:
+    """At least :data:`MIN_ANSWER_CHARACTERS` characters in :data:`MIN_ANSWER_WORDS` words."""
+    stripped = text.strip()
+    return len(stripped) >= MIN_ANSWER_CHARACTERS and len(stripped.split()) >= MIN_ANSWER_WORDS
+
+
+def promised_date_sentence(language: str, day: date) -> str:
+    """The sentence that tells the citizen the new date, in ``language`` (the case's):
+    "Du får svar seinast tysdag 8. desember 2026."."""
+    speaking = Language.load(language)
+    return speaking.gettext(PROMISED_DATE_SENTENCE, date=speaking.date(day))
+
+
+def mentions_date(text: str, language: str, day: date) -> bool:
+    """Whether ``text`` already names ``day`` ("8. desember", "08.12.2026", "2026-12-08")."""
+    locale = Language.load(language).locale
+    written = {
+        format_date(day, "d. MMMM", locale=locale),
+        format_date(day, "d MMMM", locale=locale),
+        format_date(day, "dd.MM.yyyy", locale=locale),
+        f"{day.day}.{day.month}.{day.year}",
+        day.isoformat(),
+    }
+    folded = " ".join(text.split()).casefold()
+    return any(form.casefold() in folded for form in written)
+
+
+def with_promised_date(text: str, language: str, day: date, signature: str = "") -> str:
+    """``text`` with the new date's sentence added, before ``signature`` when it ends the
+    text; unchanged when the text already names the day."""
+    if mentions_date(text, language, day):
+        return text
+    sentence = promised_date_sentence(language, day)
+    body, ending = text.rstrip(), ""
+    if signature and body.endswith(signature.strip()):
+        body, ending = body[: -len(signature.strip())].rstrip(), signature.strip()
+    joined = f"{body}\n\n{sentence}" if body else sentence
+    return f"{joined}\n\n{ending}" if ending else joined
 
 
 def preliminary_dates(count: int) -> list[date]:

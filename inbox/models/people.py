@@ -6,7 +6,17 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint, false, true
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inbox.columns import UTCDateTime, enum_column
@@ -53,6 +63,8 @@ class Department(db.Model):
     is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
     #: Only the leader (or an admin) may accept handovers to this department.
     is_leader_only: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Put at the end of answers to the department's citizens, below the writer's own.
+    signature: Mapped[str | None] = mapped_column(Text)
 
     leader: Mapped[User | None] = relationship(foreign_keys=[leader_id])
     members: Mapped[list[User]] = relationship(
@@ -96,6 +108,8 @@ class User(UserMixin, db.Model):
     oidc_issuer: Mapped[str | None] = mapped_column(String(500))
     oidc_subject: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: The user's own signature, put at the end of their answers to citizens.
+    signature: Mapped[str | None] = mapped_column(Text)
 
     departments: Mapped[list[Department]] = relationship(
         secondary=department_members, back_populates="members"

@@ -19,12 +19,14 @@ from inbox.web import (
     attachments,
     auth,
     callback_page,
+    case_live,
     case_page,
     cases,
     handover_decisions,
     oidc,
     register_page,
     report_page,
+    signatures,
     status_pages,
     webhooks,
 )
@@ -58,6 +60,8 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(status_pages.blueprint)
     app.register_blueprint(webhooks.blueprint)
     app.register_blueprint(admin.blueprint)
+    app.register_blueprint(case_live.blueprint)
+    app.register_blueprint(signatures.blueprint)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Log in to see this page.")
     login_manager.session_protection = "strong"

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_date, format_list, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -15,14 +25,24 @@ from inbox.cases.access import NotVisible, case_to_change, case_to_see, may_chan
 from inbox.cases.answer_ways import AnswerWay, Delivery, Route, answer_ways
 from inbox.cases.details import answers_since, case_details, deliveries
 from inbox.cases.joining import JoinError, join, joinable_case, mentioned_case
-from inbox.cases.replies import MAX_TEXT_LENGTH, ReplyError, add_note, preliminary_dates, reply
+from inbox.cases.replies import (
+    MAX_TEXT_LENGTH,
+    ReplyError,
+    add_note,
+    preliminary_dates,
+    promised_date_sentence,
+    reply,
+    with_promised_date,
+)
 from inbox.cases.reply_templates import template_text, templates_for
+from inbox.cases.signatures import signature_for, with_signature
+from inbox.cases.timeleft import Urgency, time_left
 from inbox.clock import now
 from inbox.extensions import db
 from inbox.handovers.options import HandoverOptions, handover_options
 from inbox.handovers.workflow import HandoverError, propose
 from inbox.intake.callbacks import Outcome, record_attempt
-from inbox.models import Case, Message, OutKind
+from inbox.models import Case, CaseStatus, Message, OutKind
 from inbox.people import audit
 from inbox.people.departments import department_with_id
 from inbox.people.users import user_with_id
@@ -33,6 +53,7 @@ from inbox.web.forms import (
     AssignForm,
     CallbackAttemptForm,
     CaseLanguageForm,
+    CloseForm,
     DeclineHandoverForm,
     HandoverForm,
     NoteForm,
@@ -42,6 +63,7 @@ from inbox.web.forms import (
 from inbox.web.labels import (
     delivery_text,
     department_name,
+    long_datetime,
     queued_text,
     text_limit,
     way_label,
@@ -53,16 +75,28 @@ NEW_DATE_CHOICES = 20
 
 def _reply_form(case: Case, moment: datetime, *, submitted: bool = False, **values) -> ReplyForm:
     """The composer, offering the ways an answer can reach this case's citizen now; a new one
-    starts on the first (the case's own channel), a ``submitted`` one is the request's."""
+    starts on the first (the case's own channel) with the writer's signature at the end of the
+    text (none for an answer by phone or at the desk), a ``submitted`` one is the request's."""
     ways = answer_ways(case, moment)
+    signature = signature_for(current_user, case)
     if submitted:
         form = ReplyForm()
     else:
+        if ways and ways[0].route != Route.SPOKEN:
+            values["text"] = with_signature(values.get("text") or "", signature)
         form = ReplyForm(formdata=None, **({"way": ways[0].key} if ways else {}), **values)
     form.way.choices = [SelectChoice(way.key, way_label(way)) for way in ways]
-    form.new_date.choices = [
-        (day.isoformat(), format_date(day, "full")) for day in preliminary_dates(NEW_DATE_CHOICES)
+    days = preliminary_dates(NEW_DATE_CHOICES)
+    form.new_date.choices = [("", _("Choose a date"))] + [
+        (day.isoformat(), format_date(day, "full")) for day in days
     ]
+    sentences = {day.isoformat(): promised_date_sentence(case.language, day) for day in days}
+    # composer.js puts the chosen date's sentence into the text, and the signature back when
+    # the way changes from "by phone" to one that sends.
+    form.new_date.render_kw = {"data-sentences": json.dumps(sentences, ensure_ascii=False)}
+    form.text.render_kw = {**form.text.render_kw, "data-signature": signature}
+    chosen = sentences.get(form.new_date.data or "") if form.kind.data == "preliminary" else None
+    form.not_typed = (signature, chosen or "")
     return form
 
 
@@ -111,7 +145,9 @@ def show(reference: str):
     )
 
 
-def render_case_page(case: Case, *, reply_form=None, address_form=None, status: int = 200):
+def render_case_page(
+    case: Case, *, reply_form=None, address_form=None, status: int = 200, collision=()
+):
     """The case page; a refused form is given back with what was typed and its errors."""
     moment = now()
     details = case_details(case, current_user, moment)
@@ -134,6 +170,8 @@ def render_case_page(case: Case, *, reply_form=None, address_form=None, status: 
         handover_form=_handover_form(options),
         accept_form=AcceptHandoverForm(),
         decline_form=DeclineHandoverForm(),
+        collision=list(collision),
+        last_message_id=max((message.id for message in details.messages), default=0),
     )
     return page, status
 
@@ -167,42 +205,68 @@ def answer(reference: str):
     moment = now()
     form = _reply_form(case, moment, submitted=True)
     if not form.validate_on_submit():
-        if len(form.text.data or "") > MAX_TEXT_LENGTH:
-            refusal = _(
-                "The answer was not sent: it is longer than %(limit)s characters.",
-                limit=text_limit(),
-            )
-        elif form.way.errors:
-            refusal = _("The answer was not sent: choose how it reaches the citizen.")
-        else:
-            refusal = _("Write the answer before sending it.")
-        flash(refusal, "error")
+        flash(_refusal(form), "error")
         return render_case_page(case, reply_form=form, status=422)
     others = _answers_since_load(case, form.loaded_at.data)
     if others and form.confirm.data != "yes":
-        names = ", ".join(sorted({message.author.name for message in others}))
+        # The draft stays in the composer; the page shows what was answered meanwhile and
+        # asks before sending this one too ("Send anyway").
         flash(
             _(
-                "%(names)s answered the citizen after you opened the case. Read the answer, "
-                "then send yours again if it is still needed.",
-                names=names,
+                "%(names)s answered the citizen after you opened the case. Your answer is not "
+                "sent yet: read theirs below, then send yours anyway or change it.",
+                names=format_list(sorted({message.author.name for message in others})),
             ),
             "warning",
         )
-        return redirect(url_for(".show", reference=reference))
+        return render_case_page(case, reply_form=form, status=409, collision=others)
     kind = OutKind(form.kind.data)
     # The form offered exactly these ways at this moment; reply() checks again as it answers.
     way = next(way for way in answer_ways(case, moment) if way.key == form.way.data)
+    text, added_sentence = form.text.data, None
     try:
         new_date = date.fromisoformat(form.new_date.data) if kind == OutKind.PRELIMINARY else None
-        message = reply(case, current_user, form.text.data, kind=kind, new_date=new_date, way=way)
+        if new_date is not None:
+            # Without JavaScript nothing put the date into the text: the server does, and the
+            # page says so.
+            text = with_promised_date(text, case.language, new_date, form.not_typed[0])
+            if text != form.text.data:
+                added_sentence = promised_date_sentence(case.language, new_date)
+        message = reply(case, current_user, text, kind=kind, new_date=new_date, way=way)
     except (ValueError, ReplyError) as error:
         db.session.rollback()
         flash(_("The answer was not sent: %(reason)s", reason=str(error)), "error")
         return render_case_page(case, reply_form=form, status=422)
     db.session.commit()
     flash(*_answered_text(way, message))
+    if added_sentence:
+        flash(
+            _(
+                "The answer did not name the new date, so this sentence was added at its end: "
+                "%(sentence)s",
+                sentence=added_sentence,
+            ),
+            "warning",
+        )
     return redirect(url_for(".show", reference=reference))
+
+
+def _refusal(form: ReplyForm) -> str:
+    """Why the composer's answer was not sent, naming the field to fix."""
+    if len(form.text.data or "") > MAX_TEXT_LENGTH:
+        return _(
+            "The answer was not sent: it is longer than %(limit)s characters.",
+            limit=text_limit(),
+        )
+    if form.way.errors:
+        return _("The answer was not sent: choose how it reaches the citizen.")
+    if form.new_date.errors:
+        return _("The answer was not sent: choose the new date the answer will come.")
+    if form.text.data and form.text.data.strip() and form.text.errors:
+        return _("The answer was not sent: write a real answer in the field Answer to the citizen.")
+    if form.errors and not form.text.errors:
+        return _("The page had expired. Send the answer again: your text is kept below.")
+    return _("Write the answer before sending it.")
 
 
 def _answered_text(way: AnswerWay, message: Message) -> tuple[str, str]:
@@ -301,9 +365,47 @@ def claim(reference: str):
 @blueprint.route("/<reference:reference>/close", methods=["POST"])
 @login_required
 def close(reference: str):
-    return _simple_action(
-        reference, lambda case: casework.close(case, current_user), _("The case is closed.")
+    """Close the case: one click when nothing waits for an answer; while the citizen waits, a
+    page that says so first and asks why (the reason is kept as an internal note)."""
+    case = case_to_change(current_user, reference)
+    turn = casework.waiting_turn(case) if case.status != CaseStatus.CLOSED else None
+    if turn is None:
+        return _simple_action(
+            reference, lambda case: casework.close(case, current_user), _("The case is closed.")
+        )
+    form = CloseForm()
+    if not form.validate_on_submit() or form.confirm.data != "yes" or not form.reason.data.strip():
+        if form.confirm.data == "yes" and not form.errors:
+            form.reason.errors = [_("Write why the case is closed without an answer.")]
+        status = 422 if form.reason.errors else 200
+        return render_template(
+            "cases/close.html", case=case, turn=turn, form=form, unanswered=_unanswered_text(turn)
+        ), status
+    casework.close(case, current_user, reason=form.reason.data)
+    db.session.commit()
+    flash(
+        _("The case is closed without an answer to the citizen. The reason is kept as a note."),
+        "success",
     )
+    return redirect(url_for(".show", reference=reference))
+
+
+def _unanswered_text(turn) -> str:
+    """ "The citizen has not been answered; the promise was due … (66 working days ago)"."""
+    left = time_left(current_app.extensions["svarfrist"].rules.calendar, now(), turn.due_at)
+    due = long_datetime(turn.due_at)
+    if left.urgency == Urgency.OVERDUE and left.days_over:
+        return ngettext(
+            "The citizen has not been answered; the promise was due %(due)s (%(num)d working "
+            "day ago).",
+            "The citizen has not been answered; the promise was due %(due)s (%(num)d working "
+            "days ago).",
+            left.days_over,
+            due=due,
+        )
+    if left.urgency == Urgency.OVERDUE:
+        return _("The citizen has not been answered; the promise was due %(due)s.", due=due)
+    return _("The citizen has not been answered yet; the promise is due %(due)s.", due=due)
 
 
 @blueprint.route("/<reference:reference>/reopen", methods=["POST"])

@@ -17,9 +17,15 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from inbox.cases.replies import MAX_TEXT_LENGTH
+from inbox.cases.replies import (
+    MAX_TEXT_LENGTH,
+    MIN_ANSWER_CHARACTERS,
+    MIN_ANSWER_WORDS,
+    is_real_text,
+)
+from inbox.cases.signatures import MAX_SIGNATURE_LENGTH
 from inbox.i18n import LANGUAGES
 
 LANGUAGE_NAMES = {"nn": "Nynorsk", "nb": "Bokmål", "en": "English"}
@@ -57,7 +63,7 @@ class ReplyForm(FlaskForm):
     )
     text = TextAreaField(
         _l("Answer to the citizen"),
-        validators=[DataRequired(), Length(max=MAX_TEXT_LENGTH)],
+        validators=[DataRequired(_l("Write the answer.")), Length(max=MAX_TEXT_LENGTH)],
         render_kw={"maxlength": MAX_TEXT_LENGTH},
     )
     kind = RadioField(
@@ -68,11 +74,35 @@ class ReplyForm(FlaskForm):
         ],
         default="reply",
     )
-    #: Only working days after today are offered (filled in by the view).
+    #: Working days after today, after a first "choose a date" (filled in by the view): staff
+    #: choose the new date, it never defaults to one.
     new_date = SelectField(_l("New date for the answer"), choices=[], validate_choice=False)
     #: When the page was loaded, to notice answers given meanwhile.
     loaded_at = HiddenField()
+    #: ``yes`` from "Send anyway", after the page showed an answer someone gave meanwhile.
     confirm = HiddenField()
+
+    def validate_new_date(self, field) -> None:
+        if self.kind.data == "preliminary" and not field.data:
+            raise ValidationError(_l("Choose the new date the answer will come."))
+
+    def validate_text(self, field) -> None:
+        typed = field.data or ""
+        for added in self.not_typed:
+            typed = typed.replace(added.strip(), "") if added.strip() else typed
+        if field.data and len(field.data) <= MAX_TEXT_LENGTH and not is_real_text(typed):
+            raise ValidationError(
+                _l(
+                    "Write a real answer to the citizen: at least %(characters)d characters "
+                    "in %(words)d words, besides the signature.",
+                    characters=MIN_ANSWER_CHARACTERS,
+                    words=MIN_ANSWER_WORDS,
+                )
+            )
+
+    #: What Svarfrist put into the text (the signature, the new date's sentence), set by the
+    #: view: not counted as the answer.
+    not_typed: tuple[str, ...] = ()
 
 
 class AddressForm(FlaskForm):
@@ -183,3 +213,22 @@ class AcceptHandoverForm(FlaskForm):
 
 class DeclineHandoverForm(FlaskForm):
     reason = TextAreaField(_l("Why not?"), validators=[DataRequired(), Length(max=5000)])
+
+
+class SignatureForm(FlaskForm):
+    signature = TextAreaField(
+        _l("Signature"),
+        validators=[Length(max=MAX_SIGNATURE_LENGTH)],
+        render_kw={"maxlength": MAX_SIGNATURE_LENGTH, "rows": 4},
+    )
+
+
+class CloseForm(FlaskForm):
+    """Closing a case while the citizen waits for an answer: confirmed, with a reason."""
+
+    reason = TextAreaField(
+        _l("Why is the case closed without an answer?"),
+        validators=[Length(max=MAX_TEXT_LENGTH)],
+        render_kw={"maxlength": MAX_TEXT_LENGTH, "rows": 3},
+    )
+    confirm = HiddenField()

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from inbox.cases.answer_ways import AnswerWay, Delivery, Route
 from inbox.cases.replies import MAX_TEXT_LENGTH
-from inbox.cases.timeleft import Urgency, time_left
+from inbox.cases.timeleft import Reading, time_left
 from inbox.clock import now
 from inbox.models import CaseStatus, Department, Direction, OutKind
 from inbox.settings.promise_text import CHANNEL_NAMES
@@ -182,19 +182,25 @@ def message_label(direction: Direction, kind: OutKind | None) -> str:
 
 
 def time_left_text(due_at: datetime) -> tuple[str, str]:
-    """Text and urgency class for a due time: "2 t att", "forfall i dag", "3 dagar over"."""
+    """Text and urgency class for a due time, in words that cannot be misread: "3 arbeidsdagar
+    att", "forfall i dag kl. 15:00", "forfall i morgon kl. 12:00", "2 arbeidsdagar over
+    fristen" (never working hours, which read as clock hours)."""
     calendar = current_app.extensions["svarfrist"].rules.calendar
     left = time_left(calendar, now(), due_at)
-    if left.urgency == Urgency.OVERDUE:
-        if left.days_over == 0:
-            return _("Overdue"), left.urgency.value
+    at = format_time(left.due_local, "short")
+    if left.reading == Reading.DAYS_OVER:
         text = ngettext(
-            "%(num)d working day overdue", "%(num)d working days overdue", left.days_over
+            "%(num)d working day overdue", "%(num)d working days overdue", left.working_days
         )
-        return text, left.urgency.value
-    if left.urgency == Urgency.TODAY:
-        return _("Due today, %(hours)d h left", hours=left.hours), left.urgency.value
-    return ngettext("%(num)d h left", "%(num)d h left", left.hours), left.urgency.value
+    elif left.reading == Reading.OVERDUE_TODAY:
+        text = _("Overdue since %(time)s today", time=at)
+    elif left.reading == Reading.DUE_TODAY:
+        text = _("Due today at %(time)s", time=at)
+    elif left.reading == Reading.DUE_TOMORROW:
+        text = _("Due tomorrow at %(time)s", time=at)
+    else:
+        text = ngettext("%(num)d working day left", "%(num)d working days left", left.working_days)
+    return text, left.urgency.value
 
 
 def delivery_retry_text(metadata: dict) -> str:

@@ -14,6 +14,7 @@ from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
+from inbox.cases.signatures import SignatureError, set_department_signature
 from inbox.extensions import db
 from inbox.models import Department, User
 from inbox.people.departments import (
@@ -30,7 +31,7 @@ from inbox.people.departments import (
 )
 from inbox.people.users import user_with_id
 from inbox.web.admin import blueprint, section
-from inbox.web.forms import PostForm
+from inbox.web.forms import PostForm, SignatureForm
 from inbox.web.labels import department_name
 
 section("departments", _l("Departments"))
@@ -121,6 +122,7 @@ def department_edit(department_id: int):
         leader_only_configured=department.slug
         in current_app.extensions["svarfrist"].handover_leader_only,
         state_form=PostForm(),
+        signature_form=SignatureForm(formdata=None, signature=department.signature or ""),
     ), status
 
 
@@ -200,3 +202,25 @@ def _show_beside_field(form: FlaskForm, error: DepartmentError) -> None:
     """The service's refusal, translated, as an error of the field it names."""
     field = form[error.field]
     field.errors = [*field.errors, _(error.message, **error.values)]
+
+
+@blueprint.post("/departments/<id:department_id>/signature")
+def department_signature(department_id: int):
+    """The department's signature, put below each writer's own at the end of answers."""
+    department = department_with_id(department_id) or abort(404)
+    form = SignatureForm()
+    if not form.validate_on_submit():
+        flash(_("The signature was not saved: it is too long, or the page had expired."), "error")
+        return redirect(url_for(".department_edit", department_id=department_id), 303)
+    try:
+        set_department_signature(department, form.signature.data or "", current_user)
+    except SignatureError:
+        db.session.rollback()
+        flash(_("The signature was not saved: it is too long, or the page had expired."), "error")
+        return redirect(url_for(".department_edit", department_id=department_id), 303)
+    db.session.commit()
+    flash(
+        _("The signature of %(department)s is saved.", department=department_name(department)),
+        "success",
+    )
+    return redirect(url_for(".department_edit", department_id=department_id), 303)
