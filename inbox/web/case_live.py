@@ -3,8 +3,9 @@ who else has the case open, and messages that came after the page was loaded."""
 
 from __future__ import annotations
 
+from babel.lists import format_list
 from flask import Blueprint, jsonify, request, url_for
-from flask_babel import format_list
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -30,7 +31,9 @@ def live(reference: str):
     db.session.commit()
     names = [user.name for user in state.others_viewing]
     body = {
-        "viewing": _("Also has this case open: %(names)s", names=format_list(names))
+        "viewing": _(
+            "Also has this case open: %(names)s", names=format_list(names, locale=get_locale())
+        )
         if names
         else "",
         "messages": [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
+from babel.lists import format_list
 from flask import (
     Blueprint,
     abort,
@@ -15,7 +16,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date, format_list, ngettext
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -215,7 +216,9 @@ def answer(reference: str):
             _(
                 "%(names)s answered the citizen after you opened the case. Your answer is not "
                 "sent yet: read theirs below, then send yours anyway or change it.",
-                names=format_list(sorted({message.author.name for message in others})),
+                names=format_list(
+                    sorted({message.author.name for message in others}), locale=get_locale()
+                ),
             ),
             "warning",
         )

@@ -90,7 +90,10 @@ class ReplyForm(FlaskForm):
         typed = field.data or ""
         for added in self.not_typed:
             typed = typed.replace(added.strip(), "") if added.strip() else typed
-        if field.data and len(field.data) <= MAX_TEXT_LENGTH and not is_real_text(typed):
+        # A preliminary answer must say more than its date ("x" is no answer).
+        if self.kind.data != "preliminary" or len(typed) > MAX_TEXT_LENGTH:
+            return
+        if field.data and not is_real_text(typed):
             raise ValidationError(
                 _l(
                     "Write a real answer to the citizen: at least %(characters)d characters "

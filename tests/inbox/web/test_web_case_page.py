@@ -77,7 +77,8 @@ def test_the_case_page_shows_conversation_promise_and_history(client, setting):
     body = page(client, case.reference)
     assert "Hei! Når kan eg vente svar på byggesøknaden min?" in body
     assert "Automatisk kvittering" in body
-    assert "29 t att" in body  # Tue 10:00 to Mon 30 Nov 15:00 in opening hours
+    # Tue 24 Nov to Mon 30 Nov 15:00: Wednesday, Thursday, Friday and Monday are left.
+    assert "4 arbeidsdagar att" in body and "t att" not in body
     assert "<b>teikninga</b>" in body and "alert(" not in body
     assert "download>teikning.pdf</a>" in body
     db.session.rollback()  # end the read snapshot: see what the request committed
@@ -184,7 +185,7 @@ def test_an_answer_given_meanwhile_by_someone_else_is_shown_before_sending(clien
     with frozen_at(NOW - timedelta(minutes=2)):
         reply(case, setting["ingrid"], "Svar frå Ingrid.")
     db.session.commit()
-    post(
+    refused = post(
         client,
         f"/cases/{case.reference}/reply",
         text="Svar frå Kari.",
@@ -192,12 +193,29 @@ def test_an_answer_given_meanwhile_by_someone_else_is_shown_before_sending(clien
         way=BY_EMAIL,
         loaded_at=loaded.isoformat(),
     )
+    assert refused.status_code == 409
+    shown = refused.get_data(as_text=True)
+    assert "Ingrid Fosse svarte innbyggjaren etter at du opna saka" in shown
+    assert "Svar frå Ingrid." in shown  # their answer, to read before sending
+    assert "Svar frå Kari.</textarea>" in shown  # the draft is kept
+    assert 'name="confirm" value="yes"' in shown and "Send likevel" in shown
     db.session.rollback()  # end the read snapshot: see what the request committed
     outgoing = select(Message.text).where(
         Message.direction == Direction.OUT, Message.author_id.is_not(None)
     )
     assert db.session.scalars(outgoing).all() == ["Svar frå Ingrid."]
-    assert "Ingrid Fosse har svart innbyggjaren" in page(client, case.reference)
+
+    post(
+        client,
+        f"/cases/{case.reference}/reply",
+        text="Svar frå Kari.",
+        kind="reply",
+        way=BY_EMAIL,
+        loaded_at=loaded.isoformat(),
+        confirm="yes",
+    )
+    db.session.rollback()
+    assert sorted(db.session.scalars(outgoing).all()) == ["Svar frå Ingrid.", "Svar frå Kari."]
 
 
 def test_a_note_does_not_end_the_turn(client, setting):
@@ -244,7 +262,9 @@ def test_claim_assign_close_reopen_and_language(client, setting):
         post(client, f"/cases/{reference}/assign", assignee=str(setting["eirik"].id)).status_code
         == 400
     )
-    post(client, f"/cases/{reference}/close")
+    asked = post(client, f"/cases/{reference}/close")  # the citizen waits: asked first
+    assert asked.status_code == 200 and "Lukka sak" in asked.get_data(as_text=True)
+    post(client, f"/cases/{reference}/close", confirm="yes", reason="Løyst på telefon.")
     db.session.rollback()  # end the read snapshot: see what the request committed
     assert case.status == CaseStatus.CLOSED
     post(client, f"/cases/{reference}/reopen")
@@ -274,7 +294,7 @@ def test_the_queue_links_to_the_case_and_says_how_much_time_is_left(client, sett
     log_in(client, "kari@alver.no")
     body = client.get("/").get_data(as_text=True)
     assert f'href="/cases/{setting["case"].reference}"' in body
-    assert "29 t att" in body
+    assert "4 arbeidsdagar att" in body
 
 
 def test_turn_rows_exist_for_every_answered_and_open_promise(client, setting):
