@@ -63,6 +63,8 @@ class ReplyForm(FlaskForm):
     )
     text = TextAreaField(
         _l("Answer to the citizen"),
+        # Browsers send a textarea's lines ending in CR LF; the answer keeps plain LF.
+        filters=[lambda text: text.replace("\r\n", "\n") if text else text],
         validators=[DataRequired(_l("Write the answer.")), Length(max=MAX_TEXT_LENGTH)],
         render_kw={"maxlength": MAX_TEXT_LENGTH},
     )
