@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from inbox.cases.details import PRESENCE_WINDOW, viewing_others
 from inbox.extensions import db
-from inbox.models import AuditEvent, Case, Message, User
+from inbox.models import AuditEvent, Case, Direction, Message, User
 from inbox.people import audit
 
 #: A page that keeps polling refreshes its viewer's presence this often (half the window, so
@@ -22,7 +22,8 @@ PRESENCE_REFRESH = PRESENCE_WINDOW / 2
 @dataclass(frozen=True)
 class LiveState:
     others_viewing: list[User]
-    #: Messages after the last one the page showed, from others (never the viewer's own).
+    #: Messages after the last one the page showed: the citizen's, and others' answers and
+    #: notes (never the viewer's own, nor automatic acknowledgements).
     new_messages: list[Message]
 
 
@@ -43,7 +44,9 @@ def live_state(case: Case, viewer: User, after_id: int, now: datetime, ip: str |
         .where(
             Message.case_id == case.id,
             Message.id > after_id,
-            (Message.author_id.is_(None)) | (Message.author_id != viewer.id),
+            # The citizen's messages, and what other people wrote (not automatic messages).
+            (Message.direction == Direction.IN)
+            | (Message.author_id.is_not(None) & (Message.author_id != viewer.id)),
         )
         .order_by(Message.id)
         .options(selectinload(Message.author))

@@ -161,7 +161,7 @@ def render_case_page(
         reply_form=reply_form or _reply_form(case, moment, loaded_at=moment.isoformat()),
         address_form=address_form or AddressForm(formdata=None),
         templates=templates_for(case),
-        note_form=NoteForm(),
+        note_form=NoteForm(formdata=None),  # never the refused answer's text
         assign_form=_assign_form(case, details.members),
         language_form=CaseLanguageForm(language=case.language),
         action_form=PostForm(),

@@ -99,7 +99,7 @@ class ReplyForm(FlaskForm):
             raise ValidationError(
                 _l(
                     "Write a real answer to the citizen: at least %(characters)d characters "
-                    "in %(words)d words, besides the signature.",
+                    "in %(words)d words, besides the new date and the signature.",
                     characters=MIN_ANSWER_CHARACTERS,
                     words=MIN_ANSWER_WORDS,
                 )

@@ -137,8 +137,10 @@ def test_a_preliminary_answer_with_a_new_date(page, live_server, town, language)
     page.goto(f"{live_server}/cases/{town['overdue'].reference}")
     page.fill("#text", "Vi treng litt meir tid.")
     page.check("input[value=preliminary]")
-    # The fifth working day offered after Tuesday 24 November: 25, 26, 27, 30 Nov, 1 Dec.
-    chosen = page.locator("#new_date option").nth(4).get_attribute("value")
+    # The fifth working day offered after Tuesday 24 November: 25, 26, 27, 30 Nov, 1 Dec
+    # (after the first option, "choose a date": no date is chosen for staff).
+    assert page.locator("#new_date option").first.get_attribute("value") == ""
+    chosen = page.locator("#new_date option").nth(5).get_attribute("value")
     assert chosen == "2026-12-01"
     page.select_option("#new_date", chosen)
     page.click("form[action$='/reply'] button[type=submit]")
