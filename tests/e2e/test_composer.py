@@ -14,7 +14,7 @@ from sqlalchemy import select
 from inbox.clock import frozen_at
 from inbox.extensions import db
 from inbox.intake.receiving import receive
-from inbox.models import Case, CaseStatus, Message, OutboxMessage
+from inbox.models import Case, CaseStatus, Department, Message, OutboxMessage, Role
 from tests.e2e.test_pages import log_in, violations
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import OSLO, email
@@ -37,6 +37,7 @@ def town(app):
     frontline.signature = "Alver kommune, Innbyggjarservice"
     make_user(frontline, email="kari@alver.no", name="Kari Haugland")
     make_user(frontline, email="ingrid@alver.no", name="Ingrid Fosse")
+    make_user(role=Role.ADMIN, email="admin@alver.no", name="Ada Admin")
     with frozen_at(datetime(2026, 11, 2, 10, 0, tzinfo=OSLO)):
         overdue = receive(email(received_at=datetime(2026, 11, 2, 10, 0, tzinfo=OSLO)))
     # Friday 20 November: due Friday 27 November 15:00, three working days after Tuesday.
@@ -218,5 +219,23 @@ def test_a_user_sets_a_signature(browser, live_server, town):
     tab.check("input[name=way][value^=email]")
     expect(tab.locator(TEXT)).to_have_value(
         "\n\nHelsing\nKari Haugland\n\nAlver kommune, Innbyggjarservice"
+    )
+    tab.context.close()
+
+
+def test_an_admin_sets_the_departments_signature(browser, live_server, town):
+    tab = tab_for(browser, live_server, "admin@alver.no")
+    department = db.session.scalars(select(Department)).one()
+    tab.goto(f"{live_server}/admin/departments/{department.id}")
+    tab.get_by_role("textbox", name="Signatur").fill(
+        "Alver kommune\nInnbyggjarservice, tlf. 56 37 50 00"
+    )
+    assert violations(tab) == [], "department page with its signature"
+    shoot(tab, "department-signature")
+    tab.get_by_role("button", name="Lagra signaturen").click()
+    expect(tab.locator(".flash-success")).to_have_text("Signaturen til Innbyggjarservice er lagra.")
+    db.session.rollback()
+    assert db.session.get(Department, department.id).signature == (
+        "Alver kommune\nInnbyggjarservice, tlf. 56 37 50 00"
     )
     tab.context.close()
