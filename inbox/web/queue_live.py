@@ -19,8 +19,8 @@ from inbox.cases import queue
 from inbox.cases.access import visible_cases
 from inbox.cases.queue import QueueError, queue_counts
 from inbox.clock import now
-from inbox.models import Case
 from inbox.extensions import db
+from inbox.models import Case
 from inbox.web import cases as queue_page_view
 
 blueprint = Blueprint("queue_live", __name__, url_prefix="/queue")
