@@ -1,10 +1,14 @@
 """One change on many cases at once, each case checked and changed on its own.
 
-A bulk action is the single-case service (:mod:`inbox.cases.casework`,
-:func:`inbox.handovers.workflow.propose`) applied to each selected case in a
+A bulk action is a single-case service applied to each selected case in a
 savepoint of its own: a case the user may not change, or one the service
 refuses, is rolled back and reported, and the others go through. The caller
 commits once, after all cases, and shows every :class:`Outcome`.
+
+:func:`casework_change` builds the change for taking, assigning and closing
+(:mod:`inbox.cases.casework`); the web layer composes offering to a department
+(``inbox.handovers.workflow.propose``, which this package may not import) and
+passes it to :func:`apply` with the handover's error.
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ from inbox.cases import casework
 from inbox.cases.access import NotVisible, Refused, case_to_change, visible_cases
 from inbox.cases.replies import ReplyError, add_note
 from inbox.extensions import db
-from inbox.handovers.workflow import HandoverError, propose
 from inbox.models import Case, Department, User
 from inbox.people import audit
 
+#: The refusals of the casework services: said per case, never a failed request.
+CASEWORK_ERRORS: tuple[type[Exception], ...] = (casework.CaseworkError, ReplyError)
 #: The most cases one request changes: a queue page holds at most this many rows.
 MAX_CASES = 200
 
@@ -89,34 +94,27 @@ def assignable_people(cases: list[Case]) -> list[User]:
 def apply(
     user: User,
     references: list[str],
-    action: BulkAction,
+    change: Callable[[Case], None],
     *,
-    assignee: User | None = None,
-    reason: str = "",
-    department: Department | None = None,
-    note: str = "",
+    service_errors: tuple[type[Exception], ...] = CASEWORK_ERRORS,
     ip: str | None = None,
 ) -> list[Outcome]:
-    """Carry out ``action`` on each case, in order; one :class:`Outcome` per reference.
+    """Make ``change`` to each case, in order; one :class:`Outcome` per reference.
 
-    Raises :class:`BulkError` before touching any case when what the action needs is missing:
-    a person to assign to, a reason to close, a department and a note to offer to.
+    Each case is fetched with :func:`case_to_change`; a refusal is audited and reported,
+    a ``service_errors`` exception rolls that case back and reports the service's reason.
     """
-    change = _change(
-        user, action, assignee=assignee, reason=reason, department=department, note=note
-    )
-    return [_apply_one(user, reference, change, ip) for reference in references]
+    return [_apply_one(user, reference, change, service_errors, ip) for reference in references]
 
 
-def _change(
-    user: User,
-    action: BulkAction,
-    *,
-    assignee: User | None,
-    reason: str,
-    department: Department | None,
-    note: str,
+def casework_change(
+    user: User, action: BulkAction, *, assignee: User | None = None, reason: str = ""
 ) -> Callable[[Case], None]:
+    """The change for taking, assigning (to ``assignee``) or closing (with ``reason``).
+
+    Raises :class:`BulkError` before any case is touched when what the action needs is
+    missing.
+    """
     if action == BulkAction.CLAIM:
         return lambda case: casework.assign(case, user, user)
     if action == BulkAction.ASSIGN:
@@ -133,16 +131,24 @@ def _change(
             add_note(case, user, reason.strip())
 
         return close
-    if action == BulkAction.OFFER:
-        if department is None:
-            raise BulkError("department", "choose the department to offer the cases to")
-        if not note.strip():
-            raise BulkError("note", "a handover needs a note for the receiving department")
-        return lambda case: propose(case, department, user, note)
-    raise BulkError("action", f"unknown action {action!r}")
+    raise BulkError("action", f"{action.value} is not casework")
 
 
-def _apply_one(user: User, reference: str, change: Callable[[Case], None], ip: str | None):
+def offer_needs(department: Department | None, note: str) -> None:
+    """Raise :class:`BulkError` when an offer lacks its department or its note."""
+    if department is None:
+        raise BulkError("department", "choose the department to offer the cases to")
+    if not note.strip():
+        raise BulkError("note", "a handover needs a note for the receiving department")
+
+
+def _apply_one(
+    user: User,
+    reference: str,
+    change: Callable[[Case], None],
+    service_errors: tuple[type[Exception], ...],
+    ip: str | None,
+) -> Outcome:
     savepoint = db.session.begin_nested()
     try:
         case = case_to_change(user, reference)
@@ -154,7 +160,7 @@ def _apply_one(user: User, reference: str, change: Callable[[Case], None], ip: s
     try:
         change(case)
         db.session.flush()
-    except (casework.CaseworkError, HandoverError, ReplyError) as error:
+    except service_errors as error:
         savepoint.rollback()
         return Outcome(reference, case, False, "error", str(error))
     savepoint.commit()

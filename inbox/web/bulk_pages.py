@@ -23,11 +23,14 @@ from inbox.cases.bulk import (
     BulkError,
     apply,
     assignable_people,
+    casework_change,
+    offer_needs,
     selected_references,
     visible_selection,
 )
 from inbox.cases.replies import MAX_TEXT_LENGTH
 from inbox.extensions import db
+from inbox.handovers.workflow import HandoverError, propose
 from inbox.people.departments import department_with_id, departments_by_name
 from inbox.people.users import user_with_id
 from inbox.web.labels import department_name
@@ -72,17 +75,26 @@ def run():
         abort(400)
     if action in ASKING and not request.form.get("confirm"):
         return _ask(form, action, references, back)
+    department = department_with_id(form.department.data) if form.department.data else None
     try:
-        outcomes = apply(
-            current_user,
-            references,
-            action,
-            assignee=user_with_id(form.assignee.data) if form.assignee.data else None,
-            reason=form.reason.data or "",
-            department=department_with_id(form.department.data) if form.department.data else None,
-            note=form.note.data or "",
-            ip=request.remote_addr,
-        )
+        if action == BulkAction.OFFER:
+            note = form.note.data or ""
+            offer_needs(department, note)
+            outcomes = apply(
+                current_user,
+                references,
+                lambda case: propose(case, department, current_user, note),
+                service_errors=(HandoverError,),
+                ip=request.remote_addr,
+            )
+        else:
+            change = casework_change(
+                current_user,
+                action,
+                assignee=user_with_id(form.assignee.data) if form.assignee.data else None,
+                reason=form.reason.data or "",
+            )
+            outcomes = apply(current_user, references, change, ip=request.remote_addr)
     except BulkError as error:
         db.session.rollback()
         return _ask(form, action, references, back, missing=error.field, status=400)
@@ -94,7 +106,7 @@ def run():
         outcomes=outcomes,
         done=done,
         back=back,
-        department=department_with_id(form.department.data) if form.department.data else None,
+        department=department,
     )
 
 
