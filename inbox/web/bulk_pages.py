@@ -72,7 +72,10 @@ def run():
         flash(_no_selection_text(error), "error")
         return redirect(back)
     if not form.validate_on_submit():
-        abort(400)
+        # Only a length can be wrong here (the CSRF token is checked before the view):
+        # the text comes back to be shortened, not lost.
+        too_long = next(iter(form.errors), "reason")
+        return _ask(form, action, references, back, missing=too_long, status=400)
     if action in ASKING and not request.form.get("confirm"):
         return _ask(form, action, references, back)
     department = department_with_id(form.department.data) if form.department.data else None
@@ -132,6 +135,8 @@ def _ask(form: BulkForm, action: BulkAction, references, back, *, missing=None, 
         "department": _("Choose the department to offer the cases to."),
         "note": _("Write a note for the receiving department."),
     }
+    if form.errors:
+        errors = dict.fromkeys(form.errors, _("The text is too long: shorten it and try again."))
     return render_template(
         "cases/bulk.html",
         form=form,

@@ -234,7 +234,9 @@ def test_r_focuses_the_reply_and_n_the_note(browser, live_server, town):
 
 
 def test_the_queue_works_without_javascript(browser, live_server, town):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 1366, "height": 900})
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1366, "height": 900}
+    )
     tab = context.new_page()
     log_in(tab, live_server, "nn@alver.no")
     expect(tab.locator("#select-all")).to_be_hidden()  # needs script; ticking each row does not

@@ -251,3 +251,20 @@ def test_a_bulk_post_without_a_csrf_token_changes_nothing(client, town):
 
     assert response.status_code == 400
     assert _fresh(first).assignee_id is None
+
+
+def test_a_too_long_reason_comes_back_to_be_shortened_not_lost(client, town):
+    first = town["ours"][0]
+    log_in(client, "kari@alver.no")
+    reason = "Lang grunn. " * 200
+
+    response = _post(
+        client, {"action": "close", "confirm": "1", "reason": reason, "case": [first.reference]}
+    )
+
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Teksten er for lang" in page
+    assert reason.strip() in page
+    assert f'value="{first.reference}"' in page
+    assert _fresh(first).status != CaseStatus.CLOSED
