@@ -91,10 +91,12 @@ def run():
                 ip=request.remote_addr,
             )
         else:
+            assignee = user_with_id(form.assignee.data) if form.assignee.data else None
             change = casework_change(
                 current_user,
                 action,
-                assignee=user_with_id(form.assignee.data) if form.assignee.data else None,
+                # Only people who can sign in are offered; a deactivated one is no choice.
+                assignee=assignee if assignee is not None and assignee.is_enabled else None,
                 reason=form.reason.data or "",
             )
             outcomes = apply(current_user, references, change, ip=request.remote_addr)

@@ -268,3 +268,26 @@ def test_a_too_long_reason_comes_back_to_be_shortened_not_lost(client, town):
     assert reason.strip() in page
     assert f'value="{first.reference}"' in page
     assert _fresh(first).status != CaseStatus.CLOSED
+
+
+def test_a_deactivated_person_cannot_be_given_cases(client, town):
+    first = town["ours"][0]
+    town["per"].is_enabled = False
+    db.session.commit()
+    log_in(client, "kari@alver.no")
+
+    asked = _post(client, {"action": "assign", "case": [first.reference]})
+    assert "Per Hansen" not in asked.get_data(as_text=True)
+    response = _post(
+        client,
+        {
+            "action": "assign",
+            "confirm": "1",
+            "assignee": str(town["per"].id),
+            "case": [first.reference],
+        },
+    )
+
+    assert response.status_code == 400
+    assert "Vel personen som skal få sakene" in response.get_data(as_text=True)
+    assert _fresh(first).assignee_id is None
