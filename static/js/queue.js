@@ -17,6 +17,7 @@
     var newest = region.querySelector("[data-live-newest]");
     var lastCount = 0;
     var timer = null;
+    var stopped = false;
 
     function updateCounts(counts) {
       document.querySelectorAll(".filters a").forEach(function (link) {
@@ -66,6 +67,10 @@
       }
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) {
+          if (response.redirected) {
+            stopped = true; // signed out (sent to the login page): nothing more to ask
+            return null;
+          }
           return response.ok ? response.json() : null;
         })
         .then(function (body) {
@@ -81,13 +86,13 @@
     }
 
     function schedule() {
-      if (timer === null && !document.hidden) {
+      if (timer === null && !stopped && !document.hidden) {
         timer = window.setTimeout(poll, every);
       }
     }
 
     document.addEventListener("visibilitychange", function () {
-      if (!document.hidden && timer === null) {
+      if (!document.hidden && timer === null && !stopped) {
         poll();
       }
     });

@@ -282,6 +282,7 @@ def test_bulk_assign_says_which_cases_were_not_changed_and_why(browser, live_ser
         tab.check(f"#tick-{town[0].reference}")
         tab.check(f"#tick-{other.reference}")
         tab.locator('button[value="assign"]').click()
+        assert violations(tab) == [], f"the assign form at {width}px"
         tab.select_option("#assignee", label=frontline_person)
         tab.locator('button[value="assign"]').click()
         expect(tab.locator("tbody tr.done")).to_have_count(1)
@@ -293,3 +294,39 @@ def test_bulk_assign_says_which_cases_were_not_changed_and_why(browser, live_ser
         tab.goto(f"{live_server}/cases/{town[1].reference}")
         _shot(tab, f"case-page-{width}")
         tab.context.close()
+
+
+def test_bulk_offer_to_a_department_leaves_the_cases_pending(browser, live_server, town):
+    tab = _tab(browser, 360)
+    log_in(tab, live_server, "nn@alver.no")
+    tab.check(f"#tick-{town[0].reference}")
+    tab.check(f"#tick-{town[1].reference}")
+    tab.locator('button[value="offer"]').click()
+    tab.select_option("#department", label="Byggesak")
+    tab.fill("#note", "Gjeld byggesak")
+    assert violations(tab) == [], "the offer form"
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 360
+    _shot(tab, "bulk-offer-360")
+    tab.locator('button[value="offer"]').click()
+    expect(tab.locator("tbody tr.done")).to_have_count(2)
+    expect(tab.locator("tbody tr.done").first).to_contain_text("Byggesak")
+    tab.locator("main p a").first.click()  # back to the queue: the cases wait for byggesak
+    expect(tab.locator(".filters a", has_text="Overføring ventar").locator(".count")).to_have_text(
+        "(2)"
+    )
+    tab.context.close()
+
+
+def test_polls_stop_once_the_session_has_ended(browser, live_server, town):
+    tab = _tab(browser)
+    polls = []
+    tab.on("request", lambda request: polls.append(1) if "/queue/live" in request.url else None)
+    log_in(tab, live_server, "nn@alver.no")
+    tab.wait_for_timeout(1500)
+    tab.context.clear_cookies()  # as after logging out in another tab
+    tab.wait_for_timeout(2500)
+    counted = len(polls)
+    tab.wait_for_timeout(3000)
+    assert counted >= 2 and len(polls) == counted
+    expect(tab.locator("[data-live-message]")).to_be_hidden()
+    tab.context.close()
