@@ -62,6 +62,7 @@ def test_a_new_case_is_announced_without_reload_and_nothing_moves(browser, live_
         news = tab.locator("[data-live-message]")
         expect(news).to_be_hidden()
         rows_before = tab.locator("tbody tr").all_inner_texts()
+        first_row_at = tab.locator("tbody tr").first.bounding_box()["y"]
         tab.focus("#q")
         tab.keyboard.type("brøyt")
         assert tab.evaluate("window.__loaded = true")
@@ -77,6 +78,7 @@ def test_a_new_case_is_announced_without_reload_and_nothing_moves(browser, live_
         # and what was typed stayed where they were.
         assert tab.evaluate("window.__loaded") is True
         assert tab.locator("tbody tr").all_inner_texts() == rows_before
+        assert tab.locator("tbody tr").first.bounding_box()["y"] == first_row_at
         assert tab.evaluate("document.activeElement.id") == "q"
         assert tab.input_value("#q") == "brøyt"
         expect(tab.locator(".filters a").first.locator(".count")).to_have_text(
