@@ -18,12 +18,14 @@ from inbox.web import (
     answer_pages,  # noqa: F401  (adds the answers' routes to the case page's blueprint)
     attachments,
     auth,
+    bulk_pages,
     callback_page,
     case_live,
     case_page,
     cases,
     handover_decisions,
     oidc,
+    queue_live,
     register_page,
     report_page,
     signatures,
@@ -62,6 +64,8 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(admin.blueprint)
     app.register_blueprint(case_live.blueprint)
     app.register_blueprint(signatures.blueprint)
+    app.register_blueprint(queue_live.blueprint)
+    app.register_blueprint(bulk_pages.blueprint)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Log in to see this page.")
     login_manager.session_protection = "strong"
