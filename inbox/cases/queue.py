@@ -172,6 +172,14 @@ def case_by_reference(user: User, words: str | None) -> Case | None:
     return db.session.scalar(visible_cases(user).where(Case.reference == words.strip()))
 
 
+def departments_named(slugs: list[str]) -> list[Department]:
+    """The departments with these slugs (the queue's department filter offers them)."""
+    wanted = [slug for slug in slugs if slug]
+    if not wanted:
+        return []
+    return list(db.session.scalars(select(Department).where(Department.slug.in_(wanted))))
+
+
 def _filtered(query: Select, user: User, calendar: Calendar, filters: QueueFilter) -> Select:
     _check(filters)
     query = query.where(_conditions(user, calendar, filters))
