@@ -283,7 +283,9 @@ def _department_condition(slug: str | None):
     if not slug:
         return true()
     # One lookup of the id (PostgreSQL runs it once), not a join per case.
-    return Case.department_id == select(Department.id).where(Department.slug == slug).scalar_subquery()
+    return (
+        Case.department_id == select(Department.id).where(Department.slug == slug).scalar_subquery()
+    )
 
 
 def _encode(row: Case, sort: str, keys: list[_Key]) -> str:

@@ -13,16 +13,19 @@ S_ENDINGS = frozenset("bcdfghjlmnoprtvyz")
 #: Step 1: the longest of these in R1 is removed (``erte``/``ert`` become ``er``; ``s`` only
 #: after certain letters).
 MAIN_SUFFIXES = sorted(
-    (
-        "a e ede ande ende ane ene hetene en heten ar er heter as es edes endes enes "
-        "hetenes ens hetens ers ets et het ast erte ert s"
-    ).split(),
+    [
+        *("a", "e", "ede", "ande", "ende", "ane", "ene", "hetene", "en", "heten", "ar", "er"),
+        *("heter", "as", "es", "edes", "endes", "enes", "hetenes", "ens", "hetens", "ers"),
+        *("ets", "et", "het", "ast", "erte", "ert", "s"),
+    ],
     key=len,
     reverse=True,
 )
 #: Step 3: removed when in R1; longest first.
 OTHER_SUFFIXES = sorted(
-    "leg eleg ig eig lig elig els lov elov slov hetslov".split(), key=len, reverse=True
+    ["leg", "eleg", "ig", "eig", "lig", "elig", "els", "lov", "elov", "slov", "hetslov"],
+    key=len,
+    reverse=True,
 )
 
 

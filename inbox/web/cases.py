@@ -89,7 +89,9 @@ def index():
     active = {key: request.args[key] for key in FILTER_KEYS if request.args.get(key)}
     filters = _filters(request.args)
     sort = request.args.get("sort") or DEFAULT_SORT
-    found = case_by_reference(current_user, filters.words) if not request.args.get("after") else None
+    found = (
+        case_by_reference(current_user, filters.words) if not request.args.get("after") else None
+    )
     if found is not None:
         # A reference typed exactly names one case: go there, whatever its status.
         return redirect(url_for("case.show", reference=found.reference))

@@ -99,7 +99,7 @@ def test_a_search_finds_closed_cases_after_the_open_ones(client, town):
     log_in(client, "kari@alver.no")
     text = page(client, "/?q=garasjen")
     assert rows(text) == [town["closed"].reference]
-    assert "<option value=\"\" selected>Alle statusar, opne først</option>" in text
+    assert '<option value="" selected>Alle statusar, opne først</option>' in text
 
 
 def test_an_empty_search_says_what_was_searched_and_how_to_widen_it(client, town):
@@ -231,9 +231,7 @@ def test_another_user_never_sees_or_deletes_a_view(client, town):
     log_in(client, "eirik@alver.no")
     assert "Karis overdue" not in page(client, "/")
     with frozen_at(NOW):
-        response = client.post(
-            f"/views/{view.id}/delete", data={"csrf_token": token_on(client)}
-        )
+        response = client.post(f"/views/{view.id}/delete", data={"csrf_token": token_on(client)})
     assert response.status_code == 404
     db.session.rollback()
     assert db.session.get(SavedView, view.id) is not None
