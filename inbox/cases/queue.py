@@ -150,19 +150,48 @@ def queue_page(
     if not 1 <= limit <= MAX_LIMIT:
         raise QueueError(f"limit must be between 1 and {MAX_LIMIT}, got {limit}")
     keys = _keys(sort, filters)
-    query = _filtered(visible_cases(user), user, calendar, filters)
-    if after:
-        query = query.where(_after(keys, _decode(after, sort, len(keys))))
-    query = (
-        query.order_by(*(key.order() for key in keys))
-        .limit(limit + 1)
-        .options(
-            selectinload(Case.contact), selectinload(Case.department), selectinload(Case.assignee)
-        )
+    values = _decode(after, sort, len(keys)) if after else None
+    query = _filtered(visible_cases(user), user, calendar, filters).options(
+        selectinload(Case.contact), selectinload(Case.department), selectinload(Case.assignee)
     )
-    rows = list(db.session.scalars(query))
+    if keys[0].expression is not STATUS_RANK:
+        if values:
+            query = query.where(_after(keys, values))
+        query = query.order_by(*(key.order() for key in keys)).limit(limit + 1)
+        rows = list(db.session.scalars(query))
+    else:
+        rows = _ranked_rows(query, keys[1:], values, limit)
     next_cursor = _encode(rows[limit - 1], sort, keys) if len(rows) > limit else None
     return QueuePage(rows[:limit], next_cursor)
+
+
+#: The statuses of each rank of a search's order: open, then waiting, then closed.
+RANKS = (
+    (CaseStatus.NEW, CaseStatus.OPEN),
+    (CaseStatus.WAITING,),
+    (CaseStatus.CLOSED,),
+)
+
+
+def _ranked_rows(query: Select, keys: list[_Key], values: list | None, limit: int) -> list[Case]:
+    """Up to ``limit + 1`` rows, one rank after the other: each rank is its own query, so
+    open cases are read in the order of the open-case indexes and closed cases are read
+    only when the open ones do not fill the page."""
+    rows: list[Case] = []
+    first = values[0] if values else 0
+    for rank in range(first, len(RANKS)):
+        statuses = Case.status.in_(RANKS[rank])
+        if rank < len(RANKS) - 1:
+            # Spelled out so PostgreSQL sees the open-case (partial) indexes apply.
+            statuses = and_(Case.status != CaseStatus.CLOSED, statuses)
+        part = query.where(statuses)
+        if values and rank == first:
+            part = part.where(_after(keys, values[1:]))
+        part = part.order_by(*(key.order() for key in keys)).limit(limit + 1 - len(rows))
+        rows += db.session.scalars(part)
+        if len(rows) > limit:
+            break
+    return rows
 
 
 def case_by_reference(user: User, words: str | None) -> Case | None:
