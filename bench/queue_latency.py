@@ -63,7 +63,7 @@ LOAD = [
     """UPDATE cases SET target_at = turns.target_at, due_at = turns.due_at
        FROM turns WHERE turns.case_id = cases.id AND turns.answered_at IS NULL""",
     # What intake does for every message: the case's words, for search.
-    """UPDATE cases SET search_vector = to_tsvector('simple',
+    """UPDATE cases SET search_vector = to_tsvector('norwegian',
            cases.reference || ' ' || cases.subject || ' ' || messages.text || ' ' || contacts.name)
        FROM messages, contacts
        WHERE messages.case_id = cases.id AND contacts.id = cases.contact_id""",

@@ -12,6 +12,8 @@ from inbox.cases.queue import (
     HANDOVER_FILTERS,
     MAX_LIMIT,
     SCOPES,
+    SORTS,
+    STATUS_FILTERS,
 )
 from inbox.cases.replies import ANSWER_KINDS, MAX_TEXT_LENGTH
 from inbox.i18n import LANGUAGES
@@ -295,11 +297,16 @@ def openapi_document() -> dict[str, Any]:
         "paths": {
             "/cases": {
                 "get": {
-                    "summary": "The queue: cases you may see, soonest due first",
+                    "summary": "The queue: cases you may see, soonest due first unless sorted",
                     "parameters": [
                         _query("scope", _enum(SCOPES), "mine: your departments"),
                         _query("channel", STRING, "only this channel"),
-                        _query("status", CASE_STATUS, ""),
+                        _query(
+                            "status",
+                            _enum(STATUS_FILTERS),
+                            "active (the default): every status but closed; all: every status "
+                            "(the default with `q`, open cases first)",
+                        ),
                         _query("due", _enum(DUE_FILTERS), ""),
                         _query("assignee", _enum(ASSIGNEE_FILTERS), ""),
                         _query("handover", _enum(HANDOVER_FILTERS), ""),
@@ -307,7 +314,14 @@ def openapi_document() -> dict[str, Any]:
                         _query(
                             "q",
                             {"type": "string", "maxLength": 200},
-                            "words in messages, subject, citizen's name or address; or a reference",
+                            "words in messages, subject, citizen's name or address, in any "
+                            "Norwegian word form; or a reference (exactly, any status)",
+                        ),
+                        _query(
+                            "sort",
+                            _enum(SORTS),
+                            "due (the default), received or activity (the latest message from "
+                            "the citizen); a leading - turns the order round",
                         ),
                         _query(
                             "limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, ""

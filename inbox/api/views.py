@@ -14,7 +14,7 @@ from inbox.api.problems import ApiProblem, from_api_problem, from_http_exception
 from inbox.cases import casework
 from inbox.cases.access import NotChangeable, NotVisible, Refused, case_to_change, case_to_see
 from inbox.cases.export import case_fields, iso_time, one_case_record
-from inbox.cases.queue import SCOPES, QueueError, QueueFilter, queue_page
+from inbox.cases.queue import DEFAULT_SORT, SCOPES, QueueError, QueueFilter, queue_page
 from inbox.cases.replies import ReplyError, add_note, reply
 from inbox.database import commit_and_begin_write
 from inbox.extensions import csrf, db
@@ -97,7 +97,14 @@ def list_cases():
     )
     calendar = current_app.extensions["svarfrist"].rules.calendar
     try:
-        page = queue_page(api_user(), calendar, filters, limit=limit, after=arguments.get("after"))
+        page = queue_page(
+            api_user(),
+            calendar,
+            filters,
+            limit=limit,
+            after=arguments.get("after"),
+            sort=arguments.get("sort") or DEFAULT_SORT,
+        )
     except QueueError as error:
         raise ApiProblem(400, "Bad Request", str(error)) from None
     return jsonify({"items": [_summary(case) for case in page.rows], "next": page.next_cursor})

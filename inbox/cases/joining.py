@@ -155,7 +155,7 @@ def _move_search_words(case: Case, into: Case) -> None:
     full-text table is over the messages, which move)."""
     if db.engine.dialect.name != "postgresql":
         return
-    empty = func.to_tsvector("simple", "")
+    empty = func.to_tsvector("norwegian", "")
     moved_words = (
         select(func.coalesce(Case.search_vector, empty)).where(Case.id == case.id).scalar_subquery()
     )

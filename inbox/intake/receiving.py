@@ -602,11 +602,11 @@ def _index_words(case: Case, inbound: InboundMessage, address: str, is_new_case:
         )
         if part
     )
-    added = func.to_tsvector("simple", words)
+    added = func.to_tsvector("norwegian", words)
     if is_new_case:
         case.search_vector = added
     else:
-        empty = func.to_tsvector("simple", "")
+        empty = func.to_tsvector("norwegian", "")
         case.search_vector = func.coalesce(Case.search_vector, empty).op("||")(added)
 
 

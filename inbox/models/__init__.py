@@ -23,6 +23,7 @@ from inbox.models.outbox import OutboxMessage, OutboxStatus
 from inbox.models.people import ApiToken, Department, LoginAttempt, Role, User, department_members
 from inbox.models.rate_events import RateEvent
 from inbox.models.reply_templates import StoredTemplate
+from inbox.models.saved_views import SavedView
 from inbox.models.turn_days import TurnDay, TurnDayChange
 from inbox.models.webhook_events import WebhookEvent
 
@@ -49,6 +50,7 @@ __all__ = [
     "OutboxStatus",
     "RateEvent",
     "Role",
+    "SavedView",
     "SentNotice",
     "SourceCursor",
     "StoredTemplate",

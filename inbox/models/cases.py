@@ -88,6 +88,21 @@ class Case(db.Model):
             postgresql_where=text("status <> 'closed'"),
             sqlite_where=text("status <> 'closed'"),
         ),
+        # The queue's other sorts: by when the case came in, and by its latest message.
+        Index(
+            "ix_cases_open_received",
+            "created_at",
+            "id",
+            postgresql_where=text("status <> 'closed'"),
+            sqlite_where=text("status <> 'closed'"),
+        ),
+        Index(
+            "ix_cases_open_activity",
+            "last_message_at",
+            "id",
+            postgresql_where=text("status <> 'closed'"),
+            sqlite_where=text("status <> 'closed'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,7 +128,8 @@ class Case(db.Model):
     target_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: PostgreSQL: the words of the case (reference, subject, messages, citizen's
-    #: name and addresses) for search, with a GIN index; grown by intake. SQLite
+    #: name and addresses) for search, stemmed with the ``norwegian`` text search
+    #: configuration, with a GIN index; grown by intake. SQLite
     #: searches its FTS5 table instead and leaves this empty.
     search_vector: Mapped[str | None] = mapped_column(
         TSVECTOR().with_variant(Text(), "sqlite"), deferred=True

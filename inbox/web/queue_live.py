@@ -75,5 +75,5 @@ def changes():
             {"reference": reference, "url": url_for("case.show", reference=reference)}
             for reference in newest
         ],
-        counts=queue_counts(current_user, calendar),
+        counts=queue_counts(current_user, calendar, filters),
     )
