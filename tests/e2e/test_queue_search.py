@@ -59,7 +59,7 @@ def test_a_word_form_finds_open_and_closed_cases_and_a_view_is_saved(
         log_in(tab, live_server, f"{language}@alver.no")
         tab.fill("#q", "garasjen")
         tab.locator("#q").press("Enter")
-        references = tab.locator("tbody tr td:nth-child(2)")
+        references = tab.locator("tbody tr [data-case-link]")
         expect(references).to_have_text([town["open"].reference, town["closed"].reference])
         assert violations(tab) == [], f"search results at {width}px in {language}"
         assert tab.evaluate("document.documentElement.scrollWidth") <= width
