@@ -21,6 +21,7 @@ from inbox.web import (
     callback_page,
     case_page,
     cases,
+    citizen_pages,
     handover_decisions,
     oidc,
     register_page,
@@ -50,6 +51,7 @@ def init_web(app: Flask) -> None:
     init_oidc(app)
     app.register_blueprint(cases.blueprint)
     app.register_blueprint(case_page.blueprint)
+    app.register_blueprint(citizen_pages.blueprint)
     app.register_blueprint(attachments.blueprint)
     app.register_blueprint(handover_decisions.blueprint)
     app.register_blueprint(register_page.blueprint)

@@ -183,3 +183,25 @@ class AcceptHandoverForm(FlaskForm):
 
 class DeclineHandoverForm(FlaskForm):
     reason = TextAreaField(_l("Why not?"), validators=[DataRequired(), Length(max=5000)])
+
+
+class CitizenNameForm(FlaskForm):
+    """Staff giving the case's citizen their name (empty: not known)."""
+
+    citizen_name = StringField(_l("Name"), validators=[Length(max=200)])
+
+
+class ChangeAddressForm(FlaskForm):
+    """Staff correcting one of the citizen's addresses; made with ``prefix`` per address, so
+    each has ids of its own."""
+
+    address = StringField(
+        _l("New address or number"),
+        validators=[DataRequired(_l("Write the address or number.")), Length(max=320)],
+    )
+
+
+class MergeForm(FlaskForm):
+    """Staff merging another case of the same citizen into this one."""
+
+    other = HiddenField(validators=[DataRequired(), Length(max=20)])
