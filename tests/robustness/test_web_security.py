@@ -228,6 +228,7 @@ def test_every_form_route_refuses_a_post_without_a_csrf_token(
         "user_id": staff.id,
         "token_id": 1,
         "message_id": 1,
+        "identity_id": 1,
     }
     log_in(client, "kari@alver.no")
     checked, _skipped = _post_routes(app)
