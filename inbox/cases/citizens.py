@@ -7,7 +7,9 @@ never named, so staff know to ask another department without learning what it ho
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+import phonenumbers
 from sqlalchemy import case as when
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -40,12 +42,25 @@ class Address:
     #: A message to it waits in the outbox (it cannot be changed or removed now).
     has_pending: bool
 
+    @property
+    def shown(self) -> str:
+        """The value as people read it: a phone number grouped (``+47 912 34 567``)."""
+        if self.identity.kind != IdentityKind.PHONE:
+            return self.identity.value
+        try:
+            number = phonenumbers.parse(self.identity.value, None)
+        except phonenumbers.NumberParseException:
+            return self.identity.value
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
 
 @dataclass(frozen=True)
 class OtherCase:
     case: Case
     #: The viewer may merge it into the case on the page.
     is_mergeable: bool
+    #: Open with its promise past due.
+    is_overdue: bool
 
 
 @dataclass(frozen=True)
@@ -63,7 +78,7 @@ class CitizenPanel:
     hidden_cases: int
 
 
-def citizen_panel(case: Case, viewer: User) -> CitizenPanel:
+def citizen_panel(case: Case, viewer: User, moment: datetime) -> CitizenPanel:
     contact = case.contact
     identities = sorted(
         contact.identities, key=lambda identity: (_KIND_ORDER.get(identity.kind, 9), identity.id)
@@ -103,7 +118,13 @@ def citizen_panel(case: Case, viewer: User) -> CitizenPanel:
         select(changeable).select_from(Case).where(Case.id == case.id)
     )
     listed = [
-        OtherCase(other, bool(may_change_this and is_changeable) and is_mergeable(other, case))
+        OtherCase(
+            other,
+            is_mergeable=bool(may_change_this and is_changeable) and is_mergeable(other, case),
+            is_overdue=other.status != CaseStatus.CLOSED
+            and other.due_at is not None
+            and other.due_at < moment,
+        )
         for other, is_changeable in rows
     ]
     return CitizenPanel(

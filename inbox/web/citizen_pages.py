@@ -4,7 +4,6 @@ the same citizen into this one."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -133,11 +132,9 @@ def confirm_merge(reference: str):
     except MergeError as error:
         flash(str(MERGE_ERRORS[error.code]) % {"reference": error.reference}, "error")
         return redirect(url_for("case.show", reference=reference, _anchor="citizen"))
-    standing = format_datetime(plan.standing_due_at, "full") if plan.standing_due_at else None
     return render_template(
         "cases/merge.html",
         plan=plan,
-        standing=standing,
         form=MergeForm(formdata=None, other=other.reference),
     )
 

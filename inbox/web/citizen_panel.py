@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from inbox.cases.citizens import citizen_panel
+from inbox.clock import now
 from inbox.models import Case, User
 from inbox.web.forms import LANGUAGE_NAMES, ChangeAddressForm, CitizenNameForm
 
@@ -16,7 +17,7 @@ def panel_context(case: Case, viewer: User, given: dict | None = None) -> dict:
     """The panel's template variables; ``given`` holds a refused form (``"name"`` or an
     identity id) to show again with what was typed and its errors."""
     given = given or {}
-    panel = citizen_panel(case, viewer)
+    panel = citizen_panel(case, viewer, now())
     address_forms = {
         address.identity.id: given.get(address.identity.id)
         or ChangeAddressForm(

@@ -32,7 +32,7 @@ def audited(action: str) -> list[AuditEvent]:
 
 
 def test_the_panel_lists_the_citizens_visible_cases_and_counts_the_hidden(citizen):
-    panel = citizen_panel(citizen.first, citizen.kari)
+    panel = citizen_panel(citizen.first, citizen.kari, TUESDAY)
     assert [other.case for other in panel.other_cases] == [citizen.second]
     assert panel.hidden_cases == 1  # the case Byggesak accepted is counted, never listed
     assert [a.identity.value for a in panel.addresses] == ["kari.nordmann@example.no", PHONE]
@@ -41,7 +41,7 @@ def test_the_panel_lists_the_citizens_visible_cases_and_counts_the_hidden(citize
 
 def test_an_admin_sees_all_the_citizens_cases_and_none_hidden(citizen):
     admin = make_user(role=Role.ADMIN)
-    panel = citizen_panel(citizen.first, admin)
+    panel = citizen_panel(citizen.first, admin, TUESDAY)
     listed = {other.case.reference for other in panel.other_cases}
     assert listed == {citizen.second.reference, citizen.handed_over.reference}
     assert panel.hidden_cases == 0
@@ -49,15 +49,16 @@ def test_an_admin_sees_all_the_citizens_cases_and_none_hidden(citizen):
 
 
 def test_only_open_cases_the_viewer_may_change_are_offered_for_merging(citizen):
-    panel = citizen_panel(citizen.first, citizen.kari)
+    panel = citizen_panel(citizen.first, citizen.kari, TUESDAY)
     assert [other.is_mergeable for other in panel.other_cases] == [True]
     admin = make_user(role=Role.ADMIN)
     offered = {
-        o.case.reference: o.is_mergeable for o in citizen_panel(citizen.first, admin).other_cases
+        o.case.reference: o.is_mergeable
+        for o in citizen_panel(citizen.first, admin, TUESDAY).other_cases
     }
     assert offered == {citizen.second.reference: True, citizen.handed_over.reference: True}
     # Byggesak sees its own case, but may not change Innbyggjarservice's.
-    panel = citizen_panel(citizen.handed_over, citizen.eirik)
+    panel = citizen_panel(citizen.handed_over, citizen.eirik, TUESDAY)
     assert panel.other_cases == [] and panel.hidden_cases == 2
 
 
@@ -102,7 +103,7 @@ def test_removing_an_address_with_a_message_waiting_to_it_is_refused(citizen):
     assert refused.value.code == "message_pending"
     with pytest.raises(AddressError):
         change_address(citizen.first, identity, "915 55 123", citizen.kari)
-    assert citizen_panel(citizen.first, citizen.kari).addresses[1].has_pending
+    assert citizen_panel(citizen.first, citizen.kari, TUESDAY).addresses[1].has_pending
 
 
 def test_removing_an_address_is_audited_with_the_old_value(citizen):
