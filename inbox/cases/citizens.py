@@ -44,7 +44,7 @@ class Address:
 
     @property
     def shown(self) -> str:
-        """The value as people read it: a phone number grouped (``+47 912 34 567``)."""
+        """The value as people read it: a phone number grouped (``+47 91 23 45 67``)."""
         if self.identity.kind != IdentityKind.PHONE:
             return self.identity.value
         try:
