@@ -110,8 +110,11 @@ def merge(other: Case, into: Case, by: User) -> None:
     """Move ``other``'s messages and turns to ``into`` and close ``other`` pointing there.
 
     The caller found ``other`` through :func:`merge_partner` (same citizen, ``by`` may change
-    both).
+    both), in a write transaction (:func:`inbox.database.commit_and_begin_write`): the two
+    cases are locked and read again, so two people merging them crosswise at the same moment
+    cannot make each point to the other.
     """
+    _lock(other, into)
     if other.contact_id != into.contact_id:
         raise NotVisible(f"case {other.reference} is another citizen's", f"case {other.reference}")
     check_mergeable(other, into)
@@ -160,3 +163,12 @@ def merge(other: Case, into: Case, by: User) -> None:
         messages=len(moved),
     )
     audit.record("case.merge", user=by, case=other, merged_into=into.reference)
+
+
+def _lock(*cases: Case) -> None:
+    """Lock the cases' rows (PostgreSQL; on SQLite the writer's lock does it) and read them
+    again, in id order so two merges never wait for each other."""
+    query = select(Case).where(Case.id.in_([case.id for case in cases])).order_by(Case.id)
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update()
+    db.session.scalars(query.execution_options(populate_existing=True)).all()

@@ -18,6 +18,7 @@ from inbox.cases.citizen_addresses import (
     rename_citizen,
 )
 from inbox.cases.merging import MergeError, merge, merge_partner, merge_plan
+from inbox.database import commit_and_begin_write
 from inbox.extensions import db
 from inbox.models import Case, ContactIdentity
 from inbox.web.case_page import render_case_page
@@ -142,6 +143,7 @@ def confirm_merge(reference: str):
 @blueprint.post("/<reference:reference>/merge")
 @login_required
 def do_merge(reference: str):
+    commit_and_begin_write()
     into = case_to_change(current_user, reference)
     form = MergeForm()
     if not form.validate_on_submit():

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from channels.base import InboundAttachment
 from inbox.cases.access import NotVisible
 from inbox.cases.merging import MergeError, merge, merge_partner, merge_plan
 from inbox.cases.replies import reply
 from inbox.clock import frozen_at
+from inbox.database import begin_write
 from inbox.extensions import db
 from inbox.handovers.workflow import propose
 from inbox.intake.receiving import receive
-from inbox.models import Attachment, AuditEvent, CaseStatus, Direction, Turn
+from inbox.models import Attachment, AuditEvent, Case, CaseStatus, Direction, Turn
 from tests.factories import make_department
 from tests.inbox.cases.citizen_helpers import PHONE, TUESDAY, citizen_with_cases
 from tests.inbox.intake_helpers import email, sms
@@ -118,3 +119,21 @@ def test_closed_merged_offered_and_same_cases_are_refused(citizen):
     with pytest.raises(MergeError) as refused:
         merge(third, first, kari)
     assert refused.value.code == "closed"
+
+
+def test_a_merge_reads_both_cases_again_so_a_crosswise_merge_meanwhile_is_refused(
+    app, citizen, monkeypatch
+):
+    """Someone else merged this case into the other after we loaded it: our merge sees that
+    under its lock instead of making the two cases point to each other."""
+    first, second = citizen.first, citizen.second
+    monkeypatch.setattr(db.session(), "expire_on_commit", False)  # keep what was loaded
+    assert first.joined_into_id is None
+    db.session.commit()
+    with db.engine.begin() as elsewhere:
+        elsewhere.execute(update(Case).where(Case.id == first.id).values(joined_into_id=second.id))
+    begin_write()  # as the merge's view does
+    assert first.joined_into_id is None  # what this session still holds
+    with pytest.raises(MergeError) as refused:
+        merge(second, first, citizen.kari)
+    assert refused.value.code == "merged"
