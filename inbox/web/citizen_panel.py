@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from babel.lists import format_list
+from flask_babel import get_locale
+
 from inbox.cases.citizens import citizen_panel
 from inbox.clock import now
 from inbox.models import Case, User
@@ -34,4 +37,10 @@ def panel_context(case: Case, viewer: User, given: dict | None = None) -> dict:
         or CitizenNameForm(formdata=None, citizen_name=panel.contact.name or ""),
         "citizen_address_forms": address_forms,
         "language_name": lambda code: LANGUAGE_NAMES.get(code, code),
+        "list_of": _list_of,
     }
+
+
+def _list_of(items) -> str:
+    """Words joined as the user's language joins a list ("a, b og c")."""
+    return format_list([str(item) for item in items], locale=str(get_locale() or "nn"))

@@ -8,12 +8,14 @@ import re
 import pytest
 from sqlalchemy import select
 
+from channels.base import IdentityKind
 from inbox.cases.answer_ways import AnswerWay, Route
+from inbox.cases.citizen_addresses import add_address
 from inbox.cases.replies import reply
 from inbox.clock import frozen_at
 from inbox.extensions import db
 from inbox.handovers.workflow import propose
-from inbox.models import AuditEvent, CaseStatus, ContactIdentity
+from inbox.models import AuditEvent, CaseParticipant, CaseStatus, ContactIdentity
 from tests.inbox.cases.citizen_helpers import PHONE, TUESDAY, citizen_with_cases
 from tests.inbox.web_helpers import csrf_token, log_in
 
@@ -220,3 +222,17 @@ def test_a_closed_case_is_not_merged_and_the_page_says_why(client, citizen):
     assert response.status_code == 302
     body = client.get(response.headers["Location"]).get_data(as_text=True)
     assert f"Sak {citizen.second.reference} er lukka" in body
+
+
+def test_the_facts_list_a_participants_addresses_as_the_language_does(client, citizen):
+    stranger = citizen.stranger.contact
+    add_address(citizen.stranger, IdentityKind.PHONE, "915 55 124", citizen.kari)
+    db.session.add(
+        CaseParticipant(
+            case_id=citizen.first.id, contact_id=stranger.id, added_by_id=None, added_at=TUESDAY
+        )
+    )
+    db.session.commit()
+    log_in(client, "kari@alver.no")
+    body = client.get(f"/cases/{citizen.first.reference}").get_data(as_text=True)
+    assert "Ola (ola@example.no og +4791555124)" in body
