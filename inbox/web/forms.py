@@ -188,7 +188,10 @@ class DeclineHandoverForm(FlaskForm):
 class CitizenNameForm(FlaskForm):
     """Staff giving the case's citizen their name (empty: not known)."""
 
-    citizen_name = StringField(_l("Name"), validators=[Length(max=200)])
+    citizen_name = StringField(
+        _l("Name"),
+        validators=[Length(max=200, message=_l("The name is longer than 200 characters."))],
+    )
 
 
 class ChangeAddressForm(FlaskForm):
@@ -197,7 +200,10 @@ class ChangeAddressForm(FlaskForm):
 
     address = StringField(
         _l("New address or number"),
-        validators=[DataRequired(_l("Write the address or number.")), Length(max=320)],
+        validators=[
+            DataRequired(_l("Write the address or number.")),
+            Length(max=320, message=_l("The address is longer than 320 characters.")),
+        ],
     )
 
 

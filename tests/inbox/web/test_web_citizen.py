@@ -236,3 +236,17 @@ def test_the_facts_list_a_participants_addresses_as_the_language_does(client, ci
     log_in(client, "kari@alver.no")
     body = client.get(f"/cases/{citizen.first.reference}").get_data(as_text=True)
     assert "Ola (ola@example.no og +4791555124)" in body
+
+
+def test_a_name_too_long_is_refused_in_the_users_language_and_kept(client, citizen):
+    log_in(client, "kari@alver.no")
+    long_name = "Kari " + "N" * 200
+    response = post(
+        client, f"/cases/{citizen.first.reference}/citizen/name", citizen_name=long_name
+    )
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "Namnet er lengre enn 200 teikn." in body
+    assert f'value="{long_name}"' in body
+    db.session.rollback()
+    assert citizen.first.contact.name == "Kari Nordmann"
