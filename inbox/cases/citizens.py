@@ -79,6 +79,8 @@ class CitizenPanel:
 
 
 def citizen_panel(case: Case, viewer: User, moment: datetime) -> CitizenPanel:
+    """The citizen of ``case`` as ``viewer`` may have them: every address, and the other
+    cases ``viewer`` may see (open ones first, by due time), the rest only counted."""
     contact = case.contact
     identities = sorted(
         contact.identities, key=lambda identity: (_KIND_ORDER.get(identity.kind, 9), identity.id)
