@@ -46,6 +46,8 @@ class MergePlan:
     turns: int
     #: The promise that stands after the merge: the earliest unanswered turn of the two.
     standing_due_at: datetime | None
+    #: Unanswered turns the merge drops (both cases waited: only the earliest stays).
+    dropped_turns: int
 
 
 def merge_partner(into: Case, reference: str, user: User) -> Case:
@@ -103,6 +105,7 @@ def merge_plan(other: Case, into: Case) -> MergePlan:
         messages=len(other.messages),
         turns=len(other.turns),
         standing_due_at=standing.due_at if standing is not None else None,
+        dropped_turns=max(len(waiting) - 1, 0),
     )
 
 

@@ -58,6 +58,7 @@ def test_one_unanswered_turn_stays_the_earliest_and_the_counts_stay_right(citize
         merge(second, first, citizen.kari)
     db.session.commit()
     assert plan.messages == 2 and plan.turns == 1 and plan.standing_due_at == earliest.due_at
+    assert plan.dropped_turns == 1  # both waited: the SMS's later promise goes
     waiting = db.session.scalars(
         select(Turn).where(Turn.case_id == first.id, Turn.answered_at.is_(None))
     ).all()
@@ -70,6 +71,7 @@ def test_an_answered_turn_moves_with_its_answer(citizen):
     first, second, kari = citizen.first, citizen.second, citizen.kari
     with frozen_at(TUESDAY):
         reply(second, kari, "Vi har sett meldinga di.")
+        assert merge_plan(second, first).dropped_turns == 0
         merge(second, first, kari)
     db.session.commit()
     turns = db.session.scalars(select(Turn).where(Turn.case_id == first.id)).all()

@@ -174,6 +174,7 @@ def test_merging_asks_first_then_moves_the_case_here(client, citizen):
     assert asked.status_code == 200
     text = asked.get_data(as_text=True)
     assert "Dei 2 meldingane i sak" in text and "Det kan ikkje gjerast om." in text
+    assert "Begge sakene ventar på svar: den tidlegaste svarfristen står" in text
     db.session.rollback()
     assert second.status != CaseStatus.CLOSED  # asking changed nothing
     response = post(client, f"/cases/{first.reference}/merge", other=second.reference)
