@@ -1,4 +1,7 @@
-"""Staff adding an e-mail address or phone number to the citizen of a case (audited)."""
+"""Staff changing the citizen of a case: their name, e-mail addresses and phone numbers.
+
+Every change is audited with the old and the new value, from the case it was made on.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +13,20 @@ from sqlalchemy import select
 from channels.base import IdentityKind
 from channels.phone import e164
 from inbox.extensions import db
-from inbox.models import Case, ContactIdentity, User
+from inbox.models import Case, ContactIdentity, OutboxMessage, OutboxStatus, User
 from inbox.people import audit
 
 #: What staff can add: the kinds an answer can be sent to.
 ADDABLE_KINDS = (IdentityKind.EMAIL, IdentityKind.PHONE)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MAX_ADDRESS_LENGTH = 320
+MAX_NAME_LENGTH = 200
 
 
 class AddressError(ValueError):
-    """The address cannot be added; ``code`` says why (``invalid_email``, ``invalid_phone``,
-    ``belongs_to_another``), ``value`` is what was given."""
+    """The address cannot be added, changed or removed; ``code`` says why (``invalid_email``,
+    ``invalid_phone``, ``belongs_to_another``, ``message_pending``, ``not_editable``,
+    ``name_too_long``), ``value`` is what was given (or the address it is about)."""
 
     def __init__(self, code: str, value: str) -> None:
         super().__init__(f"{code}: {value!r}")
@@ -55,8 +60,108 @@ def add_address(case: Case, kind: IdentityKind, value: str, staff: User) -> Cont
         contact_id=case.contact_id,
         identity_id=identity.id,
         kind=kind.value,
+        old=None,
+        new=normalised,
     )
     return identity
+
+
+def citizen_identity(case: Case, identity_id: int) -> ContactIdentity | None:
+    """The address with this id if it is the case's citizen's (another citizen's is none)."""
+    identity = db.session.get(ContactIdentity, identity_id)
+    if identity is None or identity.contact_id != case.contact_id:
+        return None
+    return identity
+
+
+def change_address(
+    case: Case, identity: ContactIdentity, value: str, staff: User
+) -> ContactIdentity:
+    """Correct one of the citizen's addresses or numbers (a typo, a new number).
+
+    Refused while a message to the old one waits to be sent (it would still go there), and
+    when the new one is another citizen's.
+    """
+    if identity.kind not in ADDABLE_KINDS:
+        raise AddressError("not_editable", identity.value)
+    normalised = _normalised(identity.kind, value)
+    if normalised == identity.value:
+        return identity
+    _refuse_while_pending(identity)
+    existing = db.session.scalar(
+        select(ContactIdentity).where(
+            ContactIdentity.kind == identity.kind, ContactIdentity.value == normalised
+        )
+    )
+    if existing is not None:
+        if existing.contact_id != identity.contact_id:
+            raise AddressError("belongs_to_another", normalised)
+        # The citizen has the new one already: the old one simply goes.
+        remove_address(case, identity, staff)
+        return existing
+    old = identity.value
+    identity.value = normalised
+    # An opt-out (STOP) was the old number's; the new number never said it.
+    identity.opted_out_at = None
+    db.session.flush()
+    audit.record(
+        "contact.address_changed",
+        user=staff,
+        case=case,
+        contact_id=identity.contact_id,
+        identity_id=identity.id,
+        kind=identity.kind.value,
+        old=old,
+        new=normalised,
+    )
+    return identity
+
+
+def remove_address(case: Case, identity: ContactIdentity, staff: User) -> None:
+    """Take an address or number away from the citizen; refused while a message to it waits
+    to be sent."""
+    if identity.kind not in ADDABLE_KINDS:
+        raise AddressError("not_editable", identity.value)
+    _refuse_while_pending(identity)
+    audit.record(
+        "contact.address_removed",
+        user=staff,
+        case=case,
+        contact_id=identity.contact_id,
+        identity_id=identity.id,
+        kind=identity.kind.value,
+        old=identity.value,
+        new=None,
+    )
+    db.session.delete(identity)
+    db.session.flush()
+
+
+def rename_citizen(case: Case, name: str, staff: User) -> bool:
+    """Give the case's citizen their name (empty: not known); whether it changed."""
+    contact = case.contact
+    new = " ".join(name.split()) or None
+    if new is not None and len(new) > MAX_NAME_LENGTH:
+        raise AddressError("name_too_long", new)
+    if new == contact.name:
+        return False
+    old, contact.name = contact.name, new
+    audit.record("contact.renamed", user=staff, case=case, contact_id=contact.id, old=old, new=new)
+    return True
+
+
+def has_pending_message(identity: ContactIdentity) -> bool:
+    """Whether a message to this address or number waits in the outbox to be sent."""
+    query = select(OutboxMessage.id).where(
+        OutboxMessage.status == OutboxStatus.PENDING,
+        OutboxMessage.recipient == identity.value,
+    )
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def _refuse_while_pending(identity: ContactIdentity) -> None:
+    if has_pending_message(identity):
+        raise AddressError("message_pending", identity.value)
 
 
 def _normalised(kind: IdentityKind, value: str) -> str:

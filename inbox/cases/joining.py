@@ -70,18 +70,9 @@ def join(case: Case, into: Case, by: User) -> None:
     """
     if mentioned_case(case) != into.reference:
         raise JoinError(f"case {case.reference} did not name case {into.reference}")
-    if _pending_handover(case):
+    if has_pending_handover(case):
         raise JoinError(f"case {case.reference} is offered to another department")
-    moved = list(case.messages)
-    _move_turns(case, into)
-    _move_search_words(case, into)
-    for message in moved:
-        message.case = into
-        if "names_case" in (message.metadata_json or {}):
-            # Said and done: the note no longer offers a join on the case it now sits on.
-            message.metadata_json = {
-                key: value for key, value in message.metadata_json.items() if key != "names_case"
-            } | {"joined_from": case.reference}
+    moved = move_contents(case, into)
     if case.contact_id != into.contact_id and not db.session.get(
         CaseParticipant, {"case_id": into.id, "contact_id": case.contact_id}
     ):
@@ -90,21 +81,16 @@ def join(case: Case, into: Case, by: User) -> None:
                 case_id=into.id, contact_id=case.contact_id, added_by_id=by.id, added_at=now()
             )
         )
-    into.last_message_at = max(into.last_message_at, case.last_message_at)
-    case.joined_into_id = into.id
-    case.status, case.closed_at = CaseStatus.CLOSED, now()
     address = next((m.address for m in moved if m.direction == Direction.IN and m.address), "")
-    # Notes in the municipality's language, as intake's notes are: staff of every language
-    # read the same conversation.
-    language = Language.load(current_app.extensions["svarfrist"].rules.municipality.language)
-    _note(
+    language = municipality_language()
+    add_staff_note(
         case,
         by,
         language.gettext(
             "Joined to case %(reference)s by %(name)s.", reference=into.reference, name=by.name
         ),
     )
-    _note(
+    add_staff_note(
         into,
         by,
         language.gettext(
@@ -123,6 +109,34 @@ def join(case: Case, into: Case, by: User) -> None:
         joined_case=case.reference,
         participant_contact_id=case.contact_id,
     )
+
+
+def move_contents(case: Case, into: Case) -> list[Message]:
+    """Move ``case``'s messages (with their attachments), turns and search words to ``into``,
+    and close ``case`` pointing to ``into``; the messages moved.
+
+    Joining a stranger's message and merging two cases of one citizen both end this way.
+    """
+    moved = list(case.messages)
+    _move_turns(case, into)
+    _move_search_words(case, into)
+    for message in moved:
+        message.case = into
+        if "names_case" in (message.metadata_json or {}):
+            # Said and done: the note no longer offers a join on the case it now sits on.
+            message.metadata_json = {
+                key: value for key, value in message.metadata_json.items() if key != "names_case"
+            } | {"joined_from": case.reference}
+    into.last_message_at = max(into.last_message_at, case.last_message_at)
+    case.joined_into_id = into.id
+    case.status, case.closed_at = CaseStatus.CLOSED, now()
+    return moved
+
+
+def municipality_language() -> Language:
+    """Notes on a case are in the municipality's language, as intake's notes are: staff of
+    every language read the same conversation."""
+    return Language.load(current_app.extensions["svarfrist"].rules.municipality.language)
 
 
 def _move_turns(case: Case, into: Case) -> None:
@@ -167,14 +181,16 @@ def _move_search_words(case: Case, into: Case) -> None:
     )
 
 
-def _pending_handover(case: Case) -> bool:
+def has_pending_handover(case: Case) -> bool:
+    """Whether the case is offered to another department and waits for its answer."""
     query = select(Handover.id).where(
         Handover.case_id == case.id, Handover.status == HandoverStatus.PENDING
     )
     return db.session.scalar(query.limit(1)) is not None
 
 
-def _note(case: Case, by: User, text: str) -> None:
+def add_staff_note(case: Case, by: User, text: str) -> None:
+    """An internal note by ``by`` saying what was done to the case."""
     db.session.add(
         Message(
             case=case,

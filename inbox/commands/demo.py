@@ -46,6 +46,11 @@ def demo_command(if_empty: bool, cases: int, seed: int, at: datetime | None) -> 
         f"{summary.open_turns} open turns ({summary.overdue} overdue, {summary.due_today} due "
         f"today), {summary.pending_handovers} handovers waiting for acceptance."
     )
+    if summary.showcase:
+        click.echo(
+            f"A citizen with several cases: open case {summary.showcase['declined']} (declined "
+            f"by Byggesak, with attachments) and merge {summary.showcase['sms']} into it."
+        )
     click.echo("")
     click.echo("WARNING: demo accounts with a shared password. Never use them in production.")
     click.echo(f"Password for every demo login: {DEMO_PASSWORD}")

@@ -16,10 +16,9 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from channels.base import Identity, IdentityKind, InboundMessage
-from inbox.cases.answer_ways import AnswerWay, Route, default_way
-from inbox.cases.replies import mark_letter_sent, reply
 from inbox.cases.turns import move_case
-from inbox.clock import frozen_at, now
+from inbox.clock import frozen_at
+from inbox.demo.answering import answer_as_staff
 from inbox.demo.people import (
     ADMIN_NAME,
     CITIZENS,
@@ -27,6 +26,7 @@ from inbox.demo.people import (
     DEPARTMENTS,
     email_address,
 )
+from inbox.demo.showcase import add_showcase
 from inbox.demo.texts import (
     CALLBACK,
     FOLLOW_UP,
@@ -89,6 +89,8 @@ class DemoSummary:
     due_today: int = 0
     pending_handovers: int = 0
     logins: list[tuple[str, str, str]] = field(default_factory=list)
+    #: The showcase citizen's cases by role (``declined``, ``sms``, ``letter``, ``closed``).
+    showcase: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -323,7 +325,7 @@ class DemoLoader:
         )
         text = PRELIMINARY[citizen.language].format(date=new_date.date.strftime("%d.%m.%Y"))
         with frozen_at(answered_at):
-            _answer_as_staff(
+            answer_as_staff(
                 case, self._answer_by(case), text, kind=OutKind.PRELIMINARY, new_date=new_date.date
             )
         return answered_at
@@ -339,7 +341,7 @@ class DemoLoader:
         if answered_at >= self.now:
             return None
         with frozen_at(answered_at):
-            _answer_as_staff(case, self._answer_by(case), topic.reply[citizen.language])
+            answer_as_staff(case, self._answer_by(case), topic.reply[citizen.language])
         return answered_at
 
     def _follow_up(
@@ -397,18 +399,7 @@ def load_demo(now: datetime, *, cases: int = 300, seed: int = 2026) -> DemoSumma
     db.session.flush()
     loader.add_cases(cases)
     loader.add_due_today()
+    summary.showcase = {role: case.reference for role, case in add_showcase(loader).items()}
     loader.mark_history_sent()
     db.session.flush()
     return loader.summarise(summary)
-
-
-def _answer_as_staff(case: Case, author: User, text: str, **kind) -> None:
-    """Answer as staff would: on the case's channel; by phone when it cannot carry one (a
-    phone or callback case, a Meta conversation past its window); a letter case by a letter
-    posted at once."""
-    if case.channel == "letter":
-        letter = reply(case, author, text, way=AnswerWay(Route.LETTER), **kind)
-        mark_letter_sent(case, letter, author)
-        return
-    way = default_way(case, now()) or AnswerWay(Route.SPOKEN)
-    reply(case, author, text, way=way, **kind)

@@ -23,6 +23,7 @@ from inbox.web import (
     case_live,
     case_page,
     cases,
+    citizen_pages,
     handover_decisions,
     oidc,
     queue_live,
@@ -54,6 +55,7 @@ def init_web(app: Flask) -> None:
     init_oidc(app)
     app.register_blueprint(cases.blueprint)
     app.register_blueprint(case_page.blueprint)
+    app.register_blueprint(citizen_pages.blueprint)
     app.register_blueprint(attachments.blueprint)
     app.register_blueprint(handover_decisions.blueprint)
     app.register_blueprint(register_page.blueprint)

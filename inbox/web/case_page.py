@@ -47,6 +47,7 @@ from inbox.models import Case, CaseStatus, Message, OutKind
 from inbox.people import audit
 from inbox.people.departments import department_with_id
 from inbox.people.users import user_with_id
+from inbox.web.citizen_panel import panel_context
 from inbox.web.forms import (
     PREFERRED_TIME_NAMES,
     AcceptHandoverForm,
@@ -147,9 +148,16 @@ def show(reference: str):
 
 
 def render_case_page(
-    case: Case, *, reply_form=None, address_form=None, status: int = 200, collision=()
+    case: Case,
+    *,
+    reply_form=None,
+    address_form=None,
+    citizen_forms=None,
+    status: int = 200,
+    collision=(),
 ):
-    """The case page; a refused form is given back with what was typed and its errors."""
+    """The case page; a refused form is given back with what was typed and its errors
+    (``citizen_forms``: the citizen panel's, see :func:`panel_context`)."""
     moment = now()
     details = case_details(case, current_user, moment)
     options = handover_options(case, details.handovers, current_user)
@@ -173,6 +181,7 @@ def render_case_page(
         decline_form=DeclineHandoverForm(),
         collision=list(collision),
         last_message_id=max((message.id for message in details.messages), default=0),
+        **panel_context(case, current_user, citizen_forms),
     )
     return page, status
 

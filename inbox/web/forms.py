@@ -237,3 +237,31 @@ class CloseForm(FlaskForm):
         render_kw={"maxlength": MAX_TEXT_LENGTH, "rows": 3},
     )
     confirm = HiddenField()
+
+
+class CitizenNameForm(FlaskForm):
+    """Staff giving the case's citizen their name (empty: not known)."""
+
+    citizen_name = StringField(
+        _l("Name"),
+        validators=[Length(max=200, message=_l("The name is longer than 200 characters."))],
+    )
+
+
+class ChangeAddressForm(FlaskForm):
+    """Staff correcting one of the citizen's addresses; made with ``prefix`` per address, so
+    each has ids of its own."""
+
+    address = StringField(
+        _l("New address or number"),
+        validators=[
+            DataRequired(_l("Write the address or number.")),
+            Length(max=320, message=_l("The address is longer than 320 characters.")),
+        ],
+    )
+
+
+class MergeForm(FlaskForm):
+    """Staff merging another case of the same citizen into this one."""
+
+    other = HiddenField(validators=[DataRequired(), Length(max=20)])

@@ -229,6 +229,7 @@ def test_every_form_route_refuses_a_post_without_a_csrf_token(
         "token_id": 1,
         "message_id": 1,
         "view_id": 1,
+        "identity_id": 1,
     }
     log_in(client, "kari@alver.no")
     checked, _skipped = _post_routes(app)

@@ -105,6 +105,16 @@ def _fill(rule, cases: list[Case]) -> list[str]:
             for case in cases
             for message in cases[0].messages + cases[-1].messages
         ]
+    if rule.arguments == {"reference", "identity_id"}:
+        # Each citizen's addresses through every case (another citizen's is 404).
+        return [
+            REFERENCE_ARGUMENT.sub(case.reference, rule.rule).replace(
+                "<id:identity_id>", str(identity.id)
+            )
+            for case in cases
+            for other in cases
+            for identity in other.contact.identities
+        ]
     if rule.arguments == {"attachment_id"}:
         ids = [a.id for case in cases for m in case.messages for a in m.attachments]
         assert ids, "the walk needs attachments"

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from channels.base import IdentityKind
+from inbox.blobs import current_store
+from inbox.cases.merging import is_mergeable
 from inbox.demo.texts import TOPICS
 from inbox.extensions import db
 from inbox.models import (
+    Attachment,
     Case,
+    CaseStatus,
+    Contact,
     Department,
+    Direction,
     Handover,
     HandoverStatus,
+    Message,
     OutboxMessage,
     OutboxStatus,
     Role,
+    StoredTemplate,
     Turn,
     User,
 )
@@ -118,3 +128,55 @@ def test_cases_have_varied_texts(app):
     unfilled = [text for text in texts if re.search(r"[{}]", text)]
     assert not unfilled, f"slots left unfilled: {unfilled[:3]}"
     assert len(set(texts)) > len(TOPICS) * 2
+
+
+def test_the_showcase_citizen_has_several_cases_over_channels_on_one_contact(app):
+    output = load(app, "--cases", "10")
+    contact = db.session.scalar(select(Contact).where(Contact.name == "Gunhild Myrvold"))
+    kinds = {identity.kind for identity in contact.identities}
+    assert {IdentityKind.EMAIL, IdentityKind.PHONE} <= kinds
+    cases = db.session.scalars(select(Case).where(Case.contact_id == contact.id)).all()
+    assert {case.channel for case in cases} == {"email", "sms", "letter"}
+    assert len(cases) == 4
+    assert sum(case.status == CaseStatus.CLOSED for case in cases) == 2
+    declined = re.search(r"open case (\S+) \(declined", output)[1]
+    sms = re.search(r"and merge (\S+) into it", output)[1]
+    first, second = (next(c for c in cases if c.reference == ref) for ref in (declined, sms))
+    assert first.status != CaseStatus.CLOSED and second.status != CaseStatus.CLOSED
+    assert is_mergeable(second, first)
+
+
+def test_the_showcase_has_attachments_stored_as_intake_stores_them(app):
+    load(app, "--cases", "5")
+    attachments = db.session.scalars(select(Attachment).order_by(Attachment.filename)).all()
+    assert [(a.filename, a.content_type) for a in attachments] == [
+        ("garasje-skisse.png", "image/png"),
+        ("situasjonsplan.pdf", "application/pdf"),
+    ]
+    png, pdf = (current_store().get(a.sha256) for a in attachments)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) == attachments[0].size
+    assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
+    # A real picture (Pillow, which WeasyPrint brings, opens it) and a PDF whose cross-
+    # reference table points at its objects, as a reader follows it.
+    from PIL import Image
+
+    assert Image.open(io.BytesIO(png)).size == (96, 64)
+    xref = int(re.search(rb"startxref\n(\d+)", pdf)[1])
+    assert pdf[xref:].startswith(b"xref")
+    offsets = [int(n) for n in re.findall(rb"(\d{10}) 00000 n", pdf)]
+    assert [pdf[o:].split(b"\n")[0] for o in offsets] == [b"%d 0 obj" % n for n in range(1, 6)]
+
+
+def test_the_showcase_has_a_declined_handover_a_letter_and_reply_templates(app):
+    load(app, "--cases", "5")
+    declined = db.session.scalars(
+        select(Handover).where(Handover.status == HandoverStatus.DECLINED)
+    ).all()
+    assert any(handover.reason and "reguleringsplanen" in handover.reason for handover in declined)
+    letters = db.session.scalars(
+        select(Message).where(Message.channel == "letter", Message.direction == Direction.OUT)
+    ).all()
+    assert any((m.metadata_json or {}).get("delivery") == "letter_sent" for m in letters)
+    titles = set(db.session.scalars(select(StoredTemplate.title)))
+    assert {"Takk for meldinga", "Takk for henvendelsen", "Manglande vedlegg"} <= titles
+    assert count(OutboxMessage, OutboxMessage.status != OutboxStatus.SENT) == 0
