@@ -63,6 +63,14 @@ UNKNOWN_SENDER = "unknown@invalid"
 ANGLE_ADDRESS = re.compile(r"<\s*([^<>\s]+@[^<>\s]+)\s*>")
 # Parts that are structure or machine reports, not files a person sent.
 SKIPPED_PARTS = ("message/delivery-status",)
+# Python's e-mail parser recurses per nested part and raises RecursionError at some hundreds
+# of levels (fewer, the deeper the caller's stack). Mail programs nest a few levels (forwards
+# of forwards: a dozen); deeper is refused before parsing, so that no RecursionError is raised
+# and swallowed here (it can strike any frame on the stack, not only the parser's); such a
+# message is flagged for a person, its raw bytes kept.
+MAX_MIME_DEPTH = 64
+BOUNDARY_PARAMETER = re.compile(rb"""boundary\s*=\s*(?:"([^"\r\n]*)"|([^\s;"]+))""", re.IGNORECASE)
+ENCLOSED_MESSAGE = re.compile(rb"^content-type:\s*message/", re.IGNORECASE | re.MULTILINE)
 
 
 def raw_id(raw: bytes) -> str:
@@ -83,6 +91,8 @@ def parse_email(
     raw bytes kept, so intake can flag it for a person instead of dropping it.
     """
     try:
+        if (depth := mime_depth(raw)) > MAX_MIME_DEPTH:
+            raise ValueError(f"parts nested {depth} levels deep (more than {MAX_MIME_DEPTH})")
         return _parse(raw, account, received_at, max_attachment_bytes)
     except Exception as error:  # the source must never stop on one bad message
         return InboundMessage(
@@ -97,6 +107,38 @@ def parse_email(
             raw=raw,
             is_unreadable=True,
         )
+
+
+def mime_depth(raw: bytes) -> int:
+    """How deeply the message's multipart parts nest, counted without recursion.
+
+    Every ``boundary=`` opens a level; a delimiter line ``--b`` closes the levels opened
+    inside ``b``, and ``--b--`` closes ``b`` too. Each enclosed message (``message/rfc822``,
+    a forward or a bounce) may open one more level. A ``boundary=`` written in a text part
+    counts as well, so this is never less than the depth the parser would reach.
+    """
+    open_boundaries: list[bytes] = []
+    deepest = 0
+    for line in raw.splitlines():
+        if line.startswith(b"--") and _closes(open_boundaries, line.rstrip()):
+            continue
+        for quoted, bare in BOUNDARY_PARAMETER.findall(line):
+            open_boundaries.append(quoted or bare)
+            deepest = max(deepest, len(open_boundaries))
+    return deepest + len(ENCLOSED_MESSAGE.findall(raw))
+
+
+def _closes(open_boundaries: list[bytes], delimiter: bytes) -> bool:
+    """Whether ``delimiter`` is one of the open boundaries' lines; closes what it ends."""
+    for level in range(len(open_boundaries) - 1, -1, -1):
+        boundary = open_boundaries[level]
+        if delimiter == b"--" + boundary:
+            del open_boundaries[level + 1 :]
+            return True
+        if delimiter == b"--" + boundary + b"--":
+            del open_boundaries[level:]
+            return True
+    return False
 
 
 def _identity(message: EmailMessage, message_id: str, sender: Identity, raw: bytes) -> str:
