@@ -13,9 +13,10 @@ and the other gets :class:`HandoverConflict`.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 
 from inbox.cases.answer_ways import last_inbound
 from inbox.cases.turns import move_case
@@ -225,6 +226,12 @@ def _tell_sender(handover: Handover, by: User) -> None:
     )
 
 
+def waiting_past_deadline(at: datetime) -> ColumnElement[bool]:
+    """A SQL condition on :class:`Handover`: still pending after its deadline (``accept_by``),
+    the handovers :func:`notify_overdue` escalates and the queue's panel counts."""
+    return and_(Handover.status == HandoverStatus.PENDING, Handover.accept_by < at)
+
+
 def notify_overdue() -> int:
     """Tell the receiving department's leader about handovers not answered in time.
 
@@ -234,8 +241,7 @@ def notify_overdue() -> int:
     were escalated.
     """
     query = select(Handover).where(
-        Handover.status == HandoverStatus.PENDING,
-        Handover.accept_by < now(),
+        waiting_past_deadline(now()),
         Handover.is_escalated.is_(False),
     )
     if db.engine.dialect.name == "postgresql":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, render_template, request
 from flask_login import current_user, login_required
 
+from inbox.cases.escalations import escalations
 from inbox.cases.queue import DEFAULT_LIMIT, QueueError, QueueFilter, queue_counts, queue_page
 
 blueprint = Blueprint("cases", __name__)
@@ -45,5 +46,6 @@ def index():
         rows=page.rows,
         next_cursor=page.next_cursor,
         counts=queue_counts(current_user, calendar),
+        escalations=escalations(current_user, calendar),
         active=active,
     )
