@@ -1,9 +1,10 @@
 """What is escalating in the queue: due today, broken promises and handovers waiting past
 their deadline, counted for the cases a user may see.
 
-The same definitions as the queue's filters (``due=today``, ``due=overdue``) and as the
-worker that e-mails escalations (:func:`inbox.handovers.workflow.waiting_past_deadline`), so
-the panel's numbers are the cases its links show. One aggregate query, grouped by
+The same definitions as the queue's filters (``due=today``, ``due=overdue``), and for
+handovers the one the worker escalates by (:func:`waiting_past_deadline`, used by
+:func:`inbox.handovers.workflow.notify_overdue`), so the panel's numbers are the cases its
+links show and the ones staff are e-mailed about. One aggregate query, grouped by
 department; leaders also get the numbers of the departments they lead, administrators of
 every department.
 """
@@ -11,16 +12,21 @@ every department.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import exists, func
+from sqlalchemy import ColumnElement, and_, exists, func
 
 from inbox.cases.access import visible_cases
 from inbox.cases.queue import _due_condition
 from inbox.clock import now
 from inbox.extensions import db
-from inbox.handovers.workflow import waiting_past_deadline
 from inbox.models import Case, CaseStatus, Department, Handover, HandoverStatus, Role, User
 from rules.calendar import Calendar
+
+
+def waiting_past_deadline(at: datetime) -> ColumnElement[bool]:
+    """A SQL condition on :class:`Handover`: still pending after its deadline (``accept_by``)."""
+    return and_(Handover.status == HandoverStatus.PENDING, Handover.accept_by < at)
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ and the other gets :class:`HandoverConflict`.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import select
 
 from inbox.cases.answer_ways import last_inbound
+from inbox.cases.escalations import waiting_past_deadline
 from inbox.cases.turns import move_case
 from inbox.clock import now
 from inbox.extensions import db
@@ -224,12 +224,6 @@ def _tell_sender(handover: Handover, by: User) -> None:
         payload={"subject": text[:200], "text": text},
         case=handover.case,
     )
-
-
-def waiting_past_deadline(at: datetime) -> ColumnElement[bool]:
-    """A SQL condition on :class:`Handover`: still pending after its deadline (``accept_by``),
-    the handovers :func:`notify_overdue` escalates and the queue's panel counts."""
-    return and_(Handover.status == HandoverStatus.PENDING, Handover.accept_by < at)
 
 
 def notify_overdue() -> int:
