@@ -57,3 +57,8 @@ def test_depth_counts_levels_closed_by_their_delimiters():
 def test_no_message_of_the_corpus_is_refused_for_its_depth():
     assert max(mime_depth(raw) for _name, raw in CORPUS) <= MAX_MIME_DEPTH
     assert read(HEAD + _nested(MAX_MIME_DEPTH)).is_unreadable is False
+
+
+def test_boundaries_in_rfc_2231_form_count_as_levels_too():
+    level = b"Content-Type: multipart/mixed; boundary*=us-ascii''b\r\n\r\n--b\r\n"
+    assert mime_depth(level * (MAX_MIME_DEPTH + 1)) == MAX_MIME_DEPTH + 1
