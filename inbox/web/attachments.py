@@ -141,11 +141,15 @@ def preview(attachment_id: int):
     """The image or PDF shown in the browser (``inline``), when its bytes are one; the
     download stays the way to get the file itself."""
     attachment = attachment_to_see(current_user, attachment_id)
+    if attachment.size > max(PREVIEW_LIMITS.values()):
+        return _no_preview()  # not even fetched from the store
     try:
         content = current_store().get(attachment.sha256)
-    except BlobMissing:
+    except BlobMissing as error:
+        log.error("attachment_missing attachment=%s error=%s", attachment.id, describe(error))
         return _not_fetched(NotFound(), _("The attachment's file is missing"), _no_file(attachment))
-    except BlobStoreUnavailable:
+    except BlobStoreUnavailable as error:
+        log.warning("attachment_unavailable attachment=%s error=%s", attachment.id, describe(error))
         page, code = _not_fetched(
             ServiceUnavailable(),
             _("The file storage is not answering"),
@@ -154,14 +158,7 @@ def preview(attachment_id: int):
         return page, code, {"Retry-After": str(RETRY_AFTER)}
     sniffed = sniffed_type(content)
     if sniffed is None or len(content) > PREVIEW_LIMITS[sniffed[0]]:
-        return _not_fetched(
-            UnsupportedMediaType(),
-            _("No preview of this file"),
-            _(
-                "Only images (PNG, JPEG, GIF, WebP) and PDF files are shown in the browser, "
-                "and only up to their size limit. Download the file to open it."
-            ),
-        )
+        return _no_preview()
     kind, mimetype = sniffed
     _audit_preview(attachment)
     db.session.commit()
@@ -194,6 +191,17 @@ def _audit_preview(attachment: Attachment) -> None:
         user=current_user,
         case=attachment.message.case,
         attachment_id=attachment.id,
+    )
+
+
+def _no_preview() -> tuple[str, int]:
+    return _not_fetched(
+        UnsupportedMediaType(),
+        _("No preview of this file"),
+        _(
+            "Only images (PNG, JPEG, GIF, WebP) and PDF files are shown in the browser, "
+            "and only up to their size limit. Download the file to open it."
+        ),
     )
 
 
