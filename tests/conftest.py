@@ -25,10 +25,17 @@ from inbox.app import create_app
 from inbox.extensions import db
 from inbox.people import users
 from inbox.settings.config import load_settings
+from tests import ast_lock
 from tests import dovecot as dovecot_server
 
 POSTGRES_ENV = "SVARFRIST_TEST_POSTGRES_URL"
 DATABASES = ["sqlite", "postgresql"] if os.environ.get(POSTGRES_ENV) else ["sqlite"]
+
+
+def pytest_configure(config) -> None:
+    # Live servers' threads and the tests' own thread both parse Python (Werkzeug's URL rules,
+    # traceback carets); CPython 3.11 cannot do that in two threads at once (tests/ast_lock.py).
+    ast_lock.install()
 
 
 def pytest_report_header() -> str:

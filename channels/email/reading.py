@@ -63,6 +63,18 @@ UNKNOWN_SENDER = "unknown@invalid"
 ANGLE_ADDRESS = re.compile(r"<\s*([^<>\s]+@[^<>\s]+)\s*>")
 # Parts that are structure or machine reports, not files a person sent.
 SKIPPED_PARTS = ("message/delivery-status",)
+# Python's e-mail parser recurses per nested part and raises RecursionError at some hundreds
+# of levels (fewer, the deeper the caller's stack). Mail programs nest a few levels (forwards
+# of forwards: a dozen); deeper is refused before parsing, so that no RecursionError is raised
+# and swallowed here (it can strike any frame on the stack, not only the parser's); such a
+# message is flagged for a person, its raw bytes kept.
+MAX_MIME_DEPTH = 64
+# ``boundary=`` and its RFC 2231 forms (``boundary*=``, ``boundary*0=``): those never match
+# a delimiter line here, so they count as levels that stay open, never as fewer.
+BOUNDARY_PARAMETER = re.compile(
+    rb"""boundary(?:\*\d*\*?)?\s*=\s*(?:"([^"\r\n]*)"|([^\s;"]+))""", re.IGNORECASE
+)
+ENCLOSED_MESSAGE = re.compile(rb"content-type:\s*message/")
 
 
 def raw_id(raw: bytes) -> str:
@@ -83,6 +95,8 @@ def parse_email(
     raw bytes kept, so intake can flag it for a person instead of dropping it.
     """
     try:
+        if (depth := mime_depth(raw)) > MAX_MIME_DEPTH:
+            raise ValueError(f"parts nested {depth} levels deep (more than {MAX_MIME_DEPTH})")
         return _parse(raw, account, received_at, max_attachment_bytes)
     except Exception as error:  # the source must never stop on one bad message
         return InboundMessage(
@@ -97,6 +111,76 @@ def parse_email(
             raw=raw,
             is_unreadable=True,
         )
+
+
+def mime_depth(raw: bytes) -> int:
+    """How deeply the message's multipart parts nest, counted without recursion.
+
+    Every ``boundary=`` opens a level; a delimiter line ``--b`` closes the levels opened
+    inside ``b``, and ``--b--`` closes ``b`` too. Each enclosed message (``message/rfc822``,
+    a forward or a bounce) may open one more level. A ``boundary=`` written in a text part
+    counts as well, so this is never less than the depth the parser would reach.
+    """
+    open_boundaries: list[bytes] = []
+    deepest = 0
+    lowered = raw.lower()
+    for _position, delimiter, boundary in _structure(raw, lowered):
+        if delimiter is not None:
+            _closes(open_boundaries, delimiter)
+        else:
+            open_boundaries.append(boundary)
+            deepest = max(deepest, len(open_boundaries))
+    return deepest + _enclosed_messages(lowered)
+
+
+def _enclosed_messages(lowered: bytes) -> int:
+    """How many ``Content-Type: message/...`` header lines ``lowered`` (in lower case) has."""
+    count = 0
+    start = lowered.find(b"message/")
+    while start != -1:
+        line_start = lowered.rfind(b"\n", 0, start) + 1
+        if ENCLOSED_MESSAGE.fullmatch(lowered, line_start, start + len(b"message/")):
+            count += 1
+        start = lowered.find(b"message/", start + 1)
+    return count
+
+
+def _structure(raw: bytes, lowered: bytes) -> list[tuple[int, bytes | None, bytes | None]]:
+    """The delimiter lines and ``boundary=`` parameters, in their order in ``raw``
+    (``lowered``: the same bytes in lower case).
+
+    Found with ``bytes.find``, which skips a 25 MB base64 attachment (hundreds of thousands of
+    lines, none of them either) in milliseconds; a regular expression per line takes a second.
+    """
+    found: list[tuple[int, bytes | None, bytes | None]] = []
+    start = 0 if raw.startswith(b"--") else raw.find(b"\n--")
+    while start != -1:
+        begin = start if start == 0 and raw.startswith(b"--") else start + 1
+        stop = raw.find(b"\n", begin)
+        line = raw[begin : stop if stop != -1 else len(raw)]
+        found.append((begin, line.rstrip(), None))
+        start = raw.find(b"\n--", begin)
+    start = lowered.find(b"boundary")
+    while start != -1:
+        if parameter := BOUNDARY_PARAMETER.match(raw, start):
+            quoted, bare = parameter.groups()
+            found.append((start, None, quoted if quoted is not None else bare))
+        start = lowered.find(b"boundary", start + 1)
+    found.sort(key=lambda event: event[0])
+    return found
+
+
+def _closes(open_boundaries: list[bytes], delimiter: bytes) -> bool:
+    """Whether ``delimiter`` is one of the open boundaries' lines; closes what it ends."""
+    for level in range(len(open_boundaries) - 1, -1, -1):
+        boundary = open_boundaries[level]
+        if delimiter == b"--" + boundary:
+            del open_boundaries[level + 1 :]
+            return True
+        if delimiter == b"--" + boundary + b"--":
+            del open_boundaries[level:]
+            return True
+    return False
 
 
 def _identity(message: EmailMessage, message_id: str, sender: Identity, raw: bytes) -> str:

@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from inbox.cases.answer_ways import last_inbound
+from inbox.cases.escalations import waiting_past_deadline
 from inbox.cases.turns import move_case
 from inbox.clock import now
 from inbox.extensions import db
@@ -234,8 +235,7 @@ def notify_overdue() -> int:
     were escalated.
     """
     query = select(Handover).where(
-        Handover.status == HandoverStatus.PENDING,
-        Handover.accept_by < now(),
+        waiting_past_deadline(now()),
         Handover.is_escalated.is_(False),
     )
     if db.engine.dialect.name == "postgresql":

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
+from inbox.cases.escalations import escalations
 from inbox.cases.queue import (
     DEFAULT_LIMIT,
     DEFAULT_SORT,
@@ -119,6 +120,7 @@ def index():
         rows=page.rows,
         next_cursor=page.next_cursor,
         counts=counts,
+        escalations=escalations(current_user, calendar),
         active=active,
         filters=filters,
         status_filter=filters.effective_status,

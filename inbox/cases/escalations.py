@@ -1,0 +1,103 @@
+"""What is escalating in the queue: due today, broken promises and handovers waiting past
+their deadline, counted for the cases a user may see.
+
+The same definitions as the queue's filters (``due=today``, ``due=overdue``), and for
+handovers the one the worker escalates by (:func:`waiting_past_deadline`, used by
+:func:`inbox.handovers.workflow.notify_overdue`), so the panel's numbers are the cases its
+links show and the ones staff are e-mailed about. One aggregate query, grouped by
+department; leaders also get the numbers of the departments they lead, administrators of
+every department.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, exists, func
+
+from inbox.cases.access import visible_cases
+from inbox.cases.queue import _due_condition
+from inbox.clock import now
+from inbox.extensions import db
+from inbox.models import Case, CaseStatus, Department, Handover, HandoverStatus, Role, User
+from rules.calendar import Calendar
+
+
+def waiting_past_deadline(at: datetime) -> ColumnElement[bool]:
+    """A SQL condition on :class:`Handover`: still pending after its deadline (``accept_by``)."""
+    return and_(Handover.status == HandoverStatus.PENDING, Handover.accept_by < at)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Open cases due later today, past their promise, and with a handover past its deadline
+    (of ``handovers_pending`` with any pending handover)."""
+
+    due_today: int = 0
+    overdue: int = 0
+    handovers_late: int = 0
+    handovers_pending: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            self.due_today + other.due_today,
+            self.overdue + other.overdue,
+            self.handovers_late + other.handovers_late,
+            self.handovers_pending + other.handovers_pending,
+        )
+
+    @property
+    def is_calm(self) -> bool:
+        """Nothing due today, broken or waiting too long."""
+        return not (self.due_today or self.overdue or self.handovers_late)
+
+
+@dataclass(frozen=True)
+class Escalations:
+    #: Over every case the user may see (the queue's "All I may see").
+    total: Counts
+    #: Per department, for leaders (the departments they lead) and administrators (all),
+    #: only departments with something to show; empty for staff.
+    departments: list[tuple[Department, Counts]] = field(default_factory=list)
+
+
+def escalations(user: User, calendar: Calendar) -> Escalations:
+    """The panel's numbers for ``user``, from one query over the cases they may see."""
+    moment = now()
+    pending = exists().where(Handover.case_id == Case.id, Handover.status == HandoverStatus.PENDING)
+    late = exists().where(Handover.case_id == Case.id, waiting_past_deadline(moment))
+    rows = db.session.execute(
+        visible_cases(user)
+        .where(Case.status != CaseStatus.CLOSED)
+        .with_only_columns(
+            Case.department_id,
+            func.count().filter(_due_condition("today", calendar)),
+            func.count().filter(_due_condition("overdue", calendar)),
+            func.count().filter(late),
+            func.count().filter(pending),
+        )
+        .group_by(Case.department_id)
+    ).all()
+    per_department = {row[0]: Counts(*row[1:]) for row in rows}
+    total = sum(per_department.values(), Counts())
+    return Escalations(total, _departments(user, per_department))
+
+
+def _departments(user: User, counts: dict[int, Counts]) -> list[tuple[Department, Counts]]:
+    if user.role == Role.ADMIN:
+        chosen = list(counts)
+    elif user.role == Role.LEADER:
+        led = db.session.scalars(
+            db.select(Department.id).where(Department.leader_id == user.id)
+        ).all()
+        chosen = [department_id for department_id in led if department_id in counts]
+    else:
+        return []
+    chosen = [department_id for department_id in chosen if not counts[department_id].is_calm]
+    if not chosen:
+        return []
+    departments = db.session.scalars(
+        db.select(Department).where(Department.id.in_(chosen)).order_by(Department.name)
+    ).all()
+    return [(department, counts[department.id]) for department in departments]
