@@ -31,24 +31,38 @@ PREFERRED_TIME_NAMES = {
 }
 
 
-class LoginForm(FlaskForm):
+class Form(FlaskForm):
+    """A form whose hidden inputs (the CSRF token, ``next``, ...) carry no id: a page holds
+    many forms, and an id is only worth having where a label or a script points at it."""
+
+    class Meta:
+        def render_field(self, field, render_kw):
+            if field.type in HIDDEN_TYPES and "id" not in render_kw:
+                render_kw = {**render_kw, "id": False}
+            return super().render_field(field, render_kw)
+
+
+HIDDEN_TYPES = {"HiddenField", "CSRFTokenField"}
+
+
+class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=320)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)])
     next = HiddenField()
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     language = SelectField(
         _l("Language"), choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
     )
     next = HiddenField()
 
 
-class PostForm(FlaskForm):
+class PostForm(Form):
     """A form that only carries the CSRF token (logout)."""
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     #: How the answer reaches the citizen; the view offers the case's ways (:func:`answer_ways`).
     way = RadioField(
         _l("How the answer reaches the citizen"),
@@ -57,6 +71,7 @@ class ReplyForm(FlaskForm):
     )
     text = TextAreaField(
         _l("Answer to the citizen"),
+        id="reply-text",
         validators=[DataRequired(), Length(max=MAX_TEXT_LENGTH)],
         render_kw={"maxlength": MAX_TEXT_LENGTH},
     )
@@ -75,7 +90,7 @@ class ReplyForm(FlaskForm):
     confirm = HiddenField()
 
 
-class AddressForm(FlaskForm):
+class AddressForm(Form):
     """Staff adding an e-mail address or phone number to the case's citizen."""
 
     address_kind = RadioField(
@@ -92,26 +107,27 @@ class AddressForm(FlaskForm):
     )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     text = TextAreaField(
         _l("Internal note"),
+        id="note-text",
         validators=[DataRequired(), Length(max=MAX_TEXT_LENGTH)],
         render_kw={"maxlength": MAX_TEXT_LENGTH},
     )
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     assignee = SelectField(_l("Assigned to"), coerce=int, choices=[], validate_choice=False)
 
 
-class CaseLanguageForm(FlaskForm):
+class CaseLanguageForm(Form):
     language = SelectField(
         _l("Language towards the citizen"),
         choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
     )
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     channel = RadioField(
         _l("How did it come in?"),
         choices=[
@@ -136,7 +152,7 @@ class RegisterForm(FlaskForm):
     department = SelectField(_l("Department"), coerce=int, choices=[], validate_choice=False)
 
 
-class CallbackForm(FlaskForm):
+class CallbackForm(Form):
     """The public "Ring meg opp" form; the service checks the values and names what is wrong."""
 
     name = StringField(_l("Your name"), validators=[Length(max=400)])
@@ -155,7 +171,7 @@ class CallbackForm(FlaskForm):
     website = StringField(_l("Leave this field empty"))
 
 
-class CallbackAttemptForm(FlaskForm):
+class CallbackAttemptForm(Form):
     outcome = RadioField(
         _l("How did the call go?"),
         choices=[
@@ -165,21 +181,23 @@ class CallbackAttemptForm(FlaskForm):
         ],
         validators=[DataRequired()],
     )
-    note = TextAreaField(_l("Note (optional)"), validators=[Length(max=20000)])
+    note = TextAreaField(_l("Note (optional)"), id="attempt-note", validators=[Length(max=20000)])
     tell_by_sms = BooleanField(_l("Send an SMS saying that we tried to call"))
 
 
-class HandoverForm(FlaskForm):
+class HandoverForm(Form):
     department = SelectField(_l("To department"), coerce=int, choices=[], validate_choice=False)
     note = TextAreaField(
-        _l("Note to the receiving department"), validators=[DataRequired(), Length(max=5000)]
+        _l("Note to the receiving department"),
+        id="handover-note",
+        validators=[DataRequired(), Length(max=5000)],
     )
 
 
-class AcceptHandoverForm(FlaskForm):
+class AcceptHandoverForm(Form):
     tell_citizen = BooleanField(_l("Tell the citizen who now handles the case"), default=True)
     assign_to_me = BooleanField(_l("Assign the case to me"))
 
 
-class DeclineHandoverForm(FlaskForm):
+class DeclineHandoverForm(Form):
     reason = TextAreaField(_l("Why not?"), validators=[DataRequired(), Length(max=5000)])
