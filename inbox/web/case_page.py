@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,10 +14,12 @@ from inbox.cases import casework
 from inbox.cases.access import NotVisible, case_to_change, case_to_see, may_change
 from inbox.cases.answer_ways import AnswerWay, Delivery, Route, answer_ways
 from inbox.cases.details import answers_since, case_details, deliveries
+from inbox.cases.history import case_history
 from inbox.cases.joining import JoinError, join, joinable_case, mentioned_case
 from inbox.cases.replies import MAX_TEXT_LENGTH, ReplyError, add_note, preliminary_dates, reply
 from inbox.cases.reply_templates import template_text, templates_for
 from inbox.clock import now
+from inbox.errors import ServiceError
 from inbox.extensions import db
 from inbox.handovers.options import HandoverOptions, handover_options
 from inbox.handovers.workflow import HandoverError, propose
@@ -26,6 +28,7 @@ from inbox.models import Case, Message, OutKind
 from inbox.people import audit
 from inbox.people.departments import department_with_id
 from inbox.people.users import user_with_id
+from inbox.web.error_texts import error_text
 from inbox.web.forms import (
     PREFERRED_TIME_NAMES,
     AcceptHandoverForm,
@@ -42,6 +45,7 @@ from inbox.web.forms import (
 from inbox.web.labels import (
     delivery_text,
     department_name,
+    list_text,
     queued_text,
     text_limit,
     way_label,
@@ -64,6 +68,10 @@ def _reply_form(case: Case, moment: datetime, *, submitted: bool = False, **valu
         (day.isoformat(), format_date(day, "full")) for day in preliminary_dates(NEW_DATE_CHOICES)
     ]
     return form
+
+
+def _zone():
+    return current_app.extensions["svarfrist"].rules.calendar.zone
 
 
 def _assign_form(case: Case, members) -> AssignForm:
@@ -99,7 +107,7 @@ def show(reference: str):
             _(
                 "This case has no open promise, so %(placeholders)s is left as written in the "
                 "template: replace it before sending.",
-                placeholders=", ".join(chosen.left_as_written),
+                placeholders=list_text(chosen.left_as_written),
             ),
             "warning",
         )
@@ -119,6 +127,7 @@ def render_case_page(case: Case, *, reply_form=None, address_form=None, status: 
     page = render_template(
         "cases/show.html",
         details=details,
+        history=case_history(details.events, details.handovers, _zone()),
         can_change=may_change(current_user, case),
         joinable=joinable_case(case, current_user),
         reply_form=reply_form or _reply_form(case, moment, loaded_at=moment.isoformat()),
@@ -180,7 +189,7 @@ def answer(reference: str):
         return render_case_page(case, reply_form=form, status=422)
     others = _answers_since_load(case, form.loaded_at.data)
     if others and form.confirm.data != "yes":
-        names = ", ".join(sorted({message.author.name for message in others}))
+        names = list_text(sorted({message.author.name for message in others}))
         flash(
             _(
                 "%(names)s answered the citizen after you opened the case. Read the answer, "
@@ -198,7 +207,12 @@ def answer(reference: str):
         message = reply(case, current_user, form.text.data, kind=kind, new_date=new_date, way=way)
     except (ValueError, ReplyError) as error:
         db.session.rollback()
-        flash(_("The answer was not sent: %(reason)s", reason=str(error)), "error")
+        reason = (
+            error_text(error)
+            if isinstance(error, ServiceError)
+            else _("Choose a working day after today as the new date.")
+        )
+        flash(_("The answer was not sent. %(reason)s", reason=reason), "error")
         return render_case_page(case, reply_form=form, status=422)
     db.session.commit()
     flash(*_answered_text(way, message))
@@ -281,7 +295,7 @@ def _simple_action(reference: str, action, done: str):
             action(case)
         except casework.CaseworkError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            flash(error_text(error), "error")
         else:
             db.session.commit()
             flash(done, "success")
@@ -342,7 +356,7 @@ def join_mentioned(reference: str):
         join(case, into, current_user)
     except JoinError as error:
         db.session.rollback()
-        flash(_("The message was not joined: %(reason)s", reason=str(error)), "error")
+        flash(_("The message was not joined. %(reason)s", reason=error_text(error)), "error")
         return redirect(url_for(".show", reference=reference))
     db.session.commit()
     flash(
@@ -365,7 +379,7 @@ def propose_handover(reference: str):
         propose(case, department, current_user, form.note.data)
     except HandoverError as error:
         db.session.rollback()
-        flash(_("The case was not offered: %(reason)s", reason=str(error)), "error")
+        flash(_("The case was not offered. %(reason)s", reason=error_text(error)), "error")
     else:
         db.session.commit()
         flash(

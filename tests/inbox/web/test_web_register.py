@@ -67,7 +67,9 @@ def test_registration_needs_a_way_to_answer(client, byggesak):
     log_in(client, "eirik@alver.no")
     response = submit(client, department=str(byggesak.id), phone="", email="")
     assert response.status_code == 400
-    assert "give an e-mail address or a phone number" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Gje ei e-postadresse eller eit telefonnummer, så svaret kan nå innbyggjaren." in page
+    assert "give an e-mail address" not in page  # the service's English stays in the API
     db.session.rollback()
     assert db.session.scalar(select(Case)) is None
 
