@@ -89,6 +89,7 @@ SIMPLE = {
     "case.reopen": _l("%(name)s reopened the case"),
     "case.anonymize": _l("The case was anonymised under the retention rules"),
     "message.note": _l("%(name)s wrote an internal note"),
+    "contact.address_added": _l("%(name)s added an address to the citizen"),
     "message.bounce": _l("An e-mail to the citizen came back undelivered"),
     "letter.sent": _l("%(name)s marked the letter to the citizen as sent"),
     "attachment.download": _l("%(name)s downloaded an attachment"),
