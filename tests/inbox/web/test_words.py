@@ -60,7 +60,12 @@ def history(html: str) -> str:
 def test_the_history_says_each_action_as_a_sentence_with_names(client, town):
     case = town["case"]
     with frozen_at(MONDAY):
-        reply(case, town["ola"], "Vi ser på det.", way=AnswerWay(Route.EMAIL, "kari.nordmann@example.no"))
+        reply(
+            case,
+            town["ola"],
+            "Vi ser på det.",
+            way=AnswerWay(Route.EMAIL, "kari.nordmann@example.no"),
+        )
         propose(case, town["water"], town["ola"], "Gjeld vassleidninga.")
         db.session.commit()
     with frozen_at(TUESDAY + timedelta(hours=6)):  # past the handover's deadline (15:00)
