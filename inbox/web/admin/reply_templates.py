@@ -33,7 +33,7 @@ from inbox.people.departments import department_with_id, departments_by_name
 from inbox.settings import placeholders
 from inbox.web.admin import blueprint, section
 from inbox.web.forms import LANGUAGE_NAMES, Form
-from inbox.web.labels import text_limit
+from inbox.web.labels import list_text, text_limit
 
 section("templates", _l("Reply templates"))
 
@@ -224,7 +224,7 @@ def _placeholder_help() -> dict:
 
 
 def _placeholder_error(error: placeholders.PlaceholderError) -> str:
-    known = ", ".join("{" + name + "}" for name in placeholders.PLACEHOLDERS)
+    known = list_text("{" + name + "}" for name in placeholders.PLACEHOLDERS)
     if error.is_lone_brace:
         return _(
             "The text has a lone %(brace)s. Write {{ or }} for a brace; the placeholders "
