@@ -124,7 +124,7 @@ def test_answer_an_overdue_case_by_email_and_register_a_letter(
     page.fill("#name", "Olav Brekke")
     page.fill("#phone", "91555123")
     page.fill("#subject", "Nabovarsel")
-    page.fill("#reply-text", "Brev om nabovarsel.")
+    page.fill("#text", "Brev om nabovarsel.")
     page.click("button[type=submit].primary")
     expect(page.locator(".flash-success")).to_have_count(1)
     db.session.rollback()
