@@ -122,6 +122,12 @@ def history_text(entry: HistoryEntry) -> str:
         return str(RECEIVED.get(channel, RECEIVED_ELSE)) % {"channel": channel_name(channel)}
     if action == "case.register":
         return str(REGISTERED.get(details.get("channel"), REGISTERED_ELSE)) % {"name": name}
+    if action == "case.close" and details.get("unanswered"):
+        return _(
+            "%(name)s closed the case while the citizen waited for an answer; the reason is "
+            "in an internal note",
+            name=name,
+        )
     if action == "case.assign":
         return _assigned(name, entry)
     if action == "case.language":

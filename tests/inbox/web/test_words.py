@@ -107,6 +107,8 @@ def test_every_action_recorded_on_a_case_has_a_sentence(app, town):
             text = history_text(entry)
             assert text != str(UNKNOWN) % {"name": town["kari"].name}, action
             assert action not in text and "%(" not in text, (action, text)
+        closed = HistoryEntry(MONDAY, "case.close", town["kari"], {"unanswered": True})
+        assert history_text(closed).startswith("Kari Nordmann lukka saka medan innbyggjaren ")
         entry = HistoryEntry(at=MONDAY, action="case.something_new", actor=None)
         assert history_text(entry) == unknown.replace("Kari", "Svarfrist")
         assert history_text(entry) == "Svarfrist endra saka"
