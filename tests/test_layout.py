@@ -27,6 +27,7 @@ INFRASTRUCTURE = {
     "clock",
     "columns",
     "database",
+    "errors",
     "extensions",
     "health",
     "i18n",

@@ -57,6 +57,8 @@ SCHEMAS: dict[str, Any] = {
             "status": {"type": "integer"},
             "detail": STRING,
             "instance": STRING,
+            # Why a change was refused, for programs ("casework.already_closed").
+            "code": STRING,
         },
         required=["type", "title", "status"],
     ),

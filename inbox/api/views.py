@@ -146,7 +146,7 @@ def reply_to_case(reference: str):
     except ReplyError as error:
         db.session.rollback()
         field = REPLY_FIELDS.get(error.field, error.field)
-        raise ApiProblem(422, "Unprocessable Content", f"{field}: {error}") from None
+        raise ApiProblem(422, "Unprocessable Content", f"{field}: {error}", error.code) from None
     db.session.commit()
     return jsonify({"message": _message(message), "case": _detail(case)}), 201
 
@@ -171,7 +171,7 @@ def assign_case(reference: str):
     try:
         casework.assign(case, assignee, api_user())
     except casework.CaseworkError as error:
-        raise ApiProblem(422, "Unprocessable Content", f"assignee: {error}") from None
+        raise ApiProblem(422, "Unprocessable Content", f"assignee: {error}", error.code) from None
     db.session.commit()
     return jsonify(_detail(case))
 
@@ -182,7 +182,7 @@ def close_case(reference: str):
     try:
         casework.close(case, api_user())
     except casework.CaseworkError as error:
-        raise ApiProblem(409, "Conflict", str(error)) from None
+        raise ApiProblem(409, "Conflict", str(error), error.code) from None
     db.session.commit()
     return jsonify(_detail(case))
 
@@ -246,7 +246,7 @@ def propose_handover(reference: str):
         handover = handovers.propose(case, department, api_user(), body["note"])
     except handovers.HandoverError as error:
         db.session.rollback()
-        raise ApiProblem(422, "Unprocessable Content", str(error)) from None
+        raise ApiProblem(422, "Unprocessable Content", str(error), error.code) from None
     db.session.commit()
     return jsonify(_handover_json(handover)), 201
 
@@ -264,10 +264,10 @@ def _decision(handover_id: int, decide):
         decide(handover, user)
     except handovers.HandoverConflict as error:
         db.session.rollback()
-        raise ApiProblem(409, "Conflict", str(error)) from None
+        raise ApiProblem(409, "Conflict", str(error), error.code) from None
     except handovers.HandoverError as error:
         db.session.rollback()
-        raise ApiProblem(403, "Forbidden", str(error)) from None
+        raise ApiProblem(403, "Forbidden", str(error), error.code) from None
     db.session.commit()
     return jsonify(_handover_json(handover))
 

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from inbox.cases.turns import open_turn
 from inbox.clock import now
+from inbox.errors import ServiceError
 from inbox.extensions import db
 from inbox.i18n import LANGUAGES
 from inbox.models import Case, CaseStatus, Direction, Message, Turn, User
 from inbox.people import audit
 
 
-class CaseworkError(ValueError):
-    """The change cannot be made; the message says why."""
+class CaseworkError(ServiceError):
+    """The change cannot be made; ``code`` and the message say why."""
 
 
 def assign(case: Case, assignee: User | None, by: User) -> None:
     """Give the case to a member of its department, or to nobody."""
     if assignee is not None and case.department_id not in assignee.department_ids:
-        raise CaseworkError(f"{assignee.name} is not a member of {case.department.name}")
+        raise CaseworkError(
+            "casework.not_member",
+            "%(assignee)s is not a member of %(department)s",
+            assignee=assignee,
+            department=case.department,
+        )
     case.assignee = assignee
     audit.record("case.assign", user=by, case=case, assignee_id=assignee.id if assignee else None)
 
@@ -32,7 +38,11 @@ def close(case: Case, by: User, *, reason: str | None = None) -> None:
     """Close the case; a ``reason`` (for closing it while the citizen waits for an answer) is
     kept as an internal note, and the audit event names that note."""
     if case.status == CaseStatus.CLOSED:
-        raise CaseworkError(f"case {case.reference} is already closed")
+        raise CaseworkError(
+            "casework.already_closed",
+            "case %(reference)s is already closed",
+            reference=case.reference,
+        )
     closed_at = now()
     details = {}
     if reason is not None and reason.strip():
@@ -58,7 +68,9 @@ def close(case: Case, by: User, *, reason: str | None = None) -> None:
 
 def reopen(case: Case, by: User) -> None:
     if case.status != CaseStatus.CLOSED:
-        raise CaseworkError(f"case {case.reference} is not closed")
+        raise CaseworkError(
+            "casework.not_closed", "case %(reference)s is not closed", reference=case.reference
+        )
     case.status = CaseStatus.OPEN
     case.closed_at = None
     audit.record("case.reopen", user=by, case=case)
@@ -68,7 +80,10 @@ def set_language(case: Case, language: str, by: User) -> None:
     """The language texts to the citizen on this case are written in."""
     if language not in LANGUAGES:
         raise CaseworkError(
-            f"unknown language {language!r}; expected one of {', '.join(LANGUAGES)}"
+            "casework.unknown_language",
+            "unknown language %(language)r; expected one of %(languages)s",
+            language=language,
+            languages=LANGUAGES,
         )
     case.language = language
     audit.record("case.language", user=by, case=case, language=language)

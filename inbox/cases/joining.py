@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 
 from inbox.cases.access import may_change
 from inbox.clock import now
+from inbox.errors import ServiceError
 from inbox.extensions import db
 from inbox.i18n import Language
 from inbox.models import (
@@ -34,8 +35,8 @@ from inbox.people import audit
 from inbox.reports import turn_days
 
 
-class JoinError(ValueError):
-    """The case cannot be joined; the message says why."""
+class JoinError(ServiceError):
+    """The case cannot be joined; ``code`` and the message say why."""
 
 
 def mentioned_case(case: Case) -> str | None:
@@ -69,9 +70,18 @@ def join(case: Case, into: Case, by: User) -> None:
     The caller has checked that ``by`` may change both cases.
     """
     if mentioned_case(case) != into.reference:
-        raise JoinError(f"case {case.reference} did not name case {into.reference}")
+        raise JoinError(
+            "join.not_named",
+            "case %(reference)s did not name case %(into)s",
+            reference=case.reference,
+            into=into.reference,
+        )
     if has_pending_handover(case):
-        raise JoinError(f"case {case.reference} is offered to another department")
+        raise JoinError(
+            "join.handover_pending",
+            "case %(reference)s is offered to another department",
+            reference=case.reference,
+        )
     moved = move_contents(case, into)
     if case.contact_id != into.contact_id and not db.session.get(
         CaseParticipant, {"case_id": into.id, "contact_id": case.contact_id}

@@ -18,6 +18,7 @@ from inbox.cases.answer_ways import (
 )
 from inbox.cases.turns import end_turn, open_turn, start_turn
 from inbox.clock import now
+from inbox.errors import ServiceError
 from inbox.extensions import db
 from inbox.i18n import N_, Language
 from inbox.models import (
@@ -43,12 +44,13 @@ MIN_ANSWER_WORDS = 2
 PROMISED_DATE_SENTENCE = N_("You will get an answer by %(date)s at the latest.")
 
 
-class ReplyError(ValueError):
+class ReplyError(ServiceError):
     """The answer cannot be given as asked; ``field`` names the argument that is wrong
-    (``kind``, ``text`` or ``new_date``), the message says why."""
+    (``kind``, ``text`` or ``new_date``), ``code`` (``reply.<field>`` unless given) and the
+    message say why."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, field: str, message: str, /, *, code: str | None = None, **params) -> None:
+        super().__init__(code or f"reply.{field}", message, **params)
         self.field = field
 
 
@@ -70,9 +72,11 @@ def reply(
     promise and starts a turn due at the close of that day.
     """
     if kind not in ANSWER_KINDS:
-        raise ReplyError("kind", f"an answer is a reply or a preliminary answer, not {kind}")
+        raise ReplyError(
+            "kind", "an answer is a reply or a preliminary answer, not %(kind)s", kind=kind
+        )
     if not text.strip():
-        raise ReplyError("text", "the answer has no text")
+        raise ReplyError("text", "the answer has no text", code="reply.no_text")
     answered_at = now()
     new_due = _preliminary_due(new_date, answered_at) if kind == OutKind.PRELIMINARY else None
     if kind == OutKind.PRELIMINARY and not is_real_text(text):
@@ -85,9 +89,19 @@ def reply(
     elif way is None:
         way = default_way(case, answered_at)
         if way is None:
-            raise ReplyError("way", f"the citizen cannot be answered on {case.channel} now")
+            raise ReplyError(
+                "way",
+                "the citizen cannot be answered on %(channel)s now",
+                code="reply.channel_closed",
+                channel=case.channel,
+            )
     elif way not in answer_ways(case, answered_at):
-        raise ReplyError("way", f"the answer cannot go to the citizen as {way.key} on this case")
+        raise ReplyError(
+            "way",
+            "the answer cannot go to the citizen as %(way)s on this case",
+            code="reply.way_not_offered",
+            way=way.key,
+        )
     if way.route in SENT_ROUTES:
         message = _send(case, author, text, kind, way)
     else:
@@ -107,7 +121,12 @@ def mark_letter_sent(case: Case, letter: Message, author: User) -> None:
     """The printed letter has left: it answers the turn now, as if sent at this moment."""
     metadata = letter.metadata_json or {}
     if letter.case_id != case.id or metadata.get("delivery") != Delivery.LETTER_UNSENT:
-        raise ReplyError("letter", f"message {letter.id} is no unsent letter on this case")
+        raise ReplyError(
+            "letter",
+            "message %(letter)s is no unsent letter on this case",
+            code="reply.no_unsent_letter",
+            letter=letter.id,
+        )
     sent_at = now()
     new_due = metadata.get("new_due")
     letter.created_at = sent_at
@@ -178,7 +197,7 @@ def _answered(case: Case, message: Message, kind: OutKind, new_due: datetime | N
 def add_note(case: Case, author: User, text: str) -> Message:
     """An internal note: never sent, never ends a turn."""
     if not text.strip():
-        raise ReplyError("text", "the note has no text")
+        raise ReplyError("text", "the note has no text", code="reply.note_no_text")
     note = Message(
         case=case,
         direction=Direction.NOTE,
@@ -241,9 +260,15 @@ def preliminary_dates(count: int) -> list[date]:
 
 def _preliminary_due(new_date: date | None, answered_at):
     if new_date is None:
-        raise ReplyError("new_date", "a preliminary answer needs the new date the answer will come")
+        raise ReplyError(
+            "new_date",
+            "a preliminary answer needs the new date the answer will come",
+            code="reply.no_new_date",
+        )
     calendar = current_app.extensions["svarfrist"].rules.calendar
     try:
         return preliminary_due(calendar, new_date, answered_at)
     except PromiseError as error:
-        raise ReplyError("new_date", str(error)) from None
+        raise ReplyError(
+            "new_date", "%(reason)s", code="reply.new_date_not_working_day", reason=error
+        ) from None

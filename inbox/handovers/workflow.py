@@ -21,6 +21,7 @@ from inbox.cases.answer_ways import last_inbound
 from inbox.cases.escalations import waiting_past_deadline
 from inbox.cases.turns import move_case
 from inbox.clock import now
+from inbox.errors import ServiceError
 from inbox.extensions import db
 from inbox.i18n import Language
 from inbox.models import (
@@ -39,8 +40,8 @@ from inbox.people import audit
 log = logging.getLogger(__name__)
 
 
-class HandoverError(ValueError):
-    """The handover cannot be made as asked; the message says why."""
+class HandoverError(ServiceError):
+    """The handover cannot be made as asked; ``code`` and the message say why."""
 
 
 class HandoverConflict(HandoverError):
@@ -50,11 +51,21 @@ class HandoverConflict(HandoverError):
 def propose(case: Case, to_department: Department, by: User, note: str) -> Handover:
     """Offer ``case`` to ``to_department``; it stays with its department until accepted."""
     if not note.strip():
-        raise HandoverError("a handover needs a note for the receiving department")
+        raise HandoverError(
+            "handover.no_note", "a handover needs a note for the receiving department"
+        )
     if to_department.id == case.department_id:
-        raise HandoverError(f"the case already belongs to {to_department.name}")
+        raise HandoverError(
+            "handover.same_department",
+            "the case already belongs to %(department)s",
+            department=to_department,
+        )
     if not to_department.is_active:
-        raise HandoverError(f"{to_department.name} is no longer active and takes no handovers")
+        raise HandoverError(
+            "handover.inactive_department",
+            "%(department)s is no longer active and takes no handovers",
+            department=to_department,
+        )
     pending = db.session.scalar(
         select(Handover).where(
             Handover.case_id == case.id, Handover.status == HandoverStatus.PENDING
@@ -62,7 +73,10 @@ def propose(case: Case, to_department: Department, by: User, note: str) -> Hando
     )
     if pending is not None:
         raise HandoverError(
-            f"case {case.reference} already has a pending handover to {pending.to_department.name}"
+            "handover.already_pending",
+            "case %(reference)s already has a pending handover to %(department)s",
+            reference=case.reference,
+            department=pending.to_department,
         )
     proposed_at = now()
     settings = current_app.extensions["svarfrist"]
@@ -118,10 +132,18 @@ def accept(
     """The receiving department takes the case over; call on a :func:`locked` handover."""
     _still_pending(handover)
     if not may_decide(by, handover):
-        raise HandoverError(f"only {handover.to_department.name} can accept this handover")
+        raise HandoverError(
+            "handover.only_receiver_accepts",
+            "only %(department)s can accept this handover",
+            department=handover.to_department,
+        )
     receiving = handover.to_department
     if is_leader_only(receiving) and by.role != Role.ADMIN and receiving.leader_id != by.id:
-        raise HandoverError(f"only the leader of {receiving.name} can accept this handover")
+        raise HandoverError(
+            "handover.only_leader_accepts",
+            "only the leader of %(department)s can accept this handover",
+            department=receiving,
+        )
     case = handover.case
     _decide(handover, by, HandoverStatus.ACCEPTED)
     move_case(case, handover.to_department)
@@ -136,9 +158,15 @@ def decline(handover: Handover, by: User, reason: str) -> Handover:
     """The receiving department says no, with a reason the sender is told."""
     _still_pending(handover)
     if not may_decide(by, handover):
-        raise HandoverError(f"only {handover.to_department.name} can decline this handover")
+        raise HandoverError(
+            "handover.only_receiver_declines",
+            "only %(department)s can decline this handover",
+            department=handover.to_department,
+        )
     if not reason.strip():
-        raise HandoverError("declining needs a reason for the sending department")
+        raise HandoverError(
+            "handover.no_reason", "declining needs a reason for the sending department"
+        )
     _decide(handover, by, HandoverStatus.DECLINED)
     handover.reason = reason.strip()
     _tell_sender(handover, by)
@@ -150,7 +178,11 @@ def withdraw(handover: Handover, by: User) -> Handover:
     """The sending department takes its offer back while it is pending."""
     _still_pending(handover)
     if not may_withdraw(by, handover):
-        raise HandoverError(f"only {handover.from_department.name} can withdraw this handover")
+        raise HandoverError(
+            "handover.only_sender_withdraws",
+            "only %(department)s can withdraw this handover",
+            department=handover.from_department,
+        )
     _decide(handover, by, HandoverStatus.WITHDRAWN)
     audit.record("handover.withdraw", user=by, case=handover.case, handover_id=handover.id)
     return handover
@@ -160,8 +192,17 @@ def _still_pending(handover: Handover) -> None:
     if handover.status == HandoverStatus.PENDING:
         return
     who = db.session.get(User, handover.decided_by_id) if handover.decided_by_id else None
-    by = f" by {who.name}" if who is not None else ""
-    raise HandoverConflict(f"the handover was already {handover.status.value}{by}")
+    status = handover.status.value
+    if who is None:
+        raise HandoverConflict(
+            f"handover.already_{status}", "the handover was already %(status)s", status=status
+        )
+    raise HandoverConflict(
+        f"handover.already_{status}_by",
+        "the handover was already %(status)s by %(by)s",
+        status=status,
+        by=who,
+    )
 
 
 def _decide(handover: Handover, by: User, status: HandoverStatus) -> None:
@@ -178,16 +219,22 @@ def _tell_citizen(case: Case) -> None:
     settings = current_app.extensions["svarfrist"]
     language = Language.load(case.language)
     zone = settings.rules.calendar.zone
-    text = language.gettext(
-        "Your case %(reference)s is now handled by %(department)s at %(municipality)s.",
-        reference=case.reference,
-        department=case.department.name_in(language.code),
-        municipality=settings.rules.municipality.name,
-    )
-    if case.due_at is not None:
-        text += " " + language.gettext(
+    values = {
+        "reference": case.reference,
+        "department": case.department.name_in(language.code),
+        "municipality": settings.rules.municipality.name,
+    }
+    if case.due_at is None:
+        text = language.gettext(
+            "Your case %(reference)s is now handled by %(department)s at %(municipality)s.",
+            **values,
+        )
+    else:
+        text = language.gettext(
+            "Your case %(reference)s is now handled by %(department)s at %(municipality)s. "
             "You will have an answer at the latest by %(due)s.",
             due=language.datetime(case.due_at.astimezone(zone)),
+            **values,
         )
     if case.channel not in SENDABLE_CHANNELS:
         return  # a letter or a call: the citizen hears it the way the case came in

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from channels.base import Identity, IdentityKind, InboundMessage
 from inbox.cases.turns import move_case
 from inbox.clock import now
+from inbox.errors import ServiceError
 from inbox.extensions import db
 from inbox.intake.matching import normalised
 from inbox.intake.receiving import receive
@@ -22,8 +23,8 @@ MANUAL_CHANNELS = ("letter", "phone", "in_person")
 MANUAL_ACCOUNT = "manuell"
 
 
-class RegistrationError(ValueError):
-    """The registration is incomplete; the message names the field."""
+class RegistrationError(ServiceError):
+    """The registration is incomplete; ``code`` and the message name the field."""
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,24 @@ class Registration:
 def register(registration: Registration, by: User) -> Case:
     """Take in a message registered by hand, like any channel's (the caller commits)."""
     if registration.channel not in MANUAL_CHANNELS:
-        raise RegistrationError(f"channel must be one of {', '.join(MANUAL_CHANNELS)}")
+        raise RegistrationError(
+            "registration.channel",
+            "channel must be one of %(channels)s",
+            channels=MANUAL_CHANNELS,
+        )
     if registration.received_at > now():
-        raise RegistrationError("received: the time is in the future")
+        raise RegistrationError("registration.future", "received: the time is in the future")
     if not registration.department.is_active:
         raise RegistrationError(
-            f"department: {registration.department.name} is no longer active and takes no cases"
+            "registration.inactive_department",
+            "department: %(department)s is no longer active and takes no cases",
+            department=registration.department,
         )
     if not (registration.phone.strip() or registration.email.strip()):
-        raise RegistrationError("give an e-mail address or a phone number, so the answer can reach")
+        raise RegistrationError(
+            "registration.no_address",
+            "give an e-mail address or a phone number, so the answer can reach",
+        )
     sender = (
         Identity(IdentityKind.PHONE, registration.phone.strip(), registration.name or None)
         if registration.phone.strip()

@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
@@ -33,6 +32,7 @@ from inbox.extensions import db
 from inbox.handovers.workflow import HandoverError, propose
 from inbox.people.departments import department_with_id, departments_by_name
 from inbox.people.users import user_with_id
+from inbox.web.forms import Form
 from inbox.web.labels import department_name
 
 blueprint = Blueprint("bulk", __name__, url_prefix="/queue")
@@ -40,7 +40,7 @@ blueprint = Blueprint("bulk", __name__, url_prefix="/queue")
 ASKING = (BulkAction.ASSIGN, BulkAction.CLOSE, BulkAction.OFFER)
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     assignee = SelectField(_l("Assign to"), coerce=int, choices=[], validate_choice=False)
     reason = TextAreaField(_l("Why are the cases closed?"), validators=[Length(max=2000)])
     department = SelectField(_l("Department"), coerce=int, choices=[], validate_choice=False)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from babel.lists import format_list
 from flask import (
     Blueprint,
     abort,
@@ -16,7 +15,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date, get_locale, ngettext
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -25,6 +24,7 @@ from inbox.cases import casework
 from inbox.cases.access import NotVisible, case_to_change, case_to_see, may_change
 from inbox.cases.answer_ways import AnswerWay, Delivery, Route, answer_ways
 from inbox.cases.details import answers_since, case_details, deliveries
+from inbox.cases.history import case_history
 from inbox.cases.joining import JoinError, join, joinable_case, mentioned_case
 from inbox.cases.replies import (
     MAX_TEXT_LENGTH,
@@ -39,6 +39,7 @@ from inbox.cases.reply_templates import template_text, templates_for
 from inbox.cases.signatures import signature_for, with_signature
 from inbox.cases.timeleft import Urgency, time_left
 from inbox.clock import now
+from inbox.errors import ServiceError
 from inbox.extensions import db
 from inbox.handovers.options import HandoverOptions, handover_options
 from inbox.handovers.workflow import HandoverError, propose
@@ -48,6 +49,7 @@ from inbox.people import audit
 from inbox.people.departments import department_with_id
 from inbox.people.users import user_with_id
 from inbox.web.citizen_panel import panel_context
+from inbox.web.error_texts import error_text
 from inbox.web.forms import (
     PREFERRED_TIME_NAMES,
     AcceptHandoverForm,
@@ -65,6 +67,7 @@ from inbox.web.forms import (
 from inbox.web.labels import (
     delivery_text,
     department_name,
+    list_text,
     long_datetime,
     queued_text,
     text_limit,
@@ -102,6 +105,10 @@ def _reply_form(case: Case, moment: datetime, *, submitted: bool = False, **valu
     return form
 
 
+def _zone():
+    return current_app.extensions["svarfrist"].rules.calendar.zone
+
+
 def _assign_form(case: Case, members) -> AssignForm:
     form = AssignForm(assignee=case.assignee_id or 0)
     form.assignee.choices = [(0, _("Nobody"))] + [(m.id, m.name) for m in members]
@@ -135,7 +142,7 @@ def show(reference: str):
             _(
                 "This case has no open promise, so %(placeholders)s is left as written in the "
                 "template: replace it before sending.",
-                placeholders=", ".join(chosen.left_as_written),
+                placeholders=list_text(chosen.left_as_written),
             ),
             "warning",
         )
@@ -164,6 +171,7 @@ def render_case_page(
     page = render_template(
         "cases/show.html",
         details=details,
+        history=case_history(details.events, details.handovers, _zone()),
         can_change=may_change(current_user, case),
         joinable=joinable_case(case, current_user),
         reply_form=reply_form or _reply_form(case, moment, loaded_at=moment.isoformat()),
@@ -225,9 +233,7 @@ def answer(reference: str):
             _(
                 "%(names)s answered the citizen after you opened the case. Your answer is not "
                 "sent yet: read theirs below, then send yours anyway or change it.",
-                names=format_list(
-                    sorted({message.author.name for message in others}), locale=get_locale()
-                ),
+                names=list_text(sorted({message.author.name for message in others})),
             ),
             "warning",
         )
@@ -247,7 +253,12 @@ def answer(reference: str):
         message = reply(case, current_user, text, kind=kind, new_date=new_date, way=way)
     except (ValueError, ReplyError) as error:
         db.session.rollback()
-        flash(_("The answer was not sent: %(reason)s", reason=str(error)), "error")
+        reason = (
+            error_text(error)
+            if isinstance(error, ServiceError)
+            else _("Choose a working day after today as the new date.")
+        )
+        flash(_("The answer was not sent. %(reason)s", reason=reason), "error")
         return render_case_page(case, reply_form=form, status=422)
     db.session.commit()
     flash(*_answered_text(way, message))
@@ -357,7 +368,7 @@ def _simple_action(reference: str, action, done: str):
             action(case)
         except casework.CaseworkError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            flash(error_text(error), "error")
         else:
             db.session.commit()
             flash(done, "success")
@@ -456,7 +467,7 @@ def join_mentioned(reference: str):
         join(case, into, current_user)
     except JoinError as error:
         db.session.rollback()
-        flash(_("The message was not joined: %(reason)s", reason=str(error)), "error")
+        flash(_("The message was not joined. %(reason)s", reason=error_text(error)), "error")
         return redirect(url_for(".show", reference=reference))
     db.session.commit()
     flash(
@@ -479,7 +490,7 @@ def propose_handover(reference: str):
         propose(case, department, current_user, form.note.data)
     except HandoverError as error:
         db.session.rollback()
-        flash(_("The case was not offered: %(reason)s", reason=str(error)), "error")
+        flash(_("The case was not offered. %(reason)s", reason=error_text(error)), "error")
     else:
         db.session.commit()
         flash(

@@ -6,7 +6,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -34,7 +33,7 @@ from inbox.cases.saved_views import (
     views_of,
 )
 from inbox.extensions import db
-from inbox.web.forms import PostForm
+from inbox.web.forms import Form, PostForm
 
 blueprint = Blueprint("cases", __name__)
 #: The query parameters the queue reads (besides ``after``, the page cursor).
@@ -49,7 +48,7 @@ SORT_NAMES = {
 }
 
 
-class SavedViewForm(FlaskForm):
+class SavedViewForm(Form):
     name = StringField(
         _l("Name of the view"), validators=[DataRequired(), Length(max=MAX_NAME_LENGTH)]
     )

@@ -37,24 +37,38 @@ PREFERRED_TIME_NAMES = {
 }
 
 
-class LoginForm(FlaskForm):
+class Form(FlaskForm):
+    """A form whose hidden inputs (the CSRF token, ``next``, ...) carry no id: a page holds
+    many forms, and an id is only worth having where a label or a script points at it."""
+
+    class Meta:
+        def render_field(self, field, render_kw):
+            if field.type in HIDDEN_TYPES and "id" not in render_kw:
+                render_kw = {**render_kw, "id": False}
+            return super().render_field(field, render_kw)
+
+
+HIDDEN_TYPES = {"HiddenField", "CSRFTokenField"}
+
+
+class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=320)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)])
     next = HiddenField()
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     language = SelectField(
         _l("Language"), choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
     )
     next = HiddenField()
 
 
-class PostForm(FlaskForm):
+class PostForm(Form):
     """A form that only carries the CSRF token (logout)."""
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     #: How the answer reaches the citizen; the view offers the case's ways (:func:`answer_ways`).
     way = RadioField(
         _l("How the answer reaches the citizen"),
@@ -65,6 +79,7 @@ class ReplyForm(FlaskForm):
         _l("Answer to the citizen"),
         # Browsers send a textarea's lines ending in CR LF; the answer keeps plain LF.
         filters=[lambda text: text.replace("\r\n", "\n") if text else text],
+        id="reply-text",
         validators=[DataRequired(_l("Write the answer.")), Length(max=MAX_TEXT_LENGTH)],
         render_kw={"maxlength": MAX_TEXT_LENGTH},
     )
@@ -110,7 +125,7 @@ class ReplyForm(FlaskForm):
     not_typed: tuple[str, ...] = ()
 
 
-class AddressForm(FlaskForm):
+class AddressForm(Form):
     """Staff adding an e-mail address or phone number to the case's citizen."""
 
     address_kind = RadioField(
@@ -127,26 +142,27 @@ class AddressForm(FlaskForm):
     )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     text = TextAreaField(
         _l("Internal note"),
+        id="note-text",
         validators=[DataRequired(), Length(max=MAX_TEXT_LENGTH)],
         render_kw={"maxlength": MAX_TEXT_LENGTH},
     )
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     assignee = SelectField(_l("Assigned to"), coerce=int, choices=[], validate_choice=False)
 
 
-class CaseLanguageForm(FlaskForm):
+class CaseLanguageForm(Form):
     language = SelectField(
         _l("Language towards the citizen"),
         choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
     )
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     channel = RadioField(
         _l("How did it come in?"),
         choices=[
@@ -171,7 +187,7 @@ class RegisterForm(FlaskForm):
     department = SelectField(_l("Department"), coerce=int, choices=[], validate_choice=False)
 
 
-class CallbackForm(FlaskForm):
+class CallbackForm(Form):
     """The public "Ring meg opp" form; the service checks the values and names what is wrong."""
 
     name = StringField(_l("Your name"), validators=[Length(max=400)])
@@ -190,7 +206,7 @@ class CallbackForm(FlaskForm):
     website = StringField(_l("Leave this field empty"))
 
 
-class CallbackAttemptForm(FlaskForm):
+class CallbackAttemptForm(Form):
     outcome = RadioField(
         _l("How did the call go?"),
         choices=[
@@ -200,27 +216,29 @@ class CallbackAttemptForm(FlaskForm):
         ],
         validators=[DataRequired()],
     )
-    note = TextAreaField(_l("Note (optional)"), validators=[Length(max=20000)])
+    note = TextAreaField(_l("Note (optional)"), id="attempt-note", validators=[Length(max=20000)])
     tell_by_sms = BooleanField(_l("Send an SMS saying that we tried to call"))
 
 
-class HandoverForm(FlaskForm):
+class HandoverForm(Form):
     department = SelectField(_l("To department"), coerce=int, choices=[], validate_choice=False)
     note = TextAreaField(
-        _l("Note to the receiving department"), validators=[DataRequired(), Length(max=5000)]
+        _l("Note to the receiving department"),
+        id="handover-note",
+        validators=[DataRequired(), Length(max=5000)],
     )
 
 
-class AcceptHandoverForm(FlaskForm):
+class AcceptHandoverForm(Form):
     tell_citizen = BooleanField(_l("Tell the citizen who now handles the case"), default=True)
     assign_to_me = BooleanField(_l("Assign the case to me"))
 
 
-class DeclineHandoverForm(FlaskForm):
+class DeclineHandoverForm(Form):
     reason = TextAreaField(_l("Why not?"), validators=[DataRequired(), Length(max=5000)])
 
 
-class SignatureForm(FlaskForm):
+class SignatureForm(Form):
     signature = TextAreaField(
         _l("Signature"),
         validators=[Length(max=MAX_SIGNATURE_LENGTH)],
@@ -228,7 +246,7 @@ class SignatureForm(FlaskForm):
     )
 
 
-class CloseForm(FlaskForm):
+class CloseForm(Form):
     """Closing a case while the citizen waits for an answer: confirmed, with a reason."""
 
     reason = TextAreaField(
@@ -239,7 +257,7 @@ class CloseForm(FlaskForm):
     confirm = HiddenField()
 
 
-class CitizenNameForm(FlaskForm):
+class CitizenNameForm(Form):
     """Staff giving the case's citizen their name (empty: not known)."""
 
     citizen_name = StringField(
@@ -248,7 +266,7 @@ class CitizenNameForm(FlaskForm):
     )
 
 
-class ChangeAddressForm(FlaskForm):
+class ChangeAddressForm(Form):
     """Staff correcting one of the citizen's addresses; made with ``prefix`` per address, so
     each has ids of its own."""
 
@@ -261,7 +279,7 @@ class ChangeAddressForm(FlaskForm):
     )
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     """Staff merging another case of the same citizen into this one."""
 
     other = HiddenField(validators=[DataRequired(), Length(max=20)])

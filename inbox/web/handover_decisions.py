@@ -9,10 +9,12 @@ from flask_login import current_user, login_required
 
 from inbox.cases.access import may_see
 from inbox.database import commit_and_begin_write
+from inbox.errors import ServiceError
 from inbox.extensions import db
 from inbox.handovers import workflow as handovers
 from inbox.handovers.options import Decision
 from inbox.models import Handover
+from inbox.web.error_texts import error_text
 from inbox.web.forms import AcceptHandoverForm, DeclineHandoverForm, PostForm
 
 blueprint = Blueprint("handover", __name__, url_prefix="/handovers")
@@ -67,7 +69,7 @@ def decide(handover_id: int, action: str):
         apply(handover)
     except (handovers.HandoverError, _Unfinished) as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(error_text(error) if isinstance(error, ServiceError) else str(error), "error")
         return redirect(url_for("case.show", reference=reference))
     db.session.commit()
     flash(str(done), "success")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import nh3
+from babel import Locale, UnknownLocaleError
+from babel.lists import format_list
 from flask import current_app
 from flask_babel import format_date, format_number, format_time, get_locale, ngettext
 from flask_babel import gettext as _
@@ -15,13 +17,15 @@ from inbox.cases.answer_ways import AnswerWay, Delivery, Route
 from inbox.cases.replies import MAX_TEXT_LENGTH
 from inbox.cases.timeleft import Reading, time_left
 from inbox.clock import now
+from inbox.i18n import FORMAT_LOCALES
 from inbox.models import CaseStatus, Department, Direction, OutKind
 from inbox.settings.promise_text import CHANNEL_NAMES
 from rules.autoreply import Hold
 
 STATUS_NAMES = {
     CaseStatus.NEW: _l("New"),
-    CaseStatus.OPEN: _l("Open"),
+    # Not "Open": the opening hours' column has that word, and Nynorsk staff read it as English.
+    CaseStatus.OPEN: _l("Being worked on"),
     CaseStatus.WAITING: _l("Waiting for the citizen"),
     CaseStatus.CLOSED: _l("Closed"),
 }
@@ -241,6 +245,24 @@ def department_name(department: Department) -> str:
     return department.name_in(str(get_locale() or "nn"))
 
 
+def language_name(code: str) -> str:
+    """A language's name in the page's language ("nynorsk", "Norwegian Bokmål"), not its code."""
+    try:
+        return Locale.parse(code).get_display_name(str(get_locale() or "nn")) or code
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
+
+
+def list_text(items) -> str:
+    """Names as a list in the page's language ("Kari, Ola og Per"), through Babel; departments
+    by their name in that language."""
+    names = [department_name(i) if isinstance(i, Department) else str(i) for i in items]
+    if not names:
+        return ""
+    code = str(get_locale() or "nn")
+    return format_list(names, locale=FORMAT_LOCALES.get(code, code))
+
+
 def status_name(status: CaseStatus) -> str:
     return str(STATUS_NAMES[status])
 
@@ -259,7 +281,12 @@ def text_limit() -> str:
 
 
 def template_globals() -> dict:
+    from inbox.web.history_text import history_text  # it says names through this module
+
     return {
+        "history_text": history_text,
+        "language_name": language_name,
+        "list_text": list_text,
         "current_language": str(get_locale() or "nn"),
         "municipality_name": current_app.extensions["svarfrist"].rules.municipality.name,
         "channel_name": channel_name,

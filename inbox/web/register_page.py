@@ -11,6 +11,7 @@ from inbox.extensions import db
 from inbox.intake.registration import Registration, RegistrationError, register
 from inbox.models import Department, Role
 from inbox.people.departments import departments_by_name
+from inbox.web.error_texts import error_text
 from inbox.web.forms import RegisterForm
 from inbox.web.labels import department_name
 
@@ -60,7 +61,7 @@ def new():
             )
         except RegistrationError as error:
             db.session.rollback()
-            flash(_("The case was not registered: %(reason)s", reason=str(error)), "error")
+            flash(_("The case was not registered. %(reason)s", reason=error_text(error)), "error")
             status = 400
         else:
             db.session.commit()

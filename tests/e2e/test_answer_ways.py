@@ -65,7 +65,7 @@ def test_an_email_answer_shows_queued_then_sent_without_reload(browser, live_ser
     tab.goto(f"{live_server}/cases/{case.reference}")
     expect(tab.locator("#worker-silent")).to_be_visible()  # no worker runs in this test
     expect(tab.get_by_label("På e-post til kari.nordmann@example.no")).to_be_checked()
-    tab.fill("#text", "Søknaden er komplett.")
+    tab.fill("#reply-text", "Søknaden er komplett.")
     tab.click("form[action$='/reply'] button[type=submit]")
     expect(tab.locator(".flash-success")).to_contain_text("står i kø for å bli sendt på e-post")
     badge = tab.locator(".message-out .delivery").last
@@ -102,7 +102,7 @@ def test_a_phone_case_is_answered_by_phone_and_by_letter(browser, live_server, t
     tab.goto(f"{live_server}/cases/{case.reference}")
     expect(tab.locator("input[name=way][value=spoken]")).to_be_checked()
     assert tab.locator("input[name=way][value^=email]").count() == 0  # the citizen has none
-    tab.fill("#text", "Sa at vegen vert brøytt i kveld.")
+    tab.fill("#reply-text", "Sa at vegen vert brøytt i kveld.")
     tab.click("form[action$='/reply'] button[type=submit]")
     expect(tab.locator(".flash-success")).to_have_count(1)
     db.session.rollback()
@@ -111,7 +111,7 @@ def test_a_phone_case_is_answered_by_phone_and_by_letter(browser, live_server, t
     assert db.session.get(Case, case.id).turns[0].met is True
 
     tab.check("input[name=way][value=letter]")
-    tab.fill("#text", "Her er svaret i brev.")
+    tab.fill("#reply-text", "Her er svaret i brev.")
     tab.click("form[action$='/reply'] button[type=submit]")
     expect(tab.locator(".message-out .delivery").last).to_have_attribute(
         "data-state", "letter_unsent"

@@ -100,7 +100,7 @@ def test_a_preliminary_answer_gets_its_date_in_the_text(browser, live_server, to
         "x\n\nDu får svar seinast fredag 4. desember 2026.\n\nAlver kommune, Innbyggjarservice"
     )
     tab.click("form[action$='/reply'] button[type=submit]")
-    expect(tab.locator("#text-error")).to_contain_text("Skriv eit verkeleg svar")
+    expect(tab.locator("#reply-text-error")).to_contain_text("Skriv eit verkeleg svar")
     assert violations(tab) == [], "composer with a refused preliminary answer"
     shoot(tab, "preliminary-refused")
     value = text.input_value()

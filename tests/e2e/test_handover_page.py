@@ -25,7 +25,7 @@ def test_offer_and_accept_between_two_departments(browser, live_server, app):
     log_in(sender, live_server, "kari@alver.no")
     sender.goto(page_path)
     sender.select_option("#department", label="Plan")
-    sender.fill("#note", "Gjeld reguleringsplanen for Knarvik")
+    sender.fill("#handover-note", "Gjeld reguleringsplanen for Knarvik")
     sender.click("text=Tilby saka")
     expect(sender.locator("#handover-heading + p")).to_contain_text("Tilboden Plan")
     assert violations(sender) == [], "the case page with a pending handover"

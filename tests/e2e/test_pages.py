@@ -104,7 +104,7 @@ def test_answer_an_overdue_case_by_email_and_register_a_letter(
     expect(page.locator("tbody tr")).to_have_count(1)
     page.click(f"text={town['overdue'].reference}")
     expect(page.locator(".promise-overdue")).to_have_count(1)
-    page.fill("#text", "Hei! Søknaden er komplett og vert handsama denne veka.")
+    page.fill("#reply-text", "Hei! Søknaden er komplett og vert handsama denne veka.")
     page.click("form[action$='/reply'] button[type=submit]")
     expect(page.locator(".flash-success")).to_have_count(1)
 
@@ -135,7 +135,7 @@ def test_answer_an_overdue_case_by_email_and_register_a_letter(
 def test_a_preliminary_answer_with_a_new_date(page, live_server, town, language):
     log_in(page, live_server, f"{language}@alver.no")
     page.goto(f"{live_server}/cases/{town['overdue'].reference}")
-    page.fill("#text", "Vi treng litt meir tid.")
+    page.fill("#reply-text", "Vi treng litt meir tid.")
     page.check("input[value=preliminary]")
     # The fifth working day offered after Tuesday 24 November: 25, 26, 27, 30 Nov, 1 Dec
     # (after the first option, "choose a date": no date is chosen for staff).

@@ -9,7 +9,6 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
@@ -31,13 +30,13 @@ from inbox.people.departments import (
 )
 from inbox.people.users import user_with_id
 from inbox.web.admin import blueprint, section
-from inbox.web.forms import PostForm, SignatureForm
+from inbox.web.forms import Form, PostForm, SignatureForm
 from inbox.web.labels import department_name
 
 section("departments", _l("Departments"))
 
 
-class DepartmentForm(FlaskForm):
+class DepartmentForm(Form):
     """The department's names, slug, address and frontline flag; the service checks them.
 
     A field left out of the request is empty (``""``), so the service names it as missing."""
@@ -198,7 +197,7 @@ def _updated(department: Department, form: DepartmentEditForm, slug_fixed: bool)
     return department
 
 
-def _show_beside_field(form: FlaskForm, error: DepartmentError) -> None:
+def _show_beside_field(form: Form, error: DepartmentError) -> None:
     """The service's refusal, translated, as an error of the field it names."""
     field = form[error.field]
     field.errors = [*field.errors, _(error.message, **error.values)]

@@ -9,7 +9,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.exceptions import NotFound
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -33,13 +32,13 @@ from inbox.models import StoredTemplate
 from inbox.people.departments import department_with_id, departments_by_name
 from inbox.settings import placeholders
 from inbox.web.admin import blueprint, section
-from inbox.web.forms import LANGUAGE_NAMES
-from inbox.web.labels import text_limit
+from inbox.web.forms import LANGUAGE_NAMES, Form
+from inbox.web.labels import list_text, text_limit
 
 section("templates", _l("Reply templates"))
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(Form):
     title = StringField(
         _l("Title"),
         validators=[
@@ -62,7 +61,7 @@ class TemplateForm(FlaskForm):
     )
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     class Meta:
         csrf = False  # a GET form that only chooses what the list shows
 
@@ -70,7 +69,7 @@ class FilterForm(FlaskForm):
     language = SelectField(_l("Language"))
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     confirm = BooleanField(_l("Yes, delete this template"))
 
 
@@ -96,7 +95,7 @@ def templates():
         is_filtered=department is not None or language is not None,
         config_file=current_app.extensions["svarfrist"].source,
         language_names=LANGUAGE_NAMES,
-        action_form=FlaskForm(formdata=None),
+        action_form=Form(formdata=None),
         **_placeholder_help(),
     )
 
@@ -117,7 +116,7 @@ def template_edit(template_id: int):
 @blueprint.post("/templates/<id:template_id>/active")
 def template_active(template_id: int):
     template = _stored_or_404(template_id)
-    if FlaskForm().validate_on_submit():
+    if Form().validate_on_submit():
         is_active = request.form.get("active") == "yes"
         set_active(template, is_active, current_user, request.remote_addr)
         db.session.commit()
@@ -187,7 +186,7 @@ def _edit(form: TemplateForm, template: StoredTemplate | None):
         preview=preview,
         preview_language=LANGUAGE_NAMES[form.language.data or "nn"],
         delete_form=DeleteForm(formdata=None),
-        action_form=FlaskForm(formdata=None),
+        action_form=Form(formdata=None),
         text_limit=text_limit(),
         **_placeholder_help(),
     ), status
@@ -225,7 +224,7 @@ def _placeholder_help() -> dict:
 
 
 def _placeholder_error(error: placeholders.PlaceholderError) -> str:
-    known = ", ".join("{" + name + "}" for name in placeholders.PLACEHOLDERS)
+    known = list_text("{" + name + "}" for name in placeholders.PLACEHOLDERS)
     if error.is_lone_brace:
         return _(
             "The text has a lone %(brace)s. Write {{ or }} for a brace; the placeholders "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     PasswordField,
@@ -25,7 +24,7 @@ from inbox.people.users import (
     is_email_address,
     normalise_email,
 )
-from inbox.web.forms import LANGUAGE_NAMES
+from inbox.web.forms import LANGUAGE_NAMES, Form
 
 ROLE_NAMES = {
     Role.STAFF: _l("Staff"),
@@ -53,7 +52,7 @@ def _an_email_address(_form, field) -> None:
         raise ValidationError(_l("Write an e-mail address such as kari@kommune.no."))
 
 
-class UserDetailsForm(FlaskForm):
+class UserDetailsForm(Form):
     """Who the user is and what they may do."""
 
     name = StringField(
@@ -84,7 +83,7 @@ class UserDetailsForm(FlaskForm):
     )
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     """A password typed twice, or none (sign-in through the identity provider)."""
 
     sign_in = RadioField(

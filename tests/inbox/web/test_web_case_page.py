@@ -359,7 +359,7 @@ def test_a_stored_template_is_offered_and_filled_in_with_the_case_values(client,
     )
     db.session.commit()
     log_in(client, "kari@alver.no")
-    assert f"/cases/{case.reference}?template={made.id}#text" in page(client, case.reference)
+    assert f"/cases/{case.reference}?template={made.id}#reply-text" in page(client, case.reference)
     filled = client.get(f"/cases/{case.reference}?template={made.id}").get_data(as_text=True)
     assert f"Sak {case.reference}: svar innan måndag 30. november 2026.</textarea>" in filled
     assert "ingen open svarfrist" not in filled
