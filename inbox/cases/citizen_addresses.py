@@ -1,6 +1,8 @@
 """Staff changing the citizen of a case: their name, e-mail addresses and phone numbers.
 
-Every change is audited with the old and the new value, from the case it was made on.
+Every change is audited with the old and the new value, from the case it was made on, and
+the search words of the citizen's cases follow it (the old name or address is no longer found,
+the new one is).
 """
 
 from __future__ import annotations
@@ -8,10 +10,11 @@ from __future__ import annotations
 import re
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from channels.base import IdentityKind
 from channels.phone import e164
+from inbox.cases.queue import SEARCH_CONFIGURATION
 from inbox.extensions import db
 from inbox.models import Case, ContactIdentity, OutboxMessage, OutboxStatus, User
 from inbox.people import audit
@@ -53,6 +56,7 @@ def add_address(case: Case, kind: IdentityKind, value: str, staff: User) -> Cont
     identity = ContactIdentity(contact_id=case.contact_id, kind=kind, value=normalised)
     db.session.add(identity)
     db.session.flush()
+    reindex_citizen_cases(case.contact_id)
     audit.record(
         "contact.address_added",
         user=staff,
@@ -104,6 +108,7 @@ def change_address(
     # An opt-out (STOP) was the old number's; the new number never said it.
     identity.opted_out_at = None
     db.session.flush()
+    reindex_citizen_cases(identity.contact_id)
     audit.record(
         "contact.address_changed",
         user=staff,
@@ -133,8 +138,10 @@ def remove_address(case: Case, identity: ContactIdentity, staff: User) -> None:
         old=identity.value,
         new=None,
     )
+    contact_id = identity.contact_id
     db.session.delete(identity)
     db.session.flush()
+    reindex_citizen_cases(contact_id)
 
 
 def rename_citizen(case: Case, name: str, staff: User) -> bool:
@@ -146,8 +153,36 @@ def rename_citizen(case: Case, name: str, staff: User) -> bool:
     if new == contact.name:
         return False
     old, contact.name = contact.name, new
+    db.session.flush()
+    reindex_citizen_cases(contact.id)
     audit.record("contact.renamed", user=staff, case=case, contact_id=contact.id, old=old, new=new)
     return True
+
+
+#: The case's words as intake and the search migrations gather them: reference, subject, the
+#: citizen's messages, their name and every address and number they have now. Cases without a
+#: vector (anonymised by retention) stay without one.
+_REINDEX = """
+UPDATE cases SET search_vector = to_tsvector(CAST(:configuration AS regconfig),
+    reference || ' ' || coalesce(subject, '') || ' ' ||
+    coalesce((SELECT string_agg(coalesce(m.subject, '') || ' ' || coalesce(m.text, ''), ' ')
+              FROM messages m WHERE m.case_id = cases.id AND m.direction = 'in'), '') || ' ' ||
+    coalesce((SELECT c.name FROM contacts c WHERE c.id = cases.contact_id), '') || ' ' ||
+    coalesce((SELECT string_agg(i.value, ' ') FROM contact_identities i
+              WHERE i.contact_id = cases.contact_id), ''))
+WHERE contact_id = :contact_id AND search_vector IS NOT NULL
+"""
+
+
+def reindex_citizen_cases(contact_id: int) -> None:
+    """PostgreSQL: gather the search words of this citizen's cases again, after their name or
+    an address changed. SQLite needs nothing: it matches the name and addresses as they are
+    and its full-text table holds only the messages."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    db.session.execute(
+        text(_REINDEX), {"configuration": SEARCH_CONFIGURATION, "contact_id": contact_id}
+    )
 
 
 def has_pending_message(identity: ContactIdentity) -> bool:
