@@ -112,19 +112,9 @@ def download(attachment_id: int):
         attachment_id=attachment.id,
     )
     db.session.commit()
-    try:
-        content = current_store().get(attachment.sha256)
-    except BlobMissing as error:
-        log.error("attachment_missing attachment=%s error=%s", attachment.id, describe(error))
-        return _not_fetched(NotFound(), _("The attachment's file is missing"), _no_file(attachment))
-    except BlobStoreUnavailable as error:
-        log.warning("attachment_unavailable attachment=%s error=%s", attachment.id, describe(error))
-        page, code = _not_fetched(
-            ServiceUnavailable(),
-            _("The file storage is not answering"),
-            _("The attachment could not be fetched just now. Try again in a minute."),
-        )
-        return page, code, {"Retry-After": str(RETRY_AFTER)}
+    content, refusal = _content(attachment)
+    if refusal is not None:
+        return refusal
     response = send_file(
         io.BytesIO(content),
         mimetype="application/octet-stream",
@@ -135,6 +125,26 @@ def download(attachment_id: int):
     return response
 
 
+def _content(attachment):
+    """The attachment's bytes from the blob store, or the page that says why they are not
+    there (missing: 404; the store not answering: 503 with ``Retry-After``)."""
+    try:
+        return current_store().get(attachment.sha256), None
+    except BlobMissing as error:
+        log.error("attachment_missing attachment=%s error=%s", attachment.id, describe(error))
+        return None, _not_fetched(
+            NotFound(), _("The attachment's file is missing"), _no_file(attachment)
+        )
+    except BlobStoreUnavailable as error:
+        log.warning("attachment_unavailable attachment=%s error=%s", attachment.id, describe(error))
+        page, code = _not_fetched(
+            ServiceUnavailable(),
+            _("The file storage is not answering"),
+            _("The attachment could not be fetched just now. Try again in a minute."),
+        )
+        return None, (page, code, {"Retry-After": str(RETRY_AFTER)})
+
+
 @blueprint.route("/attachments/<id:attachment_id>/preview")
 @login_required
 def preview(attachment_id: int):
@@ -143,19 +153,9 @@ def preview(attachment_id: int):
     attachment = attachment_to_see(current_user, attachment_id)
     if attachment.size > max(PREVIEW_LIMITS.values()):
         return _no_preview()  # not even fetched from the store
-    try:
-        content = current_store().get(attachment.sha256)
-    except BlobMissing as error:
-        log.error("attachment_missing attachment=%s error=%s", attachment.id, describe(error))
-        return _not_fetched(NotFound(), _("The attachment's file is missing"), _no_file(attachment))
-    except BlobStoreUnavailable as error:
-        log.warning("attachment_unavailable attachment=%s error=%s", attachment.id, describe(error))
-        page, code = _not_fetched(
-            ServiceUnavailable(),
-            _("The file storage is not answering"),
-            _("The attachment could not be fetched just now. Try again in a minute."),
-        )
-        return page, code, {"Retry-After": str(RETRY_AFTER)}
+    content, refusal = _content(attachment)
+    if refusal is not None:
+        return refusal
     sniffed = sniffed_type(content)
     if sniffed is None or len(content) > PREVIEW_LIMITS[sniffed[0]]:
         return _no_preview()
