@@ -22,6 +22,7 @@ from sqlalchemy import select
 from inbox.cases import casework
 from inbox.cases.access import NotVisible, Refused, case_to_change, visible_cases
 from inbox.cases.replies import ReplyError
+from inbox.errors import ServiceError
 from inbox.extensions import db
 from inbox.models import Case, Department, User
 from inbox.people import audit
@@ -39,12 +40,12 @@ class BulkAction(StrEnum):
     OFFER = "offer"
 
 
-class BulkError(ValueError):
+class BulkError(ServiceError):
     """The request itself cannot be carried out (no case chosen, no reason); ``field`` names
-    what is missing."""
+    what is missing, the code is ``bulk.<field>``."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, field: str, message: str, /, **params) -> None:
+        super().__init__(f"bulk.{field}", message, **params)
         self.field = field
 
 
@@ -58,8 +59,10 @@ class Outcome:
     is_done: bool
     #: ``"refused"`` (the user may not change it) or ``"error"`` (the service said no).
     problem: str | None = None
-    #: The service's reason, for ``"error"``.
+    #: The service's reason in English (logs, the API), for ``"error"``.
     reason: str = ""
+    #: The service's refusal, for ``"error"``: pages say it through its code.
+    error: ServiceError | None = None
 
 
 def selected_references(values: Iterable[str]) -> list[str]:
@@ -68,7 +71,7 @@ def selected_references(values: Iterable[str]) -> list[str]:
     if not chosen:
         raise BulkError("cases", "no case is selected")
     if len(chosen) > MAX_CASES:
-        raise BulkError("too_many", f"at most {MAX_CASES} cases at once")
+        raise BulkError("too_many", "at most %(most)s cases at once", most=MAX_CASES)
     return chosen
 
 
@@ -126,7 +129,7 @@ def casework_change(
             raise BulkError("reason", "closing needs a reason")
 
         return lambda case: casework.close(case, user, reason=reason)
-    raise BulkError("action", f"{action.value} is not casework")
+    raise BulkError("action", "%(action)s is not casework", action=action.value)
 
 
 def offer_needs(department: Department | None, note: str) -> None:
@@ -157,7 +160,8 @@ def _apply_one(
         db.session.flush()
     except service_errors as error:
         savepoint.rollback()
-        return Outcome(reference, case, False, "error", str(error))
+        said = error if isinstance(error, ServiceError) else None
+        return Outcome(reference, case, False, "error", str(error), said)
     savepoint.commit()
     return Outcome(reference, case, True)
 

@@ -44,7 +44,9 @@ STATUSES = tuple(status.value for status in CaseStatus)
 STATUS_FILTERS = ("active", "all", *STATUSES)
 DUE_FILTERS = ("today", "overdue")
 ASSIGNEE_FILTERS = ("me", "none")
-HANDOVER_FILTERS = ("pending", "offered")
+#: ``handover=``: a pending handover, one offered to the user's departments, or a pending one
+#: past its deadline (the escalations panel's "waiting past their deadline").
+HANDOVER_FILTERS = ("pending", "offered", "overdue")
 #: ``scope=`` in the API: every case the user may see, or only their departments'.
 SCOPES = ("all", "mine")
 #: ``sort=``: the key, ascending; a leading ``-`` turns it round. ``due`` is the default.
@@ -295,6 +297,11 @@ def _handover_condition(handover: str | None, user: User):
     pending = select(Handover.case_id).where(Handover.status == HandoverStatus.PENDING)
     if handover == "offered":
         pending = pending.where(Handover.to_department_id.in_(user.department_ids))
+    elif handover == "overdue":
+        # Imported here: escalations builds on this module's due conditions.
+        from inbox.cases.escalations import waiting_past_deadline
+
+        pending = pending.where(waiting_past_deadline(now()))
     elif handover != "pending":
         raise QueueError(f"handover must be one of {', '.join(HANDOVER_FILTERS)}, got {handover!r}")
     return Case.id.in_(list(db.session.scalars(pending)))
@@ -370,6 +377,7 @@ COUNTED = (
     ("assignee", "none"),
     ("handover", "pending"),
     ("handover", "offered"),
+    ("handover", "overdue"),
     ("status", "new"),
     ("status", "open"),
     ("status", "waiting"),

@@ -33,6 +33,7 @@ from inbox.web import (
     status_pages,
     webhooks,
 )
+from inbox.web.file_sizes import file_size
 from inbox.web.forms import PostForm
 from inbox.web.labels import template_globals
 from inbox.web.metrics import init_metrics
@@ -77,6 +78,7 @@ def init_web(app: Flask) -> None:
     app.register_error_handler(NotChangeable, lambda error: _refused(error, Forbidden()))
     app.before_request(_refuse_nul)
     app.after_request(_security_headers)
+    app.add_template_filter(file_size, "file_size")
     app.context_processor(
         lambda: {
             "logout_form": PostForm(formdata=None),  # never the request's body (error pages)

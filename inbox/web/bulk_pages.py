@@ -32,6 +32,7 @@ from inbox.extensions import db
 from inbox.handovers.workflow import HandoverError, propose
 from inbox.people.departments import department_with_id, departments_by_name
 from inbox.people.users import user_with_id
+from inbox.web.error_texts import UNKNOWN, error_text
 from inbox.web.forms import Form
 from inbox.web.labels import department_name
 
@@ -69,7 +70,7 @@ def run():
     try:
         references = selected_references(request.form.getlist("case"))
     except BulkError as error:
-        flash(_no_selection_text(error), "error")
+        flash(error_text(error), "error")
         return redirect(back)
     if not form.validate_on_submit():
         # Only a length can be wrong here (the CSRF token is checked before the view):
@@ -102,26 +103,35 @@ def run():
             outcomes = apply(current_user, references, change, ip=request.remote_addr)
     except BulkError as error:
         db.session.rollback()
-        return _ask(form, action, references, back, missing=error.field, status=400)
+        return _ask(form, action, references, back, missing=error.field, refusal=error, status=400)
     db.session.commit()
     done = sum(outcome.is_done for outcome in outcomes)
     return render_template(
         "cases/bulk_result.html",
         action=action.value,
         outcomes=outcomes,
+        # The services' refusals in the user's language, never their English.
+        reasons={
+            outcome.reference: error_text(outcome.error) if outcome.error else str(UNKNOWN)
+            for outcome in outcomes
+            if outcome.problem == "error"
+        },
         done=done,
         back=back,
         department=department,
     )
 
 
-def _no_selection_text(error: BulkError) -> str:
-    if error.field == "too_many":
-        return _("Choose at most one page of cases at once.")
-    return _("Choose at least one case first: tick the box in front of it.")
-
-
-def _ask(form: BulkForm, action: BulkAction, references, back, *, missing=None, status=200):
+def _ask(
+    form: BulkForm,
+    action: BulkAction,
+    references,
+    back,
+    *,
+    missing=None,
+    refusal: BulkError | None = None,
+    status=200,
+):
     cases = {case.reference: case for case in visible_selection(current_user, references)}
     people = assignable_people(list(cases.values()))
     form.assignee.choices = [SelectChoice(0, _("Choose a person"))] + [
@@ -131,12 +141,7 @@ def _ask(form: BulkForm, action: BulkAction, references, back, *, missing=None, 
         SelectChoice(department.id, department_name(department))
         for department in departments_by_name()
     ]
-    errors = {
-        "assignee": _("Choose the person to assign the cases to."),
-        "reason": _("Write why the cases are closed: it is kept as a note on each case."),
-        "department": _("Choose the department to offer the cases to."),
-        "note": _("Write a note for the receiving department."),
-    }
+    errors = {refusal.field: error_text(refusal)} if refusal is not None else {}
     if form.errors:
         errors = dict.fromkeys(form.errors, _("The text is too long: shorten it and try again."))
     return render_template(

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from babel.lists import format_list
-from flask_babel import get_locale
-
 from inbox.cases.citizens import citizen_panel
 from inbox.clock import now
 from inbox.models import Case, User
-from inbox.web.forms import LANGUAGE_NAMES, ChangeAddressForm, CitizenNameForm
+from inbox.web.forms import ChangeAddressForm, CitizenNameForm
+from inbox.web.labels import language_name, list_text
 
 
 def address_form_prefix(identity_id: int) -> str:
@@ -36,11 +34,7 @@ def panel_context(case: Case, viewer: User, given: dict | None = None) -> dict:
         "citizen_name_form": given.get("name")
         or CitizenNameForm(formdata=None, citizen_name=panel.contact.name or ""),
         "citizen_address_forms": address_forms,
-        "language_name": lambda code: LANGUAGE_NAMES.get(code, code),
-        "list_of": _list_of,
+        # The same names as everywhere else: in the page's language, lists through Babel.
+        "language_name": language_name,
+        "list_of": list_text,
     }
-
-
-def _list_of(items) -> str:
-    """Words joined as the user's language joins a list ("a, b og c")."""
-    return format_list([str(item) for item in items], locale=str(get_locale() or "nn"))

@@ -70,6 +70,13 @@ ERROR_TEXTS = {
     "registration.no_address": _l(
         "Give an e-mail address or a phone number, so the answer can reach the citizen."
     ),
+    "bulk.cases": _l("Choose at least one case first: tick the box in front of it."),
+    "bulk.too_many": _l("Choose at most one page of cases at once."),
+    "bulk.assignee": _l("Choose the person to assign the cases to."),
+    "bulk.reason": _l("Write why the cases are closed: it is kept as a note on each case."),
+    "bulk.department": _l("Choose the department to offer the cases to."),
+    "bulk.note": _l("Write a note for the receiving department."),
+    "bulk.action": _l("This cannot be done to several cases at once."),
 }
 UNKNOWN = _l("This could not be done as asked.")
 

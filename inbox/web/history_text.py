@@ -68,6 +68,14 @@ ADDRESS_ADDED = {
     "email": _l("%(name)s added an e-mail address to the citizen"),
     "phone": _l("%(name)s added a mobile number to the citizen"),
 }
+ADDRESS_CHANGED = {
+    "email": _l("%(name)s corrected an e-mail address of the citizen"),
+    "phone": _l("%(name)s corrected a mobile number of the citizen"),
+}
+ADDRESS_REMOVED = {
+    "email": _l("%(name)s removed an e-mail address from the citizen"),
+    "phone": _l("%(name)s removed a mobile number from the citizen"),
+}
 HANDOVERS = {
     "handover.propose": _l("%(name)s offered the case to %(department)s"),
     "handover.accept": _l("%(name)s accepted the handover to %(department)s"),
@@ -90,6 +98,11 @@ SIMPLE = {
     "case.anonymize": _l("The case was anonymised under the retention rules"),
     "message.note": _l("%(name)s wrote an internal note"),
     "contact.address_added": _l("%(name)s added an address to the citizen"),
+    "contact.address_changed": _l("%(name)s corrected an address of the citizen"),
+    "contact.address_removed": _l("%(name)s removed an address from the citizen"),
+    "contact.renamed": _l("%(name)s changed the citizen's name"),
+    "case.merge": _l("%(name)s merged this case with another case of the same citizen"),
+    "attachment.preview": _l("%(name)s looked at an attachment's preview"),
     "message.bounce": _l("An e-mail to the citizen came back undelivered"),
     "letter.sent": _l("%(name)s marked the letter to the citizen as sent"),
     "attachment.download": _l("%(name)s downloaded an attachment"),
@@ -142,14 +155,33 @@ def history_text(entry: HistoryEntry) -> str:
             name=name,
             reference=details.get("joined_case", ""),
         )
+    if action == "case.merge" and details.get("merged_case"):
+        return _(
+            "%(name)s merged case %(reference)s of the same citizen into this case",
+            name=name,
+            reference=details["merged_case"],
+        )
+    if action == "case.merge" and details.get("merged_into"):
+        return _(
+            "%(name)s merged this case into case %(reference)s",
+            name=name,
+            reference=details["merged_into"],
+        )
+    if action == "contact.renamed" and details.get("new") is None and details.get("old"):
+        return _("%(name)s removed the citizen's name", name=name)
     if action.startswith("message.") and action[len("message.") :] in ANSWERED_ELSE:
         kind = action[len("message.") :]
         sentence = ANSWERED.get((kind, details.get("way")), ANSWERED_ELSE[kind])
         return str(sentence) % {"name": name}
     if action == "callback.attempt" and details.get("outcome") in CALLED:
         return str(CALLED[details["outcome"]]) % {"name": name}
-    if action == "contact.address_added" and details.get("kind") in ADDRESS_ADDED:
-        return str(ADDRESS_ADDED[details["kind"]]) % {"name": name}
+    by_kind = {
+        "contact.address_added": ADDRESS_ADDED,
+        "contact.address_changed": ADDRESS_CHANGED,
+        "contact.address_removed": ADDRESS_REMOVED,
+    }.get(action, {})
+    if details.get("kind") in by_kind:
+        return str(by_kind[details["kind"]]) % {"name": name}
     if action in HANDOVERS:
         handover = entry.handover
         if handover is None:

@@ -15,6 +15,7 @@ from inbox.extensions import db
 from inbox.handovers import workflow as handovers
 from inbox.intake.receiving import receive
 from inbox.models import Role
+from inbox.people.users import create_api_token
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import email
 from tests.inbox.web_helpers import log_in
@@ -95,9 +96,51 @@ def test_each_link_of_the_panel_shows_exactly_the_cases_it_counts(app, client, q
         assert "sjå alle 2 overføringane som ventar" in panel
         overdue = client.get("/?due=overdue").get_data(as_text=True)
         today = client.get("/?due=today").get_data(as_text=True)
+        late = client.get("/?handover=overdue").get_data(as_text=True)
     assert 'href="/?due=overdue"' in panel and 'href="/?due=today"' in panel
     assert references(overdue) == {queue["overdue"].reference}
     assert references(today) == {queue["due_today"].reference}
+    # "waiting past their deadline" leads to those handovers, not to every pending one.
+    assert 'href="/?handover=overdue"' in panel
+    assert references(late) == {queue["late_handover"].reference}
+    assert "Overføring over fristen" in late  # the filter shows as chosen
+
+
+def test_the_api_filters_handovers_past_their_deadline(app, client, queue):
+    token = create_api_token(queue["kari"])
+    db.session.commit()
+    with frozen_at(NOW):
+        response = client.get(
+            "/api/v1/cases?handover=overdue", headers={"Authorization": f"Bearer {token}"}
+        )
+    assert response.status_code == 200
+    assert [item["reference"] for item in response.get_json()["items"]] == [
+        queue["late_handover"].reference
+    ]
+
+
+def test_a_leaders_numbers_per_department_link_to_that_departments_cases(app, client, queue):
+    log_in(client, "admin@alver.no")
+    with frozen_at(NOW):
+        page = client.get("/").get_data(as_text=True)
+        table = page[page.index('class="escalation-departments"') : page.index("</table>")]
+        links = dict(re.findall(r'<a href="([^"]+)">(\d+)</a>', table))
+        assert links == {
+            "/?department=byggesak&amp;due=overdue": "1",
+            "/?department=innbyggjarservice&amp;due=overdue": "1",
+            "/?department=innbyggjarservice&amp;due=today": "1",
+            "/?department=innbyggjarservice&amp;handover=overdue": "1",
+        }
+        shown = {
+            link: references(client.get(link.replace("&amp;", "&")).get_data(as_text=True))
+            for link in links
+        }
+    assert shown == {
+        "/?department=byggesak&amp;due=overdue": {queue["moved_overdue"].reference},
+        "/?department=innbyggjarservice&amp;due=overdue": {queue["overdue"].reference},
+        "/?department=innbyggjarservice&amp;due=today": {queue["due_today"].reference},
+        "/?department=innbyggjarservice&amp;handover=overdue": {queue["late_handover"].reference},
+    }
 
 
 def test_a_calm_queue_says_nothing_needs_attention(app, client):

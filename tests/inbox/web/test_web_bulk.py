@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
+from inbox.cases.bulk import BulkError
 from inbox.extensions import db
 from inbox.intake.receiving import receive
 from inbox.models import (
@@ -19,6 +23,7 @@ from inbox.models import (
     Message,
     Role,
 )
+from inbox.web.error_texts import ERROR_TEXTS, error_text
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import email
 from tests.inbox.web_helpers import csrf_token, log_in
@@ -151,7 +156,9 @@ def test_close_with_a_reason_closes_each_case_and_keeps_the_reason_as_a_note(cli
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "2 av 3 saker er endra" in page
-    assert f"Ikkje endra: case {closed_already.reference} is already closed" in page
+    # The service's refusal in the user's language, never its English.
+    assert f"Ikkje endra: Sak {closed_already.reference} er alt lukka." in page
+    assert "is already closed" not in page
     for case in (first, second):
         assert _fresh(case).status == CaseStatus.CLOSED
         notes = db.session.scalars(
@@ -192,7 +199,8 @@ def test_assign_to_a_person_says_who_and_refuses_a_case_outside_their_department
 
     page = response.get_data(as_text=True)
     assert "Tildelt Per Hansen." in page
-    assert "Per Hansen is not a member of Byggesak" in page
+    assert "Ikkje endra: Per Hansen er ikkje medlem av Byggesak." in page
+    assert "is not a member" not in page
     assert _fresh(first).assignee_id == town["per"].id
     assert _fresh(eirik_case).assignee_id is None
     assert second.assignee_id is None
@@ -291,3 +299,39 @@ def test_a_deactivated_person_cannot_be_given_cases(client, town):
     assert response.status_code == 400
     assert "Vel personen som skal få sakene" in response.get_data(as_text=True)
     assert _fresh(first).assignee_id is None
+
+
+def test_a_bokmal_user_reads_the_refusals_in_bokmal(client, town):
+    first = town["ours"][0]
+    first.status = CaseStatus.CLOSED
+    make_user(first.department, email="berit@alver.no", name="Berit Bø", language="nb")
+    db.session.commit()
+    log_in(client, "berit@alver.no")
+
+    response = _post(
+        client,
+        {"action": "close", "confirm": "1", "reason": "Svart", "case": [first.reference]},
+    )
+
+    page = response.get_data(as_text=True)
+    assert f"Ikke endret: Sak {first.reference} er allerede lukket." in page
+    assert "is already closed" not in page
+
+
+def test_every_bulk_error_is_said_in_the_users_language(app):
+    source = Path(__file__).resolve().parents[3] / "inbox" / "cases" / "bulk.py"
+    raised = [
+        node
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "BulkError"
+    ]
+    fields = {node.args[0].value for node in raised}
+    assert {"cases", "too_many", "assignee", "reason", "department", "note", "action"} <= fields
+    with app.test_request_context():
+        for node in raised:
+            params = {k.arg: 200 if k.arg == "most" else "offer" for k in node.keywords}
+            error = BulkError(node.args[0].value, node.args[1].value, **params)
+            assert error.code in ERROR_TEXTS, error.code
+            with force_locale("nn"):
+                said = error_text(error)
+            assert said != str(error) and "%(" not in said, said

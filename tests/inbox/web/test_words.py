@@ -100,18 +100,72 @@ def test_page_views_are_one_line_per_person_and_day(client, town):
 def test_every_action_recorded_on_a_case_has_a_sentence(app, town):
     actions = recorded_case_actions()
     assert {"case.create", "message.reply", "handover.escalate", "case.view"} <= actions
-    with app.test_request_context(), force_locale("nn"):
-        unknown = str(UNKNOWN) % {"name": "Kari"}
+    # The actions the merged branches brought (merging, the citizen panel, previews).
+    assert {
+        "case.merge",
+        "contact.renamed",
+        "contact.address_added",
+        "contact.address_changed",
+        "contact.address_removed",
+        "attachment.preview",
+    } <= actions
+    with app.test_request_context():
         for action in sorted(actions):
             entry = HistoryEntry(at=MONDAY, action=action, actor=town["kari"], day=MONDAY.date())
-            text = history_text(entry)
-            assert text != str(UNKNOWN) % {"name": town["kari"].name}, action
-            assert action not in text and "%(" not in text, (action, text)
+            said = {}
+            for language in ("nn", "nb", "en"):
+                with force_locale(language):
+                    text = said[language] = history_text(entry)
+                    assert text != str(UNKNOWN) % {"name": town["kari"].name}, action
+                    assert action not in text and "%(" not in text, (action, text)
+            # Translated, not the English sentence on Norwegian pages.
+            assert said["nn"] != said["en"] and said["nb"] != said["en"], (action, said)
+    with app.test_request_context(), force_locale("nn"):
+        unknown = str(UNKNOWN) % {"name": "Kari"}
         closed = HistoryEntry(MONDAY, "case.close", town["kari"], {"unanswered": True})
         assert history_text(closed).startswith("Kari Nordmann lukka saka medan innbyggjaren ")
         entry = HistoryEntry(at=MONDAY, action="case.something_new", actor=None)
         assert history_text(entry) == unknown.replace("Kari", "Svarfrist")
         assert history_text(entry) == "Svarfrist endra saka"
+
+
+@pytest.mark.parametrize(
+    ("action", "details", "sentence"),
+    [
+        (
+            "case.merge",
+            {"merged_case": "2026-000007", "messages": 2},
+            "Kari Nordmann slo sak 2026-000007 frå same innbyggjaren saman med denne saka",
+        ),
+        (
+            "case.merge",
+            {"merged_into": "2026-000003"},
+            "Kari Nordmann slo denne saka inn i sak 2026-000003",
+        ),
+        ("contact.renamed", {"old": None, "new": "Per"}, "Kari Nordmann endra namnet på "),
+        ("contact.renamed", {"old": "Per", "new": None}, "Kari Nordmann fjerna namnet på "),
+        ("contact.address_added", {"kind": "phone"}, "Kari Nordmann la til eit mobilnummer"),
+        (
+            "contact.address_changed",
+            {"kind": "email", "old": "a@b.no", "new": "c@b.no"},
+            "Kari Nordmann retta ei e-postadresse hos innbyggjaren",
+        ),
+        (
+            "contact.address_removed",
+            {"kind": "phone", "old": "+4791234567", "new": None},
+            "Kari Nordmann fjerna eit mobilnummer frå innbyggjaren",
+        ),
+        ("attachment.preview", {"attachment_id": 4}, "Kari Nordmann såg på ei førehandsvising"),
+    ],
+)
+def test_the_new_actions_say_what_happened_without_the_citizens_data(
+    app, town, action, details, sentence
+):
+    with app.test_request_context(), force_locale("nn"):
+        text = history_text(HistoryEntry(MONDAY, action, town["kari"], details))
+    assert text.startswith(sentence), text
+    for value in ("a@b.no", "c@b.no", "+4791234567", "Per"):
+        assert value not in text  # addresses and names stay in the panel, not in the history
 
 
 def recorded_case_actions() -> set[str]:
@@ -180,8 +234,10 @@ def test_no_error_flashed_on_a_nynorsk_page_is_the_services_english(client, town
     own = db.session.scalar(select(Case.department_id).where(Case.id == case.id))
     log_in(client, "kari@alver.no")
     with frozen_at(MONDAY):
-        flashed_after(client, f"/cases/{case.reference}/close")
-        closed_again = flashed_after(client, f"/cases/{case.reference}/close")
+        # The citizen waits for an answer: closing asks why first.
+        reason = {"confirm": "yes", "reason": "Svart på telefon."}
+        flashed_after(client, f"/cases/{case.reference}/close", **reason)
+        closed_again = flashed_after(client, f"/cases/{case.reference}/close", **reason)
         flashed_after(client, f"/cases/{case.reference}/reopen")
         to_itself = flashed_after(
             client, f"/cases/{case.reference}/handover", department=str(own), note="Til oss"
