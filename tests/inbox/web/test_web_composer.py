@@ -95,7 +95,8 @@ def test_a_preliminary_answer_needs_a_real_text(client, setting):
         assert refused.status_code == 422
         page = refused.get_data(as_text=True)
         assert "skriv eit verkeleg svar i feltet Svar til innbyggjaren" in page
-        assert 'id="reply-text-error">Skriv eit verkeleg svar til innbyggjaren: minst 10 teikn' in page
+        error = 'id="reply-text-error">Skriv eit verkeleg svar til innbyggjaren: minst 10 teikn'
+        assert error in page
     assert sent_texts() == []
 
 
