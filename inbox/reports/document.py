@@ -13,11 +13,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app, has_request_context, render_template
-from flask_babel import format_date, format_decimal, format_number, format_percent
+from babel import dates, numbers
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from inbox.extensions import db
+from inbox.i18n import FORMAT_LOCALES
 from inbox.models import Department
 
 
@@ -37,7 +39,7 @@ def chart_formats(report: dict[str, Any]) -> dict[str, Any]:
     """The charts' month names and number formats in the reader's language."""
     year = report["period"]["year"]
     return {
-        "month_names": {m: format_date(date(year, m, 1), "LLL") for m in range(1, 13)},
+        "month_names": {m: format_date(date(year, m, 1), "LLL").capitalize() for m in range(1, 13)},
         "percent": lambda value: "" if value is None else format_decimal(value, "#,##0.0"),
         "count": lambda value: "" if value is None else format_number(value),
     }
@@ -48,6 +50,30 @@ def chart_svg(report: dict[str, Any], name: str) -> bytes:
 
     draw = charts.monthly_turns if name == "months" else charts.kept_share
     return draw(report, chart_labels(report), chart_formats(report))
+
+
+def _locale() -> str:
+    """The reader's locale for Babel (English is British: "1 March 2026")."""
+    code = str(get_locale() or "nn")
+    return FORMAT_LOCALES.get(code, code)
+
+
+def format_date(day: date, pattern: str) -> str:
+    if pattern == "d MMMM" and not _locale().startswith("en"):
+        pattern = "d. MMMM"  # "1. mars"
+    return dates.format_date(day, pattern, locale=_locale())
+
+
+def format_decimal(value: float, pattern: str) -> str:
+    return numbers.format_decimal(value, pattern, locale=_locale())
+
+
+def format_number(value: int) -> str:
+    return numbers.format_decimal(value, locale=_locale())
+
+
+def format_percent(value: float, pattern: str) -> str:
+    return numbers.format_percent(value, pattern, locale=_locale())
 
 
 def share_text(value: float | None) -> str:
@@ -98,16 +124,16 @@ def comparison_text(report: dict[str, Any]) -> str:
     if previous["same_days"]:
         zone = current_app.extensions["svarfrist"].rules.calendar.zone
         first = datetime.fromisoformat(report["period"]["from"]).astimezone(zone).date()
-        last = (datetime.fromisoformat(report["period"]["to"]) - timedelta(microseconds=1))
+        last = datetime.fromisoformat(report["period"]["to"]) - timedelta(microseconds=1)
         return _(
-            "%(change)s turns: %(first)s – %(last)s, against the same days of %(year)s.",
+            "%(change)s: %(first)s – %(last)s, against the same days of %(year)s.",
             change=number,
             first=format_date(first, "d MMMM"),
             last=format_date(last.astimezone(zone).date(), "d MMMM"),
             year=first.year - 1,
         )
     return _(
-        "%(change)s turns against %(period)s.",
+        "%(change)s, against %(period)s.",
         change=number,
         period=period_text(report, "previous"),
     )
