@@ -12,8 +12,8 @@ from contextlib import nullcontext
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import current_app, has_request_context, render_template
 from babel import dates, numbers
+from flask import current_app, has_request_context, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -78,15 +78,15 @@ def format_percent(value: float, pattern: str) -> str:
 
 def share_text(value: float | None) -> str:
     """A share as the reader writes it: "77,6 %" in Norwegian, "77.6%" in English."""
-    return "–" if value is None else format_percent(value, "#,##0.0 %")
+    return "\u2013" if value is None else format_percent(value, "#,##0.0 %")
 
 
 def hours_text(value: float | None) -> str:
-    return "–" if value is None else format_decimal(value, "#,##0.0")
+    return "\u2013" if value is None else format_decimal(value, "#,##0.0")
 
 
 def count_text(value: int | None) -> str:
-    return "–" if value is None else format_number(value)
+    return "\u2013" if value is None else format_number(value)
 
 
 def department_names() -> dict[str, str]:
@@ -102,12 +102,12 @@ def channel_names(report: dict[str, Any]) -> dict[str, str]:
 
 
 def period_text(report: dict[str, Any], key: str = "") -> str:
-    """ "1. januar – 30. november 2026": the local days a period covers."""
+    """The local days a period covers: "1. januar \u2013 30. november 2026"."""
     period = report["previous"] if key == "previous" else report["period"]
     zone = current_app.extensions["svarfrist"].rules.calendar.zone
     first = datetime.fromisoformat(period["from"]).astimezone(zone).date()
     last = (datetime.fromisoformat(period["to"]) - timedelta(microseconds=1)).astimezone(zone)
-    return f"{format_date(first, 'd MMMM')} – {format_date(last.date(), 'long')}"
+    return f"{format_date(first, 'd MMMM')} \u2013 {format_date(last.date(), 'long')}"
 
 
 def comparison_text(report: dict[str, Any]) -> str:
@@ -126,7 +126,7 @@ def comparison_text(report: dict[str, Any]) -> str:
         first = datetime.fromisoformat(report["period"]["from"]).astimezone(zone).date()
         last = datetime.fromisoformat(report["period"]["to"]) - timedelta(microseconds=1)
         return _(
-            "%(change)s: %(first)s – %(last)s, against the same days of %(year)s.",
+            "%(change)s: %(first)s \u2013 %(last)s, against the same days of %(year)s.",
             change=number,
             first=format_date(first, "d MMMM"),
             last=format_date(last.astimezone(zone).date(), "d MMMM"),
@@ -145,7 +145,7 @@ def title_text(report: dict[str, Any], year: int, month: int | None, names: dict
     scope = report["period"].get("department")
     covers = names.get(scope, scope) if scope else municipality
     period = str(year) if month is None else format_date(date(year, month, 1), "LLLL y")
-    return _("Channel report %(period)s – %(covers)s", period=period, covers=covers)
+    return _("Channel report %(period)s \u2013 %(covers)s", period=period, covers=covers)
 
 
 def page_values(report: dict[str, Any], year: int, month: int | None) -> dict[str, Any]:

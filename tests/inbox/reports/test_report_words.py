@@ -18,7 +18,8 @@ from inbox.intake.receiving import receive
 from inbox.models import Department, Role
 from tests.factories import make_user
 from tests.inbox.intake_helpers import email, sms
-from tests.inbox.reports.test_reports import at, year_2026  # noqa: F401  (the fixture)
+from tests.inbox.reports.test_reports import at
+from tests.inbox.reports.test_reports import year_2026 as year_2026  # the fixture
 from tests.inbox.web_helpers import log_in
 
 WORDS = {
@@ -32,7 +33,7 @@ WORDS = {
         "sheets": ["Kanalar", "Månader", "Avdelingar", "Overføringar"],
         "january": "Januar",
         "no_earlier": "Det finst ikkje noko år før å samanlikne med.",
-        "period": "1. januar – 25. november 2026",
+        "period": "1. januar \u2013 25. november 2026",
     },
     "en": {
         "locale": "en_GB",
@@ -44,7 +45,7 @@ WORDS = {
         "sheets": ["Channels", "Months", "Departments", "Handovers"],
         "january": "January",
         "no_earlier": "There is no earlier year to compare with.",
-        "period": "1 January – 25 November 2026",
+        "period": "1 January \u2013 25 November 2026",
     },
 }
 
@@ -88,8 +89,8 @@ def test_the_figures_agree_in_every_format_with_names_in_the_readers_language(
     assert _share(total["by_due_share"], words["locale"]) in page
     assert words["period"] in page and words["no_earlier"] in page
     assert (
-        f"<h1>{'Kanalrapport' if language == 'nn' else 'Channel report'} 2026 – {words['department']}</h1>"
-        in html
+        f"{'Kanalrapport' if language == 'nn' else 'Channel report'} 2026 \u2013 "
+        f"{words['department']}</h1>" in html
     )
     assert "format=pdf" in html
     # The charts: the channels by name.
@@ -134,7 +135,7 @@ def test_a_running_year_is_compared_with_the_same_days_of_the_year_before(app, c
     with frozen_at(at(2026, 11, 25, 12, 0)):
         page = _visible(client.get("/reports/channels?year=2026").get_data(as_text=True))
         whole = client.get("/reports/channels?year=2025").get_data(as_text=True)
-    assert ": 1. januar – 25. november, mot dei same dagane i 2025." in page
+    assert ": 1. januar \u2013 25. november, mot dei same dagane i 2025." in page
     assert re.search(r"\+400,0\s%", page)
     # A year that is over is compared with the whole year before (here: nothing).
     assert "Det finst ikkje noko år før å samanlikne med." in _visible(whole)
