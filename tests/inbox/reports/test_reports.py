@@ -256,6 +256,9 @@ def test_the_pdf_is_a4_with_page_numbers_and_renders(app, year_2026, tmp_path):
     ).stdout
     assert "Alver kommune" in text and f"1/{len(pages)}" in text.replace(" ", "")
     assert "Kanalrapport 2026" in text
+    # Names in the reader's language, numbers with a decimal comma.
+    assert "E-post" in text and "Innbyggjarservice" in text and "innbyggjarservice" not in text
+    assert "60,0" in text and "60.0" not in text
 
 
 def test_the_html_document_stands_alone(app, year_2026):
