@@ -67,7 +67,7 @@ def channel_report(
     settings: Settings = current_app.extensions["svarfrist"]
     start, end = _period(settings, year, month)
     end = min(end, now())  # a period still running is reported up to now
-    previous = _period(settings, year - 1, month)
+    previous = _same_days_before(settings, year, month, end)
     months = _months(settings, year, month)
     counts, still_open, answers, before, handovers = _side_by_side(
         lambda: _day_counts(start, end, department_ids, months),
@@ -89,6 +89,12 @@ def channel_report(
             "month": month,
             "from": start.isoformat(),
             "to": end.isoformat(),
+            # The one department the report covers (its slug), or None for more.
+            "department": (
+                names.get(department_ids[0])
+                if department_ids is not None and len(department_ids) == 1
+                else None
+            ),
         },
         "total": total,
         "channels": dict(sorted(figures["channels"].items())),
@@ -96,8 +102,19 @@ def channel_report(
             sum(f["turns"] for c, f in figures["channels"].items() if c in DIGITAL_CHANNELS),
             total["turns"],
         ),
-        "previous": {"turns": before["turns"], "cases": before["cases"]},
-        "change": {key: change(before[key], total[key]) for key in ("turns", "cases")},
+        "previous": {
+            "turns": before["turns"],
+            "cases": before["cases"],
+            "from": previous[0].isoformat(),
+            "to": previous[1].isoformat(),
+            # A running period is compared with the same days of the year before.
+            "same_days": previous[1] != _period(settings, year - 1, month)[1],
+        },
+        # Only when the earlier period has something to compare with.
+        "change": {
+            key: change(before[key], total[key]) if before["turns"] or before["cases"] else None
+            for key in ("turns", "cases")
+        },
         "months": _by_month(months, counts),
         "departments": {names[key]: value for key, value in sorted(figures["departments"].items())},
         "handovers": handovers,
@@ -140,6 +157,20 @@ def _period(settings: Settings, year: int, month: int | None) -> tuple[datetime,
     start = datetime(year, month, 1, tzinfo=zone)
     end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
     return start, end
+
+
+def _same_days_before(settings, year, month, end) -> tuple[datetime, datetime]:
+    """The period a year earlier; for a period still running, only up to the same moment."""
+    start, whole_end = _period(settings, year - 1, month)
+    zone = settings.rules.calendar.zone
+    if end >= _period(settings, year, month)[1]:
+        return start, whole_end
+    local = end.astimezone(zone)
+    try:
+        earlier = local.replace(year=year - 1)
+    except ValueError:  # 29 February
+        earlier = local.replace(year=year - 1, day=28)
+    return start, min(max(earlier, start), whole_end)
 
 
 def _scoped(query, department_ids):

@@ -39,7 +39,9 @@ def _config(**options) -> dict[str, Any]:
     }
 
 
-def monthly_turns(report: dict[str, Any], labels: dict[str, str]) -> bytes:
+def monthly_turns(
+    report: dict[str, Any], labels: dict[str, str], formats: dict[str, Any] | None = None
+) -> bytes:
     """Stacked bars: new turns per month and channel."""
     chart = pygal.StackedBar(
         **_config(
@@ -47,9 +49,11 @@ def monthly_turns(report: dict[str, Any], labels: dict[str, str]) -> bytes:
             x_title=labels["month"],
             y_title=labels["turns"],
             print_values=False,
+            **({"value_formatter": formats["count"]} if formats else {}),
         )
     )
-    chart.x_labels = [str(entry["month"]) for entry in report["months"]]
+    names = formats["month_names"] if formats else {}
+    chart.x_labels = [names.get(entry["month"], str(entry["month"])) for entry in report["months"]]
     for channel in sorted({c for entry in report["months"] for c in entry["by_channel"]}):
         chart.add(
             labels.get(channel, channel),
@@ -58,7 +62,9 @@ def monthly_turns(report: dict[str, Any], labels: dict[str, str]) -> bytes:
     return _without_scripts(chart.render())
 
 
-def kept_share(report: dict[str, Any], labels: dict[str, str]) -> bytes:
+def kept_share(
+    report: dict[str, Any], labels: dict[str, str], formats: dict[str, Any] | None = None
+) -> bytes:
     """Bars: share of turns answered by the due time, per channel, in percent."""
     chart = pygal.Bar(
         **_config(
@@ -67,6 +73,7 @@ def kept_share(report: dict[str, Any], labels: dict[str, str]) -> bytes:
             y_title=labels["percent"],
             range=(0, 100),
             show_legend=False,
+            **({"value_formatter": formats["percent"]} if formats else {}),
         )
     )
     channels = list(report["channels"])

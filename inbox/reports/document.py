@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import base64
 from contextlib import nullcontext
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from babel import dates, numbers
 from flask import current_app, has_request_context, render_template
-from flask_babel import format_date
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy import select
 
-from inbox.settings.promise_text import CHANNEL_NAMES
+from inbox.extensions import db
+from inbox.i18n import FORMAT_LOCALES
+from inbox.models import Department
 
 
 def chart_labels(report: dict[str, Any]) -> dict[str, str]:
@@ -27,7 +31,17 @@ def chart_labels(report: dict[str, Any]) -> dict[str, str]:
         "turns": _("Turns"),
         "channel": _("Channel"),
         "percent": _("Percent"),
-        **{channel: _channel_name(channel) for channel in report["channels"]},
+        **channel_names(report),
+    }
+
+
+def chart_formats(report: dict[str, Any]) -> dict[str, Any]:
+    """The charts' month names and number formats in the reader's language."""
+    year = report["period"]["year"]
+    return {
+        "month_names": {m: format_date(date(year, m, 1), "LLL").capitalize() for m in range(1, 13)},
+        "percent": lambda value: "" if value is None else format_decimal(value, "#,##0.0"),
+        "count": lambda value: "" if value is None else format_number(value),
     }
 
 
@@ -35,20 +49,129 @@ def chart_svg(report: dict[str, Any], name: str) -> bytes:
     from inbox.reports import charts  # here: pygal costs every command's start-up 40 ms
 
     draw = charts.monthly_turns if name == "months" else charts.kept_share
-    return draw(report, chart_labels(report))
+    return draw(report, chart_labels(report), chart_formats(report))
+
+
+def _locale() -> str:
+    """The reader's locale for Babel (English is British: "1 March 2026")."""
+    code = str(get_locale() or "nn")
+    return FORMAT_LOCALES.get(code, code)
+
+
+def format_date(day: date, pattern: str) -> str:
+    if pattern == "d MMMM" and not _locale().startswith("en"):
+        pattern = "d. MMMM"  # "1. mars"
+    return dates.format_date(day, pattern, locale=_locale())
+
+
+def format_decimal(value: float, pattern: str) -> str:
+    return numbers.format_decimal(value, pattern, locale=_locale())
+
+
+def format_number(value: int) -> str:
+    return numbers.format_decimal(value, locale=_locale())
+
+
+def format_percent(value: float, pattern: str) -> str:
+    return numbers.format_percent(value, pattern, locale=_locale())
+
+
+def share_text(value: float | None) -> str:
+    """A share as the reader writes it: "77,6 %" in Norwegian, "77.6%" in English."""
+    return "\u2013" if value is None else format_percent(value, "#,##0.0 %")
+
+
+def hours_text(value: float | None) -> str:
+    return "\u2013" if value is None else format_decimal(value, "#,##0.0")
+
+
+def count_text(value: int | None) -> str:
+    return "\u2013" if value is None else format_number(value)
+
+
+def department_names() -> dict[str, str]:
+    """Each department's name in the reader's language, by slug (the report's keys)."""
+    from inbox.web.labels import department_name
+
+    return {d.slug: department_name(d) for d in db.session.scalars(select(Department))}
+
+
+def channel_names(report: dict[str, Any]) -> dict[str, str]:
+    channels = {*report["channels"], *(c for m in report["months"] for c in m["by_channel"])}
+    return {channel: _channel_name(channel) for channel in channels}
+
+
+def period_text(report: dict[str, Any], key: str = "") -> str:
+    """The local days a period covers: "1. januar \u2013 30. november 2026"."""
+    period = report["previous"] if key == "previous" else report["period"]
+    zone = current_app.extensions["svarfrist"].rules.calendar.zone
+    first = datetime.fromisoformat(period["from"]).astimezone(zone).date()
+    last = (datetime.fromisoformat(period["to"]) - timedelta(microseconds=1)).astimezone(zone)
+    return f"{format_date(first, 'd MMMM')} \u2013 {format_date(last.date(), 'long')}"
+
+
+def comparison_text(report: dict[str, Any]) -> str:
+    """What the period is compared with, in words; or that there is nothing to compare with."""
+    if report["change"]["turns"] is None:
+        return _("There is no earlier year to compare with.")
+    change = report["change"]["turns"]
+    number = format_number(change["number"])
+    if change["number"] > 0:
+        number = "+" + number
+    if change["percent"] is not None:
+        number += f" ({format_percent(change['percent'] / 100, '+#,##0.0 %;-#,##0.0 %')})"
+    previous = report["previous"]
+    if previous["same_days"]:
+        zone = current_app.extensions["svarfrist"].rules.calendar.zone
+        first = datetime.fromisoformat(report["period"]["from"]).astimezone(zone).date()
+        last = datetime.fromisoformat(report["period"]["to"]) - timedelta(microseconds=1)
+        return _(
+            "%(change)s: %(first)s \u2013 %(last)s, against the same days of %(year)s.",
+            change=number,
+            first=format_date(first, "d MMMM"),
+            last=format_date(last.astimezone(zone).date(), "d MMMM"),
+            year=first.year - 1,
+        )
+    return _(
+        "%(change)s, against %(period)s.",
+        change=number,
+        period=period_text(report, "previous"),
+    )
+
+
+def title_text(report: dict[str, Any], year: int, month: int | None, names: dict) -> str:
+    """The report's title: the one department it covers, or the municipality."""
+    municipality = current_app.extensions["svarfrist"].rules.municipality.name
+    scope = report["period"].get("department")
+    covers = names.get(scope, scope) if scope else municipality
+    period = str(year) if month is None else format_date(date(year, month, 1), "LLLL y")
+    return _("Channel report %(period)s \u2013 %(covers)s", period=period, covers=covers)
 
 
 def page_values(report: dict[str, Any], year: int, month: int | None) -> dict[str, Any]:
     """What the report templates need besides the chart addresses."""
+    names = department_names()
+    channels = channel_names(report)
     return {
         "report": report,
         "year": year,
         "month": month,
         "month_names": {m: format_date(date(year, m, 1), "LLLL") for m in range(1, 13)},
         "channel_rows": [
-            *((_channel_name(c), figures) for c, figures in report["channels"].items()),
+            *((channels[c], figures) for c, figures in report["channels"].items()),
             (_("All channels"), report["total"]),
         ],
+        "channel_label": lambda c: channels.get(c, _channel_name(c)),
+        "department_rows": [(names.get(s, s), f) for s, f in report["departments"].items()],
+        "handover_rows": [
+            (names.get(s, s), f) for s, f in report["handovers"]["by_department"].items()
+        ],
+        "share_text": share_text,
+        "hours_text": hours_text,
+        "count_text": count_text,
+        "period_words": period_text(report),
+        "comparison": comparison_text(report),
+        "title": title_text(report, year, month, names),
         "municipality": current_app.extensions["svarfrist"].rules.municipality.name,
     }
 
@@ -74,5 +197,7 @@ def as_pdf(report: dict[str, Any], year: int, month: int | None) -> bytes:
 
 
 def _channel_name(channel: str) -> str:
-    name = CHANNEL_NAMES.get(channel)
-    return str(name) if name is not None else channel
+    from inbox.web.labels import channel_name
+
+    name = channel_name(channel)
+    return name[:1].upper() + name[1:]

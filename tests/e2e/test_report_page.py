@@ -32,3 +32,22 @@ def test_the_report_for_an_admin(browser, live_server, app, language):
         assert charts.nth(index).evaluate("img => img.complete && img.naturalWidth > 0")
     assert violations(page) == [], "the report page"
     page.context.close()
+
+
+def test_the_report_fits_a_phone_its_tables_scroll_in_their_own_box(browser, live_server, app):
+    service = make_department("innbyggjarservice", is_frontline=True, name="Innbyggjarservice")
+    make_user(service, role=Role.LEADER, email="leiar@alver.no")
+    receive(email())
+    receive(sms())
+    db.session.commit()
+    page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+    log_in(page, live_server, "leiar@alver.no")
+    page.goto(f"{live_server}/reports/channels")
+    expect(page.locator("h1")).to_contain_text("Innbyggjarservice")  # the leader's department
+    expect(page.locator("a[href*='format=pdf']")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    box = page.locator(".table-scroll").first
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # the table scrolls inside
+    box.focus()  # reachable by keyboard, to scroll with the arrow keys
+    assert violations(page) == [], "the report page at 360 px"
+    page.context.close()

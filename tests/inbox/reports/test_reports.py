@@ -37,7 +37,7 @@ def year_2026(app):
             case = receive(inbound)
         if answered is not None:
             with frozen_at(answered):
-                reply(case, staff, "Svar", **answer)
+                reply(case, staff, "Takk for meldinga, vi ser på saka no.", **answer)
         return case
 
     # Easter: Wed 1 April 14:00 to Tue 7 April 10:00 is 1 + 1 working hours.
@@ -81,8 +81,10 @@ def test_the_year_as_worked_out_by_hand(year_2026):
     assert report["channels"]["sms"]["by_due"] == 0
     assert report["digital_share"] == 1.0
     assert [m["turns"] for m in report["months"]] == [1, 1, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0]
-    assert report["previous"] == {"turns": 0, "cases": 0}
-    assert report["change"]["turns"] == {"number": 5, "percent": None}
+    assert (report["previous"]["turns"], report["previous"]["cases"]) == (0, 0)
+    # A running year (up to 25 November) is compared with the same days of the year before.
+    assert report["previous"]["same_days"] and report["previous"]["to"].startswith("2025-11-25")
+    assert report["change"]["turns"] is None  # no earlier year to compare with
     kinds = {(item["kind"], item.get("channel"), item.get("month")) for item in report["look_at"]}
     assert kinds == {
         ("promise_often_broken", "email", None),
@@ -116,7 +118,9 @@ def test_a_month_and_the_cli(app, year_2026):
         )
     assert march["total"]["turns"] == 2 and march["total"]["median_hours"] == 3.25
     lines = result.stdout.strip().splitlines()
-    assert lines[0].startswith("channel,turns,cases") and lines[-1].startswith("total,2,2")
+    assert lines[0].startswith("Kanal,Førespurnader,Nye saker")
+    assert any(line.startswith("Alle kanalar,2,2,") for line in lines)
+    assert lines[-1].startswith("Mars,2,2")
 
 
 def percentile_cont(values: list[int], fraction: float) -> float:
@@ -214,14 +218,16 @@ def test_the_page_and_its_exports_for_a_leader_and_not_for_staff(app, client, ye
         xlsx = client.get("/reports/channels?year=2026&format=xlsx")
         csv = client.get("/reports/channels?year=2026&format=csv")
 
-    assert "Kanalrapport 2026" in page and "60.0 %" in page
+    import re
+
+    assert "Kanalrapport 2026" in page and re.search(r"60,0\s%", page)  # a decimal comma
     assert "<svg" in chart.get_data(as_text=True) and chart.content_type == "image/svg+xml"
     assert "<script" not in chart.get_data(as_text=True)
-    sheet = load_workbook(io.BytesIO(xlsx.data))["channels"]
+    sheet = load_workbook(io.BytesIO(xlsx.data))["Kanalar"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:2] == ("channel", "turns") and rows[-1][:2] == ("total", 5)
+    assert rows[0][:2] == ("Kanal", "Førespurnader") and rows[-1][:2] == ("Alle kanalar", 5)
     assert isinstance(rows[-1][6], float)  # real numbers, not strings
-    assert csv.data.decode().splitlines()[-1].startswith("total,5,5")
+    assert "\nAlle kanalar,5,5,4," in csv.data.decode()
 
 
 def test_the_pdf_is_a4_with_page_numbers_and_renders(app, year_2026, tmp_path):
@@ -250,6 +256,9 @@ def test_the_pdf_is_a4_with_page_numbers_and_renders(app, year_2026, tmp_path):
     ).stdout
     assert "Alver kommune" in text and f"1/{len(pages)}" in text.replace(" ", "")
     assert "Kanalrapport 2026" in text
+    # Names in the reader's language, numbers with a decimal comma.
+    assert "E-post" in text and "Innbyggjarservice" in text and "innbyggjarservice" not in text
+    assert "60,0" in text and "60.0" not in text
 
 
 def test_the_html_document_stands_alone(app, year_2026):
