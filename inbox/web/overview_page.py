@@ -32,7 +32,7 @@ def show():
         format_number=format_number,
         percent=lambda share: format_percent(share),
         waited=lambda since: format_timedelta(moment - since),
-        day=lambda when: format_date(when, "long"),
+        day=lambda when: format_date(when, "medium"),
     )
 
 
