@@ -15,7 +15,7 @@ from inbox.models import Role
 from tests.e2e.test_pages import log_in, violations
 from tests.factories import make_user
 from tests.inbox.web.test_web_overview import NOW
-from tests.inbox.web.test_web_overview import town as town  # noqa: F401  (the fixture)
+from tests.inbox.web.test_web_overview import town as town  # the fixture, shared
 
 SHOTS = Path("/work/shots/overview")
 
@@ -30,7 +30,7 @@ def clock():
 def test_the_overview_in_nynorsk_links_to_exactly_the_cases_it_counts(
     browser,
     live_server,
-    town,  # noqa: F811
+    town,
     width,
 ):
     make_user(email="admin-nn@alver.no", role=Role.ADMIN, language="nn")
