@@ -16,7 +16,7 @@ from inbox.clock import frozen_at
 from inbox.extensions import db
 from inbox.handovers import workflow as handovers
 from inbox.intake.receiving import receive
-from inbox.models import AuditEvent, Role
+from inbox.models import AuditEvent, Department, Role, User
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import email, sms
 from tests.inbox.web_helpers import log_in
@@ -143,4 +143,20 @@ def test_each_number_links_to_a_queue_of_that_many_cases(client, town, who):
     for href, number in links:
         queue = client.get(html.unescape(href))
         assert queue.status_code == 200, href
+        assert queue.get_data(as_text=True).count("data-case-row") == int(number), href
+
+
+def test_a_leader_of_two_departments_gets_links_to_their_own_departments(client, town):
+    leader = db.session.scalar(select(User).where(User.email == "leiar@alver.no"))
+    frontline = db.session.scalar(select(Department).where(Department.slug == "innbyggjarservice"))
+    frontline.leader_id = leader.id
+    leader.departments.append(frontline)
+    db.session.commit()
+    log_in(client, "leiar@alver.no")
+    body = client.get("/overview").get_data(as_text=True)
+    assert rows(body, "Total") == ["Total 1 4 2 2 1 2 days"]
+    links = LINK.findall(body)
+    assert ("/?scope=mine&amp;channel=sms&amp;due=overdue", "1") in links
+    for href, number in links:
+        queue = client.get(html.unescape(href))
         assert queue.get_data(as_text=True).count("data-case-row") == int(number), href
