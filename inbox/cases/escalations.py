@@ -62,8 +62,9 @@ class Escalations:
     departments: list[tuple[Department, Counts]] = field(default_factory=list)
 
 
-def escalations(user: User, calendar: Calendar) -> Escalations:
-    """The panel's numbers for ``user``, from one query over the cases they may see."""
+def counts_by(user: User, calendar: Calendar, *groups) -> dict[tuple, Counts]:
+    """The counts of the open cases ``user`` may see, grouped by ``groups`` (columns of
+    :class:`Case`), in one aggregate query; the key is the tuple of the groups' values."""
     moment = now()
     pending = exists().where(Handover.case_id == Case.id, Handover.status == HandoverStatus.PENDING)
     late = exists().where(Handover.case_id == Case.id, waiting_past_deadline(moment))
@@ -71,15 +72,21 @@ def escalations(user: User, calendar: Calendar) -> Escalations:
         visible_cases(user)
         .where(Case.status != CaseStatus.CLOSED)
         .with_only_columns(
-            Case.department_id,
+            *groups,
             func.count().filter(_due_condition("today", calendar)),
             func.count().filter(_due_condition("overdue", calendar)),
             func.count().filter(late),
             func.count().filter(pending),
         )
-        .group_by(Case.department_id)
+        .group_by(*groups)
     ).all()
-    per_department = {row[0]: Counts(*row[1:]) for row in rows}
+    return {tuple(row[: len(groups)]): Counts(*row[len(groups) :]) for row in rows}
+
+
+def escalations(user: User, calendar: Calendar) -> Escalations:
+    """The panel's numbers for ``user``, from one query over the cases they may see."""
+    grouped = counts_by(user, calendar, Case.department_id)
+    per_department = {key[0]: counts for key, counts in grouped.items()}
     total = sum(per_department.values(), Counts())
     return Escalations(total, _departments(user, per_department))
 

@@ -26,6 +26,7 @@ from inbox.web import (
     citizen_pages,
     handover_decisions,
     oidc,
+    overview_page,
     queue_live,
     register_page,
     report_page,
@@ -69,6 +70,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(signatures.blueprint)
     app.register_blueprint(queue_live.blueprint)
     app.register_blueprint(bulk_pages.blueprint)
+    app.register_blueprint(overview_page.blueprint)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Log in to see this page.")
     login_manager.session_protection = "strong"
