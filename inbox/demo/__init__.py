@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -19,6 +19,7 @@ from channels.base import Identity, IdentityKind, InboundMessage
 from inbox.cases.turns import move_case
 from inbox.clock import frozen_at
 from inbox.demo.answering import answer_as_staff
+from inbox.demo.archive import Archive, history_start
 from inbox.demo.people import (
     ADMIN_NAME,
     CITIZENS,
@@ -60,6 +61,10 @@ from inbox.people.users import create_user
 from rules.calendar import Calendar
 
 HISTORY_DAYS = 270
+#: The bulk history ends this many days before now; the recent days are played.
+ARCHIVE_GAP_DAYS = 14
+#: With the bulk history, the cases played through the services fall in these last days.
+PLAYED_DAYS = 45
 CHANNEL_WEIGHTS = {
     "email": 40,
     "sms": 12,
@@ -88,6 +93,8 @@ class DemoSummary:
     overdue: int = 0
     due_today: int = 0
     pending_handovers: int = 0
+    #: Settled cases of the two years' history written in bulk.
+    archived: int = 0
     logins: list[tuple[str, str, str]] = field(default_factory=list)
     #: The showcase citizen's cases by role (``declined``, ``sms``, ``letter``, ``closed``).
     showcase: dict[str, str] = field(default_factory=dict)
@@ -112,6 +119,7 @@ class DemoLoader:
         self.staff: dict[str, list[User]] = {}
         self.citizens: list[Citizen] = []
         self.serial = 0
+        self.history_days = HISTORY_DAYS
 
     # -- people ------------------------------------------------------------------
 
@@ -191,7 +199,7 @@ class DemoLoader:
 
     def _arrival(self) -> tuple[datetime, Topic, str, Citizen]:
         day = self.calendar.local_date(self.now) - timedelta(
-            days=self.random.randrange(1, HISTORY_DAYS)
+            days=self.random.randrange(1, self.history_days)
         )
         if self.calendar.is_working_day(day) and self.random.random() < 0.8:
             hour = self.random.uniform(8, 16)
@@ -390,13 +398,26 @@ class DemoLoader:
         return summary
 
 
-def load_demo(now: datetime, *, cases: int = 300, seed: int = 2026) -> DemoSummary:
-    """Add the demo municipality to an empty database (flushed; the caller commits)."""
+def load_demo(
+    now: datetime, *, cases: int = 150, seed: int = 2026, volume: float = 1.0
+) -> DemoSummary:
+    """Add the demo municipality to an empty database (flushed; the caller commits).
+
+    ``volume`` scales the two years of settled history (1: about 3,000 cases a year;
+    0: none), written in bulk before the ``cases`` played through the services."""
     loader = DemoLoader(now, seed)
     summary = DemoSummary()
-    with frozen_at(now - timedelta(days=HISTORY_DAYS + 1)):
+    today = loader.calendar.local_date(now)
+    start = history_start(today) if volume > 0 else today - timedelta(days=HISTORY_DAYS + 1)
+    joined = datetime.combine(start - timedelta(days=1), time(8), tzinfo=loader.calendar.zone)
+    with frozen_at(joined):
         loader.add_people(summary)
     db.session.flush()
+    if volume > 0:
+        archive = Archive(loader, start, today - timedelta(days=ARCHIVE_GAP_DAYS), volume)
+        summary.archived = archive.write(limit=now - timedelta(days=ARCHIVE_GAP_DAYS // 2))
+        loader.history_days = PLAYED_DAYS  # the services play only the recent weeks
+        db.session.flush()
     loader.add_cases(cases)
     loader.add_due_today()
     summary.showcase = {role: case.reference for role, case in add_showcase(loader).items()}
