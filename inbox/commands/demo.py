@@ -32,7 +32,7 @@ from inbox.people.users import user_count
     help="Pretend it is this time (ISO 8601 with offset); default: now.",
 )
 def demo_command(if_empty: bool, cases: int, volume: float, seed: int, at: datetime | None) -> None:
-    """Load a demo municipality (Alver kommune) with departments, staff and months of cases."""
+    """Load a demo municipality (Alver kommune) with departments, staff and two years of cases."""
     if user_count():
         if if_empty:
             click.echo("The database already has users; the demo was not loaded.")

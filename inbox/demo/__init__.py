@@ -1,9 +1,10 @@
-"""A realistic demo municipality (Alver kommune) with months of history.
+"""A realistic demo municipality (Alver kommune) with two years of history.
 
-Everything goes through the real services (intake, replies, handovers) with
-the clock set to the moment each thing happened, so the demo's turns,
-acknowledgements and audit trail look like a year of real use. The same seed
-gives the same municipality every time.
+The settled past (1 January last year until two weeks ago) is written in bulk by
+:mod:`inbox.demo.archive`, the same rows the services write. The recent weeks go
+through the real services (intake, replies, handovers) with the clock set to the
+moment each thing happened, so the open turns, acknowledgements and audit trail
+look like real use. The same seed gives the same municipality every time.
 """
 
 from __future__ import annotations

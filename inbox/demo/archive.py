@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from inbox.demo.texts import CALLBACK, HANDOVER_NOTE, TOPICS
 from inbox.extensions import db
@@ -253,7 +253,28 @@ class Archive:
         self._add_handovers(cases)
         self._add_messages_and_turns(cases)
         self._add_day_counts(cases)
+        if case_ids:
+            self._index_words(min(case_ids), max(case_ids))
         return len(cases)
+
+    @staticmethod
+    def _index_words(first: int, last: int) -> None:
+        """PostgreSQL: the cases' words for search, as intake adds them (reference, the
+        citizen's messages, name and address), in one statement. SQLite's FTS5 table of
+        messages is kept by its triggers."""
+        if db.engine.dialect.name != "postgresql":
+            return
+        db.session.execute(
+            text(
+                "UPDATE cases SET search_vector = to_tsvector('norwegian', concat_ws(' ', "
+                "cases.reference, contacts.name, words.said)) "
+                "FROM contacts, (SELECT case_id, string_agg(concat_ws(' ', subject, text, "
+                "address), ' ') AS said FROM messages WHERE direction = 'in' "
+                "AND case_id BETWEEN :first AND :last GROUP BY case_id) AS words "
+                "WHERE contacts.id = cases.contact_id AND words.case_id = cases.id"
+            ),
+            {"first": first, "last": last},
+        )
 
     @staticmethod
     def _insert(model, rows: list[dict]) -> list[int]:

@@ -266,3 +266,18 @@ def test_the_history_is_the_same_for_the_same_seed(app):
     db.session.commit()
     load(app, "--cases", "0", "--volume", "0.05")
     assert history() == first
+
+
+def test_the_bulk_history_is_found_by_search_as_intake_would_index_it(app):
+    from inbox.cases.queue import _search_condition
+
+    load(app, "--cases", "0", "--volume", "0.05")
+    street = db.session.scalar(
+        select(Message.text).where(Message.text.like("%Kvernhusvegen%")).limit(1)
+    )
+    assert street is not None
+    found = db.session.scalars(select(Case.id).where(_search_condition("Kvernhusvegen"))).all()
+    written = db.session.scalars(
+        select(Message.case_id).where(Message.text.like("%Kvernhusvegen%"))
+    ).all()
+    assert set(written) <= set(found) and found
