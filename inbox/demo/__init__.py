@@ -62,10 +62,8 @@ from inbox.people.users import create_user
 from rules.calendar import Calendar
 
 HISTORY_DAYS = 270
-#: The bulk history ends this many days before now; the recent days are played.
-ARCHIVE_GAP_DAYS = 14
 #: With the bulk history, the cases played through the services fall in these last days.
-PLAYED_DAYS = 45
+PLAYED_DAYS = 30
 CHANNEL_WEIGHTS = {
     "email": 40,
     "sms": 12,
@@ -415,8 +413,10 @@ def load_demo(
         loader.add_people(summary)
     db.session.flush()
     if volume > 0:
-        archive = Archive(loader, start, today - timedelta(days=ARCHIVE_GAP_DAYS), volume)
-        summary.archived = archive.write(limit=now - timedelta(days=ARCHIVE_GAP_DAYS // 2))
+        played_from = today - timedelta(days=PLAYED_DAYS)
+        end = today - timedelta(days=1)
+        archive = Archive(loader, start, end, volume, played=(played_from, cases))
+        summary.archived = archive.write(limit=now)
         loader.history_days = PLAYED_DAYS  # the services play only the recent weeks
         db.session.flush()
     loader.add_cases(cases)
