@@ -202,10 +202,14 @@ class Archive:
         }
         moment = received_at
         if department.id != self.frontline.id:
-            proposed_at = self._hours_later(moment, 0.3, 4)
-            # Most are decided within hours; some wait a day or two.
-            slow = self.random.random() < 0.15
-            decided_at = self._hours_later(proposed_at, *((8, 20) if slow else (0.2, 6)))
+            # Offered and accepted within a share of the promise; some wait longer.
+            promise = self.rules.promises[channel].promise(self.calendar, received_at)
+            promised = self._seconds(received_at, promise.due_at) / 3600
+            slow = self.random.random() < 0.12
+            proposed_at = self._hours_later(moment, 0.02 * promised, 0.12 * promised)
+            decided_at = self._hours_later(
+                proposed_at, *((0.3 * promised, 0.7 * promised) if slow else (0.02, 0.2 * promised))
+            )
             case["handover"] = (proposed_at, decided_at)
             moment = decided_at
         case["turns"].append(self._turn(channel, received_at, moment))
