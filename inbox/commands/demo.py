@@ -16,7 +16,14 @@ from inbox.people.users import user_count
 
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
-@click.option("--cases", default=300, show_default=True, type=click.IntRange(0, 100_000))
+@click.option("--cases", default=150, show_default=True, type=click.IntRange(0, 100_000))
+@click.option(
+    "--volume",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(0, 10),
+    help="Scale of the two years of settled history (1: about 3,000 cases a year; 0: none).",
+)
 @click.option("--seed", default=2026, show_default=True, help="Same seed, same municipality.")
 @click.option(
     "--now",
@@ -24,8 +31,8 @@ from inbox.people.users import user_count
     type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"]),
     help="Pretend it is this time (ISO 8601 with offset); default: now.",
 )
-def demo_command(if_empty: bool, cases: int, seed: int, at: datetime | None) -> None:
-    """Load a demo municipality (Alver kommune) with departments, staff and months of cases."""
+def demo_command(if_empty: bool, cases: int, volume: float, seed: int, at: datetime | None) -> None:
+    """Load a demo municipality (Alver kommune) with departments, staff and two years of cases."""
     if user_count():
         if if_empty:
             click.echo("The database already has users; the demo was not loaded.")
@@ -38,11 +45,12 @@ def demo_command(if_empty: bool, cases: int, seed: int, at: datetime | None) -> 
             "give a UTC offset, e.g. 2026-11-24T10:00:00+01:00", param_hint="--now"
         )
     started = time.perf_counter()
-    summary = load_demo(at or now(), cases=cases, seed=seed)
+    summary = load_demo(at or now(), cases=cases, seed=seed, volume=volume)
     db.session.commit()
     click.echo(
         f"Loaded the demo in {time.perf_counter() - started:.1f} s: "
-        f"{summary.departments} departments, {summary.users} users, {summary.cases} cases, "
+        f"{summary.departments} departments, {summary.users} users, {summary.cases} cases "
+        f"({summary.archived} of them settled history since 1 January last year), "
         f"{summary.open_turns} open turns ({summary.overdue} overdue, {summary.due_today} due "
         f"today), {summary.pending_handovers} handovers waiting for acceptance."
     )

@@ -1,16 +1,17 @@
-"""A realistic demo municipality (Alver kommune) with months of history.
+"""A realistic demo municipality (Alver kommune) with two years of history.
 
-Everything goes through the real services (intake, replies, handovers) with
-the clock set to the moment each thing happened, so the demo's turns,
-acknowledgements and audit trail look like a year of real use. The same seed
-gives the same municipality every time.
+The settled past (1 January last year until two weeks ago) is written in bulk by
+:mod:`inbox.demo.archive`, the same rows the services write. The recent weeks go
+through the real services (intake, replies, handovers) with the clock set to the
+moment each thing happened, so the open turns, acknowledgements and audit trail
+look like real use. The same seed gives the same municipality every time.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -19,6 +20,7 @@ from channels.base import Identity, IdentityKind, InboundMessage
 from inbox.cases.turns import move_case
 from inbox.clock import frozen_at
 from inbox.demo.answering import answer_as_staff
+from inbox.demo.archive import Archive, history_start
 from inbox.demo.people import (
     ADMIN_NAME,
     CITIZENS,
@@ -60,6 +62,8 @@ from inbox.people.users import create_user
 from rules.calendar import Calendar
 
 HISTORY_DAYS = 270
+#: With the bulk history, the cases played through the services fall in these last days.
+PLAYED_DAYS = 30
 CHANNEL_WEIGHTS = {
     "email": 40,
     "sms": 12,
@@ -88,6 +92,8 @@ class DemoSummary:
     overdue: int = 0
     due_today: int = 0
     pending_handovers: int = 0
+    #: Settled cases of the two years' history written in bulk.
+    archived: int = 0
     logins: list[tuple[str, str, str]] = field(default_factory=list)
     #: The showcase citizen's cases by role (``declined``, ``sms``, ``letter``, ``closed``).
     showcase: dict[str, str] = field(default_factory=dict)
@@ -112,6 +118,7 @@ class DemoLoader:
         self.staff: dict[str, list[User]] = {}
         self.citizens: list[Citizen] = []
         self.serial = 0
+        self.history_days = HISTORY_DAYS
 
     # -- people ------------------------------------------------------------------
 
@@ -191,7 +198,7 @@ class DemoLoader:
 
     def _arrival(self) -> tuple[datetime, Topic, str, Citizen]:
         day = self.calendar.local_date(self.now) - timedelta(
-            days=self.random.randrange(1, HISTORY_DAYS)
+            days=self.random.randrange(1, self.history_days)
         )
         if self.calendar.is_working_day(day) and self.random.random() < 0.8:
             hour = self.random.uniform(8, 16)
@@ -390,13 +397,28 @@ class DemoLoader:
         return summary
 
 
-def load_demo(now: datetime, *, cases: int = 300, seed: int = 2026) -> DemoSummary:
-    """Add the demo municipality to an empty database (flushed; the caller commits)."""
+def load_demo(
+    now: datetime, *, cases: int = 150, seed: int = 2026, volume: float = 1.0
+) -> DemoSummary:
+    """Add the demo municipality to an empty database (flushed; the caller commits).
+
+    ``volume`` scales the two years of settled history (1: about 3,000 cases a year;
+    0: none), written in bulk before the ``cases`` played through the services."""
     loader = DemoLoader(now, seed)
     summary = DemoSummary()
-    with frozen_at(now - timedelta(days=HISTORY_DAYS + 1)):
+    today = loader.calendar.local_date(now)
+    start = history_start(today) if volume > 0 else today - timedelta(days=HISTORY_DAYS + 1)
+    joined = datetime.combine(start - timedelta(days=1), time(8), tzinfo=loader.calendar.zone)
+    with frozen_at(joined):
         loader.add_people(summary)
     db.session.flush()
+    if volume > 0:
+        played_from = today - timedelta(days=PLAYED_DAYS)
+        end = today - timedelta(days=1)
+        archive = Archive(loader, start, end, volume, played=(played_from, cases))
+        summary.archived = archive.write(limit=now)
+        loader.history_days = PLAYED_DAYS  # the services play only the recent weeks
+        db.session.flush()
     loader.add_cases(cases)
     loader.add_due_today()
     summary.showcase = {role: case.reference for role, case in add_showcase(loader).items()}
