@@ -21,6 +21,7 @@ from sqlalchemy import select
 from inbox.extensions import db
 from inbox.i18n import FORMAT_LOCALES
 from inbox.models import Department
+from inbox.settings.promise_text import CHANNEL_NAMES
 
 
 def chart_labels(report: dict[str, Any]) -> dict[str, str]:
@@ -91,9 +92,8 @@ def count_text(value: int | None) -> str:
 
 def department_names() -> dict[str, str]:
     """Each department's name in the reader's language, by slug (the report's keys)."""
-    from inbox.web.labels import department_name
-
-    return {d.slug: department_name(d) for d in db.session.scalars(select(Department))}
+    language = str(get_locale() or "nn")
+    return {d.slug: d.name_in(language) for d in db.session.scalars(select(Department))}
 
 
 def channel_names(report: dict[str, Any]) -> dict[str, str]:
@@ -197,7 +197,5 @@ def as_pdf(report: dict[str, Any], year: int, month: int | None) -> bytes:
 
 
 def _channel_name(channel: str) -> str:
-    from inbox.web.labels import channel_name
-
-    name = channel_name(channel)
+    name = _(CHANNEL_NAMES[channel]) if channel in CHANNEL_NAMES else channel
     return name[:1].upper() + name[1:]

@@ -177,7 +177,7 @@ def test_payloads_from_citizens_never_run_on_staff_pages(browser, live_server, p
     _shown_as_text(page, TEXT)
     _shown_as_text(page, SUBJECT)
     _shown_as_text(page, FILENAME)
-    page.locator("details summary").first.click()  # "show the formatted version"
+    page.locator(".conversation details summary").first.click()  # "show the formatted version"
     staff.check("the case page's formatted e-mail")
     formatted = page.locator(".external-html")
     expect(formatted).to_contain_text("Sjå vedlegget")
@@ -196,7 +196,7 @@ def test_payloads_from_citizens_never_run_on_staff_pages(browser, live_server, p
     _shown_as_text(page, CALLBACK_NAME)
 
     staff.visit(f"{live_server}/reports/channels?year=2026")
-    expect(page.get_by_role("rowheader", name="innbyggjarservice")).to_be_visible()
+    expect(page.get_by_role("rowheader", name=DEPARTMENT)).to_be_visible()
     staff.visit(f"{live_server}/cases/{quote(QUERY, safe='')}", status=404)
 
     assert all(staff.csp_headers.values()), staff.csp_headers
