@@ -127,7 +127,7 @@ def mime_depth(raw: bytes) -> int:
     for _position, delimiter, boundary in _structure(raw, lowered):
         if delimiter is not None:
             _closes(open_boundaries, delimiter)
-        else:
+        elif boundary is not None:
             open_boundaries.append(boundary)
             deepest = max(deepest, len(open_boundaries))
     return deepest + _enclosed_messages(lowered)
