@@ -57,16 +57,7 @@ def add_address(case: Case, kind: IdentityKind, value: str, staff: User) -> Cont
     db.session.add(identity)
     db.session.flush()
     reindex_citizen_cases(case.contact_id)
-    audit.record(
-        "contact.address_added",
-        user=staff,
-        case=case,
-        contact_id=case.contact_id,
-        identity_id=identity.id,
-        kind=kind.value,
-        old=None,
-        new=normalised,
-    )
+    _record("contact.address_added", case, identity, staff, old=None, new=normalised)
     return identity
 
 
@@ -109,16 +100,7 @@ def change_address(
     identity.opted_out_at = None
     db.session.flush()
     reindex_citizen_cases(identity.contact_id)
-    audit.record(
-        "contact.address_changed",
-        user=staff,
-        case=case,
-        contact_id=identity.contact_id,
-        identity_id=identity.id,
-        kind=identity.kind.value,
-        old=old,
-        new=normalised,
-    )
+    _record("contact.address_changed", case, identity, staff, old=old, new=normalised)
     return identity
 
 
@@ -128,16 +110,7 @@ def remove_address(case: Case, identity: ContactIdentity, staff: User) -> None:
     if identity.kind not in ADDABLE_KINDS:
         raise AddressError("not_editable", identity.value)
     _refuse_while_pending(identity)
-    audit.record(
-        "contact.address_removed",
-        user=staff,
-        case=case,
-        contact_id=identity.contact_id,
-        identity_id=identity.id,
-        kind=identity.kind.value,
-        old=identity.value,
-        new=None,
-    )
+    _record("contact.address_removed", case, identity, staff, old=identity.value, new=None)
     contact_id = identity.contact_id
     db.session.delete(identity)
     db.session.flush()
@@ -157,6 +130,28 @@ def rename_citizen(case: Case, name: str, staff: User) -> bool:
     reindex_citizen_cases(contact.id)
     audit.record("contact.renamed", user=staff, case=case, contact_id=contact.id, old=old, new=new)
     return True
+
+
+def _record(
+    action: str,
+    case: Case,
+    identity: ContactIdentity,
+    staff: User,
+    *,
+    old: str | None,
+    new: str | None,
+) -> None:
+    """Audit a change to one of the citizen's addresses, with its value before and after."""
+    audit.record(
+        action,
+        user=staff,
+        case=case,
+        contact_id=identity.contact_id,
+        identity_id=identity.id,
+        kind=identity.kind.value,
+        old=old,
+        new=new,
+    )
 
 
 #: The case's words as intake and the search migrations gather them: reference, subject, the
