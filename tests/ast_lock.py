@@ -12,6 +12,12 @@ an app while a live server's request thread formats a traceback fails now and th
 No recursion error is needed for this, only two threads. The lock makes the second thread
 wait; the timeout keeps a finalizer that waits for a lock the second thread holds from
 turning the rare mismatch into a hang.
+
+One thread trips the counter too: a finalizer that runs in the middle of its own
+``ast.parse`` and parses again resets it (seen when the garbage collector finalized a pooled
+database connection whose server had gone, and logging formatted the traceback with carets).
+A parse inside a parse on the same thread therefore raises :class:`SyntaxError`, which
+``traceback`` takes as "no carets" and every other caller as an unparsable text.
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ import threading
 
 WAIT_SECONDS = 5
 
-_lock = threading.RLock()
+_lock = threading.Lock()
+_inside = threading.local()
 
 
 def install() -> None:
@@ -33,10 +40,16 @@ def install() -> None:
 
     @functools.wraps(unlocked)
     def parse(*args, **kwargs):
+        if getattr(_inside, "parsing", False):
+            raise SyntaxError(
+                "ast.parse called again inside ast.parse (a finalizer; tests/ast_lock.py)"
+            )
         locked = _lock.acquire(timeout=WAIT_SECONDS)
+        _inside.parsing = True
         try:
             return unlocked(*args, **kwargs)
         finally:
+            _inside.parsing = False
             if locked:
                 _lock.release()
 

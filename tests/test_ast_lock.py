@@ -45,9 +45,9 @@ RACE = textwrap.dedent(
 )
 
 
-def race(install: str) -> str:
+def run(script: str, install: str) -> str:
     result = subprocess.run(
-        [sys.executable, "-c", RACE.format(install=install)],
+        [sys.executable, "-c", script.format(install=install)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -58,7 +58,41 @@ def race(install: str) -> str:
 
 
 def test_parsing_in_two_threads_at_once_raises_no_depth_mismatch_with_the_lock():
-    assert race("from tests import ast_lock; ast_lock.install()") == "no mismatch"
+    assert run(RACE, "from tests import ast_lock; ast_lock.install()") == "no mismatch"
+
+
+# A finalizer that parses while its own thread is inside ast.parse (logging a traceback with
+# carets from a garbage-collected database connection). Unlocked, every few parses fail.
+REENTRY = textwrap.dedent(
+    """
+    import ast, gc
+    {install}
+    source = "def f(a, b=1):\\n    return [x for x in (a, b) if x]\\n" * 200
+    class Cycle:
+        def __del__(self):
+            try:
+                ast.parse("x = (1 +\\n 2)")
+            except SyntaxError:
+                pass
+    gc.set_threshold(10)
+    errors = []
+    for _ in range(200):
+        cycles = [Cycle() for _ in range(20)]
+        for cycle in cycles:
+            cycle.me = cycle
+        del cycles
+        try:
+            ast.parse(source)
+        except SystemError as error:
+            errors.append(str(error))
+    print(errors[0] if errors else "no mismatch")
+    """
+)
+
+
+def test_a_finalizer_parsing_inside_a_parse_on_the_same_thread_raises_no_depth_mismatch():
+    assert run(REENTRY, "") != "no mismatch"  # the bug is there without the lock
+    assert run(REENTRY, "from tests import ast_lock; ast_lock.install()") == "no mismatch"
 
 
 def test_the_suite_runs_with_the_lock_installed():
