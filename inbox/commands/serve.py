@@ -58,13 +58,20 @@ def _without_values(address: str) -> str:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 @click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Requests each worker answers at once.",
+)
+@click.option(
     "--proxies",
     default=1,
     show_default=True,
     type=click.IntRange(0, 5),
     help="Reverse proxies in front whose X-Forwarded-* headers are trusted.",
 )
-def serve_command(host: str, port: int, workers: int, proxies: int) -> None:
+def serve_command(host: str, port: int, workers: int, threads: int, proxies: int) -> None:
     """Serve Svarfrist with gunicorn (session cookies are Secure: put TLS in front)."""
     application = current_app._get_current_object()
     settings = application.extensions["svarfrist"]
@@ -80,6 +87,11 @@ def serve_command(host: str, port: int, workers: int, proxies: int) -> None:
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
+        # Threaded workers watch idle connections instead of sitting on them: with gunicorn's
+        # default (sync) worker one browser's unused pre-connection, or anyone's open socket,
+        # held the whole worker until its timeout, and the login page hung for a minute.
+        "worker_class": "gthread",
+        "threads": threads,
         "accesslog": "-",
         "logger_class": _AccessLog,
         "timeout": 60,

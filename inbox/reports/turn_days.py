@@ -182,19 +182,29 @@ def fold() -> int:
     sums = added_up(
         ((day, channel, department_id), values) for day, channel, department_id, *values in removed
     )
-    for (day, channel, department_id), values in sorted(sums.items()):
-        row = insert_or_merge(TurnDay).values(
-            day=day,
-            channel=channel,
-            department_id=department_id,
+    rows = [
+        {
+            "day": day,
+            "channel": channel,
+            "department_id": department_id,
             **dict(zip(FIELDS, values, strict=True)),
-        )
-        db.session.execute(
-            row.on_conflict_do_update(
-                index_elements=["day", "channel", "department_id"],
-                set_={field: getattr(TurnDay, field) + row.excluded[field] for field in FIELDS},
-            )
-        )
+        }
+        for (day, channel, department_id), values in sorted(sums.items())
+    ]
+    if not rows:
+        return 0
+    # One statement for all of them (executemany): a backlog (a restored database, the demo's
+    # two years) folds in a fraction of a second instead of holding the write lock for one
+    # compiled statement per day.
+    days = TurnDay.__table__
+    upsert = insert_or_merge(days)
+    db.session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=["day", "channel", "department_id"],
+            set_={field: days.c[field] + upsert.excluded[field] for field in FIELDS},
+        ),
+        rows,
+    )
     return len(removed)
 
 

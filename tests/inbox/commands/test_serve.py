@@ -11,6 +11,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -96,6 +97,19 @@ def test_each_request_has_its_own_context_under_gunicorn(tmp_path):
         wrong = {"email": "kari@alver.no", "password": "not-it", "csrf_token": token}
         refused = visitor.post(f"{base}/login", data=wrong, allow_redirects=False)
         assert refused.status_code == 401  # the password was checked: the token was accepted
+
+
+def test_an_idle_connection_does_not_hold_up_the_next_request(tmp_path):
+    """Browsers open connections they use later (or never); the one worker once waited on
+    such a socket for its whole timeout and every other request waited with it."""
+    with (
+        serving(tmp_path) as base,
+        socket.create_connection((urlsplit(base).hostname, urlsplit(base).port)),
+    ):
+        started = time.monotonic()
+        response = requests.get(f"{base}/login", timeout=10)
+        assert response.status_code == 200
+        assert time.monotonic() - started < 5
 
 
 def test_the_access_log_names_query_parameters_but_not_their_values(tmp_path):

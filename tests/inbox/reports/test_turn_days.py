@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_migrate import upgrade
@@ -21,8 +21,14 @@ from inbox.handovers.workflow import accept, locked, propose
 from inbox.intake.receiving import receive
 from inbox.jobs.retention import apply
 from inbox.jobs.worker import as_unit_of_work
-from inbox.models import Case, CaseStatus, OutKind, Turn, TurnDay
-from inbox.reports.turn_days import FIELDS, case_day_of, counts_of, day_of, fold
+from inbox.models import Case, CaseStatus, OutKind, Turn, TurnDay, TurnDayChange
+from inbox.reports.turn_days import (
+    FIELDS,
+    case_day_of,
+    counts_of,
+    day_of,
+    fold,
+)
 from inbox.settings.config import load_settings
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import OSLO, email, sms
@@ -106,6 +112,26 @@ def test_the_counts_follow_answers_handovers_and_deletion(app):
     db.session.commit()
     assert (monday, "email", service.id) not in stored()
     assert stored() == recounted()
+
+
+def test_a_backlog_of_many_days_folds_onto_the_days_already_counted(app):
+    service = make_department("innbyggjarservice", is_frontline=True)
+    first = date(2024, 1, 1)
+    days = [first + timedelta(days=n) for n in range(1_007)]
+    db.session.add(TurnDay(day=first, channel="email", department_id=service.id, **only(turns=5)))
+    # Two changes on each day (the fold adds them up) and the day already counted gets both.
+    db.session.add_all(
+        TurnDayChange(day=day, channel="email", department_id=service.id, **only(turns=1, quick=n))
+        for day in days
+        for n in (0, 1)
+    )
+    db.session.commit()
+
+    folded = stored()
+    assert len(folded) == len(days)
+    assert folded[(first, "email", service.id)] == only(turns=7, quick=1)
+    assert all(folded[(day, "email", service.id)] == only(turns=2, quick=1) for day in days[1:])
+    assert db.session.scalar(select(sa.func.count()).select_from(TurnDayChange)) == 0
 
 
 def test_the_migration_counts_the_turns_already_recorded(tmp_path):
