@@ -6,6 +6,7 @@ from datetime import datetime
 
 import nh3
 from babel import Locale, UnknownLocaleError
+from babel.dates import get_datetime_format
 from babel.lists import format_list
 from flask import current_app
 from flask_babel import format_date, format_number, format_time, get_locale, ngettext
@@ -231,6 +232,13 @@ def long_datetime(moment: datetime) -> str:
     )
 
 
+def message_time(moment: datetime) -> str:
+    """When a message came or went, to the minute ("27. nov. 2026, 10:00"): the date and the
+    time joined as the language joins them, without the seconds Babel's medium format adds."""
+    joined = get_datetime_format("medium", locale=str(get_locale() or "nn"))
+    return joined.format(format_time(moment, "short"), format_date(moment, "medium"))
+
+
 def sanitized(html: str | None) -> Markup:
     """HTML from outside, cleaned again on the way out (it was cleaned when stored)."""
     return Markup(nh3.clean(html or ""))
@@ -303,5 +311,6 @@ def template_globals() -> dict:
         "time_left_text": time_left_text,
         "sanitized": sanitized,
         "long_datetime": long_datetime,
+        "message_time": message_time,
         "text_limit": text_limit,
     }

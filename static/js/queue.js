@@ -111,6 +111,11 @@
       return;
     }
     holder.hidden = false;
+    // With a script the actions float at the bottom of the window once a case is ticked, so
+    // the list starts higher up and ticking a row never moves the rows.
+    var actions = form.querySelector("[data-bulk-actions]");
+    var count = form.querySelector("[data-bulk-count]");
+    actions.classList.add("floating");
 
     function refresh() {
       var ticked = boxes.filter(function (box) {
@@ -118,6 +123,10 @@
       }).length;
       all.checked = ticked === boxes.length;
       all.indeterminate = ticked > 0 && ticked < boxes.length;
+      actions.hidden = ticked === 0;
+      document.body.classList.toggle("with-bulk-actions", ticked > 0);
+      count.textContent =
+        ticked === 0 ? "" : ticked === 1 ? count.dataset.one : count.dataset.many.replace("{n}", ticked);
     }
 
     all.addEventListener("change", function () {

@@ -120,8 +120,12 @@ def test_bulk_close_with_a_reason(browser, live_server, town, language):
     tab = _tab(browser, width)
     log_in(tab, live_server, f"{language}@alver.no")
     first, second, third = town
+    # The actions float at the bottom once a case is ticked (nothing to do with none ticked).
+    expect(tab.locator("[data-bulk-actions]")).to_be_hidden()
     tab.check(f"#tick-{first.reference}")
     tab.check(f"#tick-{third.reference}")
+    selected = {"nn": "2 saker valde", "en": "2 cases selected"}[language]
+    expect(tab.locator("[data-bulk-count]")).to_have_text(selected)
     expect(tab.locator("#select-all")).to_be_visible()
     assert tab.evaluate("document.getElementById('select-all').indeterminate") is True
     assert violations(tab) == [], "queue with ticked rows"
