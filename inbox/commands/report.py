@@ -7,10 +7,14 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app
+from flask_babel import force_locale
 
+from inbox.i18n import LANGUAGES
 from inbox.reports import document as report_document
 from inbox.reports.channel_report import STEPS, channel_report
 from inbox.reports.exports import as_csv, as_xlsx
+from inbox.reports.wording import worded
 
 
 @click.group("report")
@@ -31,7 +35,14 @@ def report_group() -> None:
 @click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: standard output."
 )
-def channels_command(year: int, month: int | None, kind: str, out: Path | None) -> None:
+@click.option(
+    "--language",
+    type=click.Choice(LANGUAGES),
+    help="The names, headers and sentences' language. Default: the municipality's.",
+)
+def channels_command(
+    year: int, month: int | None, kind: str, out: Path | None, language: str | None
+) -> None:
     """How each channel kept its promises in a year (or a month of it), every department."""
     with click.progressbar(
         length=len(STEPS) + 1,
@@ -40,7 +51,8 @@ def channels_command(year: int, month: int | None, kind: str, out: Path | None) 
         item_show_func=lambda name: name,
     ) as bar:
         report = channel_report(year, month, on_step=lambda name: bar.update(1, name))
-        content = _render(report, year, month, kind)
+        with current_app.test_request_context(), force_locale(language or _default_language()):
+            content = _render(report, year, month, kind)
         bar.update(1, kind)
     if out is None:
         if isinstance(content, bytes):
@@ -51,9 +63,13 @@ def channels_command(year: int, month: int | None, kind: str, out: Path | None) 
         click.echo(f"written to {out}", err=True)
 
 
+def _default_language() -> str:
+    return current_app.extensions["svarfrist"].rules.municipality.language
+
+
 def _render(report, year: int, month: int | None, kind: str) -> str | bytes:
     if kind == "json":
-        return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(worded(report), indent=2, ensure_ascii=False) + "\n"
     if kind == "csv":
         return as_csv(report)
     if kind == "xlsx":

@@ -18,7 +18,7 @@ from itertools import pairwise
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import case, func, literal, or_, select, text, union_all
+from sqlalchemy import and_, case, func, literal, or_, select, text, union_all
 
 from inbox.clock import now
 from inbox.extensions import db
@@ -66,12 +66,13 @@ def channel_report(
     step = on_step or (lambda _name: None)
     settings: Settings = current_app.extensions["svarfrist"]
     start, end = _period(settings, year, month)
-    end = min(end, now())  # a period still running is reported up to now
+    moment = now()
+    end = min(end, moment)  # a period still running is reported up to now
     previous = _same_days_before(settings, year, month, end)
     months = _months(settings, year, month)
     counts, still_open, answers, before, handovers = _side_by_side(
         lambda: _day_counts(start, end, department_ids, months),
-        lambda: _open_at_end(end, department_ids),
+        lambda: _open_at_end(end, moment, department_ids, months),
         lambda: _hours(start, end, department_ids),
         lambda: _totals(*previous, department_ids),
         lambda: handover_figures(settings, start, end, department_ids),
@@ -105,6 +106,7 @@ def channel_report(
         "previous": {
             "turns": before["turns"],
             "cases": before["cases"],
+            "channels": before["channels"],
             "from": previous[0].isoformat(),
             "to": previous[1].isoformat(),
             # A running period is compared with the same days of the year before.
@@ -115,11 +117,11 @@ def channel_report(
             key: change(before[key], total[key]) if before["turns"] or before["cases"] else None
             for key in ("turns", "cases")
         },
-        "months": _by_month(months, counts),
+        "months": _by_month(months, counts, still_open),
         "departments": {names[key]: value for key, value in sorted(figures["departments"].items())},
         "handovers": handovers,
     }
-    report["look_at"] = look_at(report)
+    report["look_at"] = look_at(report, settings.report)
     return report
 
 
@@ -223,7 +225,7 @@ def _figures(counts, still_open, answers) -> dict[Any, dict[str, Any]]:
     figures = {}
     for group in {*counts, *still_open}:
         entry = {**_empty(), **dict(zip(turn_days.FIELDS, counts.get(group, ()), strict=False))}
-        entry["open_at_end"], entry["overdue_at_end"] = still_open.get(group, (0, 0))
+        entry["open_at_end"], entry["overdue_at_end"], _waiting = still_open.get(group, (0, 0, 0))
         if not (entry["turns"] or entry["open_at_end"] or entry["cases"]):
             continue
         for key in SHARES:
@@ -250,12 +252,22 @@ def _day_counts(start, end, department_ids, months) -> dict[tuple, tuple[int, ..
     }
 
 
-def _totals(start, end, department_ids) -> dict[str, int]:
-    """Turns and cases in [start, end), for the comparison with the year before."""
+def _totals(start, end, department_ids) -> dict[str, Any]:
+    """Turns and cases in [start, end), and the turns per channel, for the comparison with
+    the year before."""
     counts = _counts_of_days(start, end, department_ids)
-    query = select(func.sum(counts.c.turns), func.sum(counts.c.cases))
-    turns, cases = db.session.execute(query).one()
-    return {"turns": int(turns or 0), "cases": int(cases or 0)}
+    query = select(counts.c.channel, func.sum(counts.c.turns), func.sum(counts.c.cases)).group_by(
+        counts.c.channel
+    )
+    rows = [
+        (channel, int(turns or 0), int(cases or 0))
+        for channel, turns, cases in db.session.execute(query)
+    ]
+    return {
+        "turns": sum(turns for _channel, turns, _cases in rows),
+        "cases": sum(cases for _channel, _turns, cases in rows),
+        "channels": {channel: turns for channel, turns, _cases in sorted(rows) if turns},
+    }
 
 
 def _counts_of_days(start: datetime, end: datetime, department_ids):
@@ -277,22 +289,27 @@ def _counts_of_days(start: datetime, end: datetime, department_ids):
     return union_all(rows_of(TurnDay), rows_of(TurnDayChange)).subquery("counts")
 
 
-def _open_at_end(end, department_ids) -> dict[tuple, tuple[int, int]]:
-    """Citizens' turns received before ``end`` and unanswered then (open, of them overdue)."""
+def _open_at_end(end, moment, department_ids, months) -> dict[tuple, tuple[int, int, int]]:
+    """Citizens' turns received before ``end`` and unanswered then: open, of them overdue, and
+    of them the ones still unanswered at ``moment`` (now) and not due yet (not broken yet);
+    per channel, department and the period's month received (``None``: before the period)."""
     overdue = func.sum(case((Turn.due_at < end, 1), else_=0))
+    not_due_yet = and_(Turn.answered_at.is_(None), Turn.due_at >= moment)
+    waiting = func.sum(case((not_due_yet, 1), else_=0))
+    month = _month_received(Turn.received_at, months)
     query = (
-        select(Turn.channel, Turn.department_id, func.count(), overdue)
+        select(Turn.channel, Turn.department_id, month, func.count(), overdue, waiting)
         .where(
             Turn.origin == TurnOrigin.CITIZEN,
             Turn.received_at < end,
             or_(Turn.answered_at.is_(None), Turn.answered_at >= end),
         )
-        .group_by(Turn.channel, Turn.department_id)
+        .group_by(Turn.channel, Turn.department_id, month)
     )
     rows = db.session.execute(_scoped(query, department_ids))
     return {
-        (channel, department): (int(count), int(late or 0))
-        for channel, department, count, late in rows
+        (channel, department, number): (int(count), int(late or 0), int(later or 0))
+        for channel, department, number, count, late, later in rows
     }
 
 
@@ -327,8 +344,18 @@ def _month_of(column, months: dict[int, datetime]):
     return case(*later, else_=numbers[-1]) if later else literal(numbers[0])
 
 
-def _by_month(months, counts) -> list[dict[str, Any]]:
+def _month_received(column, months: dict[int, datetime]):
+    """The period's month an instant falls in (``None`` before the period)."""
+    later = [(column < months[number], previous) for previous, number in pairwise(months)]
+    return case((column < next(iter(months.values())), None), *later, else_=list(months)[-1])
+
+
+def _by_month(months, counts, still_open) -> list[dict[str, Any]]:
+    """Each month's turns (per channel), cases, and broken promises: turns not answered by
+    their due time, less those still unanswered whose due time has not come yet."""
     turns = turn_days.FIELDS.index("turns")
+    by_due = turn_days.FIELDS.index("by_due")
+    not_due_yet = _rolled_up(lambda key: key[2], {k: v[2:] for k, v in still_open.items()})
     by_channel: dict[int, dict[str, int]] = {number: {} for number in months}
     for (channel, _department, number), values in counts.items():
         if values[turns]:
@@ -341,6 +368,11 @@ def _by_month(months, counts) -> list[dict[str, Any]]:
             "turns": sum(by_channel[number].values()),
             "by_channel": dict(sorted(by_channel[number].items())),
             "cases": opened[number][cases] if number in opened else 0,
+            "broken": (
+                opened[number][turns] - opened[number][by_due] - not_due_yet.get(number, [0])[0]
+                if number in opened
+                else 0
+            ),
         }
         for number in months
     ]

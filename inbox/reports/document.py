@@ -12,16 +12,21 @@ from contextlib import nullcontext
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from babel import dates, numbers
 from flask import current_app, has_request_context, render_template
-from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from inbox.extensions import db
-from inbox.i18n import FORMAT_LOCALES
-from inbox.models import Department
-from inbox.settings.promise_text import CHANNEL_NAMES
+from inbox.reports.formats import (
+    count_text,
+    department_names,
+    format_date,
+    format_decimal,
+    format_number,
+    format_percent,
+    hours_text,
+    percent_pattern,
+    share_text,
+)
+from inbox.reports.wording import channel_names, definitions, look_at_texts
 
 
 def chart_labels(report: dict[str, Any]) -> dict[str, str]:
@@ -53,54 +58,6 @@ def chart_svg(report: dict[str, Any], name: str) -> bytes:
     return draw(report, chart_labels(report), chart_formats(report))
 
 
-def _locale() -> str:
-    """The reader's locale for Babel (English is British: "1 March 2026")."""
-    code = str(get_locale() or "nn")
-    return FORMAT_LOCALES.get(code, code)
-
-
-def format_date(day: date, pattern: str) -> str:
-    if pattern == "d MMMM" and not _locale().startswith("en"):
-        pattern = "d. MMMM"  # "1. mars"
-    return dates.format_date(day, pattern, locale=_locale())
-
-
-def format_decimal(value: float, pattern: str) -> str:
-    return numbers.format_decimal(value, pattern, locale=_locale())
-
-
-def format_number(value: int) -> str:
-    return numbers.format_decimal(value, locale=_locale())
-
-
-def format_percent(value: float, pattern: str) -> str:
-    return numbers.format_percent(value, pattern, locale=_locale())
-
-
-def share_text(value: float | None) -> str:
-    """A share as the reader writes it: "77,6 %" in Norwegian, "77.6%" in English."""
-    return "\u2013" if value is None else format_percent(value, "#,##0.0 %")
-
-
-def hours_text(value: float | None) -> str:
-    return "\u2013" if value is None else format_decimal(value, "#,##0.0")
-
-
-def count_text(value: int | None) -> str:
-    return "\u2013" if value is None else format_number(value)
-
-
-def department_names() -> dict[str, str]:
-    """Each department's name in the reader's language, by slug (the report's keys)."""
-    language = str(get_locale() or "nn")
-    return {d.slug: d.name_in(language) for d in db.session.scalars(select(Department))}
-
-
-def channel_names(report: dict[str, Any]) -> dict[str, str]:
-    channels = {*report["channels"], *(c for m in report["months"] for c in m["by_channel"])}
-    return {channel: _channel_name(channel) for channel in channels}
-
-
 def period_text(report: dict[str, Any], key: str = "") -> str:
     """The local days a period covers: "1. januar \u2013 30. november 2026"."""
     period = report["previous"] if key == "previous" else report["period"]
@@ -119,7 +76,7 @@ def comparison_text(report: dict[str, Any]) -> str:
     if change["number"] > 0:
         number = "+" + number
     if change["percent"] is not None:
-        number += f" ({format_percent(change['percent'] / 100, '+#,##0.0 %;-#,##0.0 %')})"
+        number += f" ({format_percent(change['percent'] / 100, percent_pattern(signed=True))})"
     previous = report["previous"]
     if previous["same_days"]:
         zone = current_app.extensions["svarfrist"].rules.calendar.zone
@@ -161,7 +118,6 @@ def page_values(report: dict[str, Any], year: int, month: int | None) -> dict[st
             *((channels[c], figures) for c, figures in report["channels"].items()),
             (_("All channels"), report["total"]),
         ],
-        "channel_label": lambda c: channels.get(c, _channel_name(c)),
         "department_rows": [(names.get(s, s), f) for s, f in report["departments"].items()],
         "handover_rows": [
             (names.get(s, s), f) for s, f in report["handovers"]["by_department"].items()
@@ -173,6 +129,8 @@ def page_values(report: dict[str, Any], year: int, month: int | None) -> dict[st
         "comparison": comparison_text(report),
         "title": title_text(report, year, month, names),
         "municipality": current_app.extensions["svarfrist"].rules.municipality.name,
+        "look_at_texts": look_at_texts(report),
+        "definitions": definitions(),
     }
 
 
@@ -194,8 +152,3 @@ def as_pdf(report: dict[str, Any], year: int, month: int | None) -> bytes:
     from weasyprint import HTML  # imported here: it loads Pango, which only PDFs need
 
     return HTML(string=as_html(report, year, month)).write_pdf()
-
-
-def _channel_name(channel: str) -> str:
-    name = _(CHANNEL_NAMES[channel]) if channel in CHANNEL_NAMES else channel
-    return name[:1].upper() + name[1:]

@@ -1,4 +1,5 @@
-"""The channel report as a spreadsheet (XLSX, one sheet per section, real numbers) or CSV.
+"""The channel report as a spreadsheet (XLSX, one sheet per section, real numbers, "what to
+look at" and the definitions on sheets of their own) or CSV (channels, months, definitions).
 
 Headers and names are in the reader's language (the request's, or the default one
 from the command line); the figures stay numbers. In XLSX a share is a fraction with a
@@ -12,6 +13,9 @@ import io
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+
+from inbox.reports.formats import department_names
+from inbox.reports.wording import channel_names, definitions, look_at_texts
 
 FIGURE_COLUMNS = (
     "turns",
@@ -57,8 +61,6 @@ PERCENT_FORMAT = "0.0%"
 
 
 def _names(report: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
-    from inbox.reports.document import channel_names, department_names
-
     return channel_names(report), department_names()
 
 
@@ -106,7 +108,8 @@ def _in_a_request(render):
 
 @_in_a_request
 def as_csv(report: dict[str, Any]) -> str:
-    """The channels with the total, then the months: the figures a spreadsheet needs."""
+    """The channels with the total, then the months, then the definitions, each a table of its
+    own after an empty line."""
     from flask_babel import gettext as _
 
     channels, _departments = _names(report)
@@ -116,21 +119,39 @@ def as_csv(report: dict[str, Any]) -> str:
     for name, *values in figure_rows(report, channels):
         writer.writerow([name, *_as_percent(FIGURE_COLUMNS, values)])
     writer.writerow([])
+    header, rows = month_rows(report, channels)
+    writer.writerow(header)
+    writer.writerows(rows)
+    writer.writerow([])
+    writer.writerow([_("Term"), _("Definition")])
+    writer.writerows(definitions())
+    return buffer.getvalue()
+
+
+def month_rows(report: dict[str, Any], channels: dict[str, str]) -> tuple[list[str], list[list]]:
+    """The months' header and rows: turns, new cases, broken promises, turns per channel."""
+    from flask_babel import gettext as _
+
     month_names = _month_names(report)
     in_months = sorted({c for entry in report["months"] for c in entry["by_channel"]})
-    writer.writerow(
-        [_("Month"), _("Turns"), _("New cases"), *(channels.get(c, c) for c in in_months)]
-    )
-    for entry in report["months"]:
-        writer.writerow(
-            [
-                month_names[entry["month"]],
-                entry["turns"],
-                entry["cases"],
-                *(entry["by_channel"].get(c, 0) for c in in_months),
-            ]
-        )
-    return buffer.getvalue()
+    header = [
+        _("Month"),
+        _("Turns"),
+        _("New cases"),
+        _("Broken promises"),
+        *(channels.get(c, c) for c in in_months),
+    ]
+    rows = [
+        [
+            month_names[entry["month"]],
+            entry["turns"],
+            entry["cases"],
+            entry["broken"],
+            *(entry["by_channel"].get(c, 0) for c in in_months),
+        ]
+        for entry in report["months"]
+    ]
+    return header, rows
 
 
 def _month_names(report: dict[str, Any]) -> dict[int, str]:
@@ -140,6 +161,19 @@ def _month_names(report: dict[str, Any]) -> dict[int, str]:
 
     year = report["period"]["year"]
     return {m: format_date(date(year, m, 1), "LLLL").capitalize() for m in range(1, 13)}
+
+
+def _text_sheet(book, title: str, header: list[str], rows) -> None:
+    """A sheet of sentences: wide, wrapped columns (the last is the text)."""
+    from openpyxl.styles import Alignment
+
+    sheet = _sheet(book, title, header, (), rows)
+    for index in range(1, len(header) + 1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = 100 if index == len(header) else 30
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _sheet(book, title: str, header: list[str], columns, rows, first: bool = False):
@@ -171,23 +205,8 @@ def as_xlsx(report: dict[str, Any]) -> bytes:
         figure_rows(report, channels),
         first=True,
     )
-    in_months = sorted({c for entry in report["months"] for c in entry["by_channel"]})
-    month_names = _month_names(report)
-    _sheet(
-        book,
-        _("Months"),
-        [_("Month"), _("Turns"), _("New cases"), *(channels.get(c, c) for c in in_months)],
-        (),
-        (
-            [
-                month_names[entry["month"]],
-                entry["turns"],
-                entry["cases"],
-                *(entry["by_channel"].get(n, 0) for n in in_months),
-            ]
-            for entry in report["months"]
-        ),
-    )
+    header, rows = month_rows(report, channels)
+    _sheet(book, _("Months"), header, (), rows)
     _sheet(
         book,
         _("Departments"),
@@ -208,6 +227,10 @@ def as_xlsx(report: dict[str, Any]) -> bytes:
             for slug, figures in report["handovers"]["by_department"].items()
         ),
     )
+    _text_sheet(
+        book, _("What to look at"), [_("What to look at")], ([t] for t in look_at_texts(report))
+    )
+    _text_sheet(book, _("Definitions"), [_("Term"), _("Definition")], definitions())
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

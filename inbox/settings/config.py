@@ -29,6 +29,7 @@ from inbox.paths import INSTANCE_DIR
 from inbox.settings import placeholders
 from inbox.settings.auth import AuthSettings, parse_auth
 from inbox.settings.channels import parse_channels
+from inbox.settings.report import ReportSettings, parse_report
 from inbox.settings.storage import S3Storage, parse_storage
 from inbox.settings.tables import array_of_tables
 from rules.autoreply import AcknowledgementLimits
@@ -73,6 +74,7 @@ KNOWN_SECTIONS = (
     "escalation",
     "metrics",
     "auth",
+    "report",
 )
 ESCALATION_KEYS = {"warn_hours_before": int, "next_level_after_days": int, "next_level": list}
 DIGEST_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -149,6 +151,8 @@ class Settings:
     metrics: MetricsAccess = field(default_factory=MetricsAccess)
     #: How staff sign in (``[auth]``, ``[auth.oidc]``).
     auth: AuthSettings = field(default_factory=AuthSettings)
+    #: The channel report's yardsticks (``[report]``).
+    report: ReportSettings = field(default_factory=ReportSettings)
 
     def escalation_rule(self, department_slug: str) -> EscalationRule:
         return self.escalation.get(department_slug) or self.escalation.get(None) or EscalationRule()
@@ -187,6 +191,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     s3 = parse_storage(app["storage"], label, base, problems)
     metrics = _metrics(data.get("metrics", {}), problems)
     auth = parse_auth(data.get("auth", {}), problems)
+    report = parse_report(data.get("report", {}), problems)
     if problems or rules is None:
         raise ConfigError(label, problems)
     data_dir = Path(app["storage"].get("data_dir", INSTANCE_DIR / "data"))
@@ -221,6 +226,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         retention_action=retention_action,
         metrics=metrics,
         auth=auth,
+        report=report,
     )
 
 
