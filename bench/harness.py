@@ -16,6 +16,12 @@ SVARFRIST = str(Path(sys.executable).with_name("svarfrist"))
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
+def database_url(name: str) -> str:
+    """The URL of the database ``name`` on the benchmark server."""
+    server = sa.make_url(os.environ.get(SERVER_ENV, DEFAULT_SERVER))
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
 def fresh_database(name: str) -> str:
     """Drop and create ``name`` on the benchmark server; its URL."""
     server = sa.make_url(os.environ.get(SERVER_ENV, DEFAULT_SERVER))
@@ -24,7 +30,7 @@ def fresh_database(name: str) -> str:
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    return server.set(database=name).render_as_string(hide_password=False)
+    return database_url(name)
 
 
 def write_config(directory: Path, url: str, channels: str = "") -> Path:

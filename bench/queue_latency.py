@@ -17,57 +17,19 @@ import time
 from dataclasses import replace
 
 import harness
-import sqlalchemy as sa
+from case_load import add_departments, load_cases
 from flask_migrate import upgrade
 from results_file import write_results
 
 from inbox.app import create_app
 from inbox.extensions import db
-from inbox.models import Department, Role
+from inbox.models import Role
 from inbox.people.users import create_api_token, create_user
 from inbox.settings.config import load_settings
 
 DATABASE = "svarfrist_bench"
 PASSWORD = "bench-password-1"
 GOAL_MS = 100
-DEPARTMENTS = ("innbyggjarservice", "byggesak", "barnehage", "skule", "helse", "vatn", "skatt")
-
-LOAD = [
-    """INSERT INTO contacts (name, language, created_at)
-       SELECT 'Innbyggjar ' || g, 'nn', now() FROM generate_series(1, :cases / 5) g""",
-    """INSERT INTO cases (reference, channel, subject, status, department_id, contact_id, language,
-                          is_unreadable, created_at, last_message_at)
-       SELECT (2000 + g / 1000000)::text || '-' || lpad((g % 1000000)::text, 6, '0'),
-              (ARRAY['email','sms','facebook','callback','letter','phone'])[1 + g % 6],
-              'Spørsmål ' || (ARRAY['byggesøknad','barnehageplass','skuleskyss','heimeteneste',
-                                    'vasslekkasje','eigedomsskatt','brøyting'])[1 + g % 7],
-              CASE WHEN g % 100 < 85 THEN 'closed'
-                   ELSE (ARRAY['new','open','waiting'])[1 + g % 3] END,
-              :first_department + g % 7, 1 + g % (:cases / 5), 'nn', false,
-              now() - (g || ' minutes')::interval, now() - (g || ' minutes')::interval
-       FROM generate_series(1, :cases) g""",
-    """INSERT INTO messages (case_id, direction, channel, account, external_id, subject, text,
-                             metadata, created_at)
-       SELECT id, 'in', channel, 'bench', 'bench-' || id, subject,
-              'Hei! Eg lurer på ' || subject || ' nummer ' || id || '. Helsing innbyggjar.',
-              '{}', created_at
-       FROM cases""",
-    """INSERT INTO turns (case_id, channel, origin, received_at, target_at, due_at, answered_at,
-                          answer_kind, met)
-       SELECT id, channel, 'citizen', created_at, created_at + interval '5 days',
-              created_at + interval '5 days',
-              CASE WHEN status IN ('closed', 'waiting') THEN created_at + interval '2 days' END,
-              CASE WHEN status IN ('closed', 'waiting') THEN 'reply' END,
-              CASE WHEN status IN ('closed', 'waiting') THEN true END
-       FROM cases""",
-    """UPDATE cases SET target_at = turns.target_at, due_at = turns.due_at
-       FROM turns WHERE turns.case_id = cases.id AND turns.answered_at IS NULL""",
-    # What intake does for every message: the case's words, for search.
-    """UPDATE cases SET search_vector = to_tsvector('norwegian',
-           cases.reference || ' ' || cases.subject || ' ' || messages.text || ' ' || contacts.name)
-       FROM messages, contacts
-       WHERE messages.case_id = cases.id AND contacts.id = cases.contact_id""",
-]
 
 
 def build_app(url: str):
@@ -81,14 +43,7 @@ def build_app(url: str):
 def load(app, cases: int) -> dict[str, str]:
     with app.app_context():
         upgrade()
-        departments = []
-        for slug in DEPARTMENTS:
-            department = Department(
-                slug=slug, name=slug.title(), is_frontline=slug == DEPARTMENTS[0]
-            )
-            db.session.add(department)
-            departments.append(department)
-        db.session.flush()
+        departments = add_departments()
         staff = create_user(
             email="bench@example.com",
             name="Bench",
@@ -98,16 +53,7 @@ def load(app, cases: int) -> dict[str, str]:
         )
         token = create_api_token(staff)
         db.session.commit()
-        began = time.perf_counter()
-        for statement in LOAD:
-            db.session.execute(
-                sa.text(statement), {"cases": cases, "first_department": departments[0].id}
-            )
-            db.session.commit()
-        # The bulk updates above leave a million dead rows that intake never would.
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM ANALYZE")
-        print(f"loaded {cases:,} cases in {time.perf_counter() - began:.0f} s")
+        load_cases(cases, departments[0].id)
         db.engine.dispose()
     return {"token": token}
 

@@ -76,6 +76,15 @@ class InboundMessage:
 
 
 @dataclass(frozen=True)
+class OutboundAttachment:
+    """A file sent with an outbound message (e-mail only: the monthly report's PDF)."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class OutboundMessage:
     """One message to send: to ``recipient`` on ``channel`` through ``account``."""
 
@@ -86,6 +95,7 @@ class OutboundMessage:
     subject: str = ""
     html: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    attachments: tuple[OutboundAttachment, ...] = ()
 
 
 class SendStatus(StrEnum):

@@ -34,7 +34,8 @@ def one_line(value: str) -> str:
 
 
 def build_email(message: OutboundMessage, from_address: str, sent_at: datetime) -> EmailMessage:
-    """Plain text with an HTML alternative, dated ``sent_at``; replies to the account's address."""
+    """Plain text with an HTML alternative (and the message's attachments after them), dated
+    ``sent_at``; replies to the account's address."""
     mime = EmailMessage()
     mime["From"] = from_address
     mime["To"] = message.recipient
@@ -48,6 +49,11 @@ def build_email(message: OutboundMessage, from_address: str, sent_at: datetime) 
         mime["Message-ID"] = make_msgid()
     mime.set_content(message.text)
     mime.add_alternative(message.html or text_to_html(message.text), subtype="html")
+    for attachment in message.attachments:
+        maintype, _slash, subtype = attachment.content_type.partition("/")
+        mime.add_attachment(
+            attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename
+        )
     return mime
 
 

@@ -314,6 +314,12 @@ def openapi_document() -> dict[str, Any]:
                         _query("handover", _enum(HANDOVER_FILTERS), ""),
                         _query("department", STRING, "a department's slug"),
                         _query(
+                            "offered_to",
+                            STRING,
+                            "a pending handover offered to this department (its slug), or to "
+                            "any of several (slugs separated by commas)",
+                        ),
+                        _query(
                             "q",
                             {"type": "string", "maxLength": 200},
                             "words in messages, subject, citizen's name or address, in any "

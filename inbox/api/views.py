@@ -93,6 +93,7 @@ def list_cases():
         assignee=arguments.get("assignee"),
         handover=arguments.get("handover"),
         department=arguments.get("department"),
+        offered_to=arguments.get("offered_to"),
         search=arguments.get("q"),
     )
     calendar = current_app.extensions["svarfrist"].rules.calendar

@@ -4,17 +4,18 @@ their deadline, counted for the cases a user may see.
 The same definitions as the queue's filters (``due=today``, ``due=overdue``), and for
 handovers the one the worker escalates by (:func:`waiting_past_deadline`, used by
 :func:`inbox.handovers.workflow.notify_overdue`), so the panel's numbers are the cases its
-links show and the ones staff are e-mailed about. One aggregate query, grouped by
-department; leaders also get the numbers of the departments they lead, administrators of
+links show and the ones staff are e-mailed about. Aggregates grouped by department (see
+:func:`counts_by`); leaders also get the numbers of the departments they lead, administrators of
 every department.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func
+from sqlalchemy import ColumnElement, and_, func, select
 
 from inbox.cases.access import visible_cases
 from inbox.cases.queue import _due_condition
@@ -64,23 +65,38 @@ class Escalations:
 
 def counts_by(user: User, calendar: Calendar, *groups) -> dict[tuple, Counts]:
     """The counts of the open cases ``user`` may see, grouped by ``groups`` (columns of
-    :class:`Case`), in one aggregate query; the key is the tuple of the groups' values."""
-    moment = now()
-    pending = exists().where(Handover.case_id == Case.id, Handover.status == HandoverStatus.PENDING)
-    late = exists().where(Handover.case_id == Case.id, waiting_past_deadline(moment))
-    rows = db.session.execute(
-        visible_cases(user)
-        .where(Case.status != CaseStatus.CLOSED)
+    :class:`Case`); the key is the tuple of the groups' values.
+
+    Two aggregates: the due times over the open cases (an index-only scan), and the few
+    cases with a pending handover, named by id as the queue's ``handover=`` filter names
+    them (probing the handovers for each open case cost 0.4 s at 150,000 open cases; a join
+    let the planner scan every open case to find them)."""
+    open_cases = visible_cases(user).where(Case.status != CaseStatus.CLOSED)
+    due = open_cases.with_only_columns(
+        *groups,
+        func.count().filter(_due_condition("today", calendar)),
+        func.count().filter(_due_condition("overdue", calendar)),
+    ).group_by(*groups)
+    pending = db.session.execute(
+        select(Handover.case_id, waiting_past_deadline(now())).where(
+            Handover.status == HandoverStatus.PENDING
+        )
+    ).all()
+    waiting = (
+        open_cases.where(Case.id.in_([case_id for case_id, _late in pending]))
         .with_only_columns(
             *groups,
-            func.count().filter(_due_condition("today", calendar)),
-            func.count().filter(_due_condition("overdue", calendar)),
-            func.count().filter(late),
-            func.count().filter(pending),
+            func.count().filter(Case.id.in_([case_id for case_id, late in pending if late])),
+            func.count(),
         )
         .group_by(*groups)
-    ).all()
-    return {tuple(row[: len(groups)]): Counts(*row[len(groups) :]) for row in rows}
+    )
+    counts: dict[tuple, Counts] = defaultdict(Counts)
+    for *key, today, overdue in db.session.execute(due):
+        counts[tuple(key)] += Counts(due_today=today, overdue=overdue)
+    for *key, late, pending in db.session.execute(waiting):
+        counts[tuple(key)] += Counts(handovers_late=late, handovers_pending=pending)
+    return dict(counts)
 
 
 def escalations(user: User, calendar: Calendar) -> Escalations:

@@ -3,6 +3,13 @@ administrator), per department and per channel, and the kept share of the last w
 
 The case counts are the queue's "needs attention" figures (:func:`inbox.cases.escalations.
 counts_by`), over the cases the user may see, so each number is what the queue's filters show.
+
+A handover waiting to be accepted shows twice, as DESIGN.md has it: at the sending department,
+which keeps the case and its promise until then ("waiting for them": ``department=`` and
+``handover=pending``), and at the receiving department, which must decide and whose leader
+is told when the handover's deadline passes ("waiting for you": ``offered_to=``, with how
+many are past their deadline and how long the oldest has waited).
+
 Everything is aggregates over indexed columns: the open cases (``status``, ``due_at``), the
 pending handovers (few), the turns by ``answered_at``/``due_at`` (``ix_turns_open_due``) and
 the daily counts (``turn_days``), so the page costs the same at a million cases.
@@ -17,7 +24,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, func, or_, select, union_all
 
 from inbox.cases.access import visible_cases
-from inbox.cases.escalations import Counts, counts_by
+from inbox.cases.escalations import Counts, counts_by, waiting_past_deadline
 from inbox.clock import now
 from inbox.extensions import db
 from inbox.models import (
@@ -40,18 +47,24 @@ WEEKS = 13
 
 @dataclass(frozen=True)
 class Figures:
-    """One row: the queue's counts, the promises broken this week (turns whose due time
-    passed since Monday without an answer by then) and the oldest pending handover."""
+    """One row: the queue's counts (of them ``handovers_pending``: the row's cases offered to
+    another department, waiting for them), the promises broken this week (turns whose due
+    time passed since Monday without an answer by then), and the cases offered to the row's
+    departments: how many, how many past the handover's deadline, since when the oldest."""
 
     counts: Counts = field(default_factory=Counts)
     broken_this_week: int = 0
-    oldest_waiting_since: datetime | None = None
+    offered: int = 0
+    offered_late: int = 0
+    oldest_offered_since: datetime | None = None
 
     def __add__(self, other: Figures) -> Figures:
-        oldest = [when for when in (self.oldest_waiting_since, other.oldest_waiting_since) if when]
+        oldest = [when for when in (self.oldest_offered_since, other.oldest_offered_since) if when]
         return Figures(
             self.counts + other.counts,
             self.broken_this_week + other.broken_this_week,
+            self.offered + other.offered,
+            self.offered_late + other.offered_late,
             min(oldest) if oldest else None,
         )
 
@@ -105,8 +118,10 @@ def overview(user: User, calendar: Calendar, departments: list[Department]) -> O
             cells[department_id, channel] += Figures(counts=counts)
     for department_id, channel, broken in _broken_since(week_start, moment, ids):
         cells[department_id, channel] += Figures(broken_this_week=broken)
-    for department_id, channel, oldest in _oldest_waiting(user, ids):
-        cells[department_id, channel] += Figures(oldest_waiting_since=oldest)
+    for department_id, channel, offered, late, oldest in _offered(user, ids, moment):
+        cells[department_id, channel] += Figures(
+            offered=offered, offered_late=late, oldest_offered_since=oldest
+        )
     per_department: dict[int, Figures] = defaultdict(Figures)
     per_channel: dict[str, Figures] = defaultdict(Figures)
     for (department_id, channel), figures in cells.items():
@@ -143,23 +158,37 @@ def _broken_since(start: datetime, moment: datetime, ids: set[int]):
     return db.session.execute(query).all()
 
 
-def _oldest_waiting(user: User, ids: set[int]):
-    """(department, channel, since) of the oldest pending handover of the open cases
-    ``user`` may see (pending handovers are few)."""
+def _offered(user: User, ids: set[int], moment: datetime):
+    """(receiving department, channel, cases, of them past the deadline, oldest proposal) of
+    the open cases ``user`` may see that wait for one of ``ids`` to accept them (the queue's
+    ``offered_to=``). Pending handovers are few: they are read first and their cases named
+    by id, so the open cases are not scanned for them."""
     if not ids:
         return []
-    query = (
-        visible_cases(user)
-        .join(Handover, Handover.case_id == Case.id)
-        .where(
-            Handover.status == HandoverStatus.PENDING,
-            Case.status != CaseStatus.CLOSED,
-            Case.department_id.in_(ids),
-        )
-        .with_only_columns(Case.department_id, Case.channel, func.min(Handover.proposed_at))
-        .group_by(Case.department_id, Case.channel)
+    handovers = db.session.execute(
+        select(
+            Handover.case_id,
+            Handover.to_department_id,
+            waiting_past_deadline(moment),
+            Handover.proposed_at,
+        ).where(Handover.status == HandoverStatus.PENDING, Handover.to_department_id.in_(ids))
+    ).all()
+    channels = dict(
+        db.session.execute(
+            visible_cases(user)
+            .where(Case.status != CaseStatus.CLOSED, Case.id.in_([row[0] for row in handovers]))
+            .with_only_columns(Case.id, Case.channel)
+        ).all()
     )
-    return db.session.execute(query).all()
+    cells: dict[tuple[int, str], list] = {}
+    for case_id, department_id, is_late, proposed_at in handovers:
+        if case_id in channels:
+            cell = cells.setdefault((department_id, channels[case_id]), [set(), set(), proposed_at])
+            cell[0].add(case_id)
+            if is_late:
+                cell[1].add(case_id)
+            cell[2] = min(cell[2], proposed_at)
+    return [(*key, len(cases), len(late), oldest) for key, (cases, late, oldest) in cells.items()]
 
 
 def _weeks(monday: date, ids: set[int]) -> list[Week]:

@@ -47,6 +47,8 @@ ASSIGNEE_FILTERS = ("me", "none")
 #: ``handover=``: a pending handover, one offered to the user's departments, or a pending one
 #: past its deadline (the escalations panel's "waiting past their deadline").
 HANDOVER_FILTERS = ("pending", "offered", "overdue")
+#: ``offered_to=``: a pending handover offered to this department (its slug), or to any of
+#: several (slugs separated by commas); the overview's "waiting for you" links to it.
 #: ``scope=`` in the API: every case the user may see, or only their departments'.
 SCOPES = ("all", "mine")
 #: ``sort=``: the key, ascending; a leading ``-`` turns it round. ``due`` is the default.
@@ -73,6 +75,7 @@ class QueueFilter:
     assignee: str | None = None
     handover: str | None = None
     department: str | None = None
+    offered_to: str | None = None
     #: Words to find in subjects, messages, citizens' names and addresses, or a reference.
     search: str | None = None
 
@@ -307,6 +310,18 @@ def _handover_condition(handover: str | None, user: User):
     return Case.id.in_(list(db.session.scalars(pending)))
 
 
+def _offered_to_condition(slugs: str | None):
+    if not slugs:
+        return true()
+    # As for ``handover=``: the few offered cases by id.
+    offered = (
+        select(Handover.case_id)
+        .join(Department, Department.id == Handover.to_department_id)
+        .where(Handover.status == HandoverStatus.PENDING, Department.slug.in_(slugs.split(",")))
+    )
+    return Case.id.in_(list(db.session.scalars(offered)))
+
+
 def _status_condition(status: str):
     if status == "active":
         return Case.status != CaseStatus.CLOSED
@@ -454,4 +469,5 @@ def _conditions(user: User, calendar: Calendar, filters: QueueFilter):
         _due_condition(filters.due, calendar),
         _assignee_condition(filters.assignee, user),
         _handover_condition(filters.handover, user),
+        _offered_to_condition(filters.offered_to),
     )

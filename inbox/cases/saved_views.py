@@ -17,7 +17,18 @@ from inbox.models import SavedView, User
 MAX_NAME_LENGTH = 80
 MAX_VIEWS = 50
 #: The queue's query parameters a view keeps (never a page cursor).
-VIEW_KEYS = ("q", "status", "department", "channel", "due", "assignee", "handover", "scope", "sort")
+VIEW_KEYS = (
+    "q",
+    "status",
+    "department",
+    "channel",
+    "due",
+    "assignee",
+    "handover",
+    "offered_to",
+    "scope",
+    "sort",
+)
 
 
 class SavedViewError(ValueError):

@@ -1,4 +1,5 @@
-"""`svarfrist report channels`: the channel report as JSON, CSV, XLSX, HTML or PDF."""
+"""`svarfrist report channels`: the channel report as JSON, CSV, XLSX, HTML or PDF;
+`svarfrist report mail`: the monthly report mail to the leaders, now."""
 
 from __future__ import annotations
 
@@ -9,8 +10,13 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask_babel import force_locale
+from sqlalchemy import select
 
+from inbox.extensions import db
 from inbox.i18n import LANGUAGES
+from inbox.jobs import monthly_report
+from inbox.models import User
+from inbox.people.users import normalise_email
 from inbox.reports import document as report_document
 from inbox.reports.channel_report import STEPS, channel_report
 from inbox.reports.exports import as_csv, as_xlsx
@@ -65,6 +71,30 @@ def channels_command(
 
 def _default_language() -> str:
     return current_app.extensions["svarfrist"].rules.municipality.language
+
+
+@report_group.command("mail")
+@click.option("--year", type=click.IntRange(2000, 2100), required=True)
+@click.option("--month", type=click.IntRange(1, 12), required=True)
+@click.option("--leader", "email", help="Only this leader (their e-mail address).")
+def mail_command(year: int, month: int, email: str | None) -> None:
+    """Queue the monthly report of a month for each leader who has not had it yet.
+
+    What the worker does on the first working day of the month (whether or not
+    [report] monthly_mail is on); `svarfrist dispatch` or the worker sends the mails.
+    """
+    leaders = monthly_report.leaders()
+    if email is not None:
+        address = normalise_email(email)
+        leaders = [leader for leader in leaders if leader.email == address]
+        if not leaders:
+            known = db.session.scalar(select(User.id).where(User.email == address))
+            why = "leads no active department" if known else "is no user"
+            raise click.BadParameter(f"{email} {why}", param_hint="--leader")
+    queued = {leader.id for leader in monthly_report.queue_month(year, month, leaders)}
+    for leader in leaders:
+        state = "queued" if leader.id in queued else "sent before"
+        click.echo(f"{year}-{month:02d} {leader.email}: {state}")
 
 
 def _render(report, year: int, month: int | None, kind: str) -> str | bytes:

@@ -64,7 +64,7 @@ def _notify_once(turn: Turn, level: Level, next_level: tuple[str, ...], settings
     recipients = _recipients(turn.case, level, next_level)
     if not recipients:
         return 0
-    if not _first_time(f"turn:{turn.id}:{level.value}"):
+    if not first_time(f"turn:{turn.id}:{level.value}"):
         return 0  # sent before, by this worker or another
     language = Language.load(settings.rules.municipality.language)
     values = {
@@ -128,14 +128,16 @@ def send_digests(at=None) -> int:
             )
             .order_by(Case.due_at)
         ).all()
-        if cases and _first_time(f"digest:{today.isoformat()}:{department.leader.email}"):
+        if cases and first_time(f"digest:{today.isoformat()}:{department.leader.email}"):
             _queue_digest(department, cases, at, settings)
             sent += 1
     db.session.commit()
     return sent
 
 
-def _first_time(key: str) -> bool:
+def first_time(key: str) -> bool:
+    """Record ``key`` in ``sent_notices`` (flushed, in the caller's transaction); ``False``
+    when it was there already (sent before, by this worker or another)."""
     try:
         with db.session.begin_nested():
             db.session.add(SentNotice(key=key, sent_at=now()))

@@ -2,7 +2,8 @@
 
 Jobs: take in stored webhooks, poll each channel account at its own
 interval, send the outbox, escalate handovers nobody answered and promises
-about to break or broken, apply retention every night, and record a heartbeat
+about to break or broken, mail leaders the monthly report (when ``[report]
+monthly_mail`` is on), apply retention every night, and record a heartbeat
 for /healthz. Several workers (and web processes) may run against one
 PostgreSQL database: outbox rows and webhook events are claimed with ``SKIP
 LOCKED``, a mailbox is polled under an advisory lock, a handover is escalated
@@ -26,7 +27,7 @@ from inbox.clock import now
 from inbox.database import commit_and_begin_write
 from inbox.extensions import db
 from inbox.handovers import workflow as handovers
-from inbox.jobs import escalation, retention
+from inbox.jobs import escalation, monthly_report, retention
 from inbox.jobs.dispatch import drain
 from inbox.jobs.polling import poll_account, poll_meta_account, poll_sms_account
 from inbox.jobs.webhooks import take_in_pending
@@ -43,6 +44,8 @@ WEBHOOK_SECONDS = 5
 TURN_DAYS_SECONDS = 10  # the report adds up the changes not folded yet, so any delay is fine
 HANDOVER_SECONDS = 300
 ESCALATION_SECONDS = 300
+# The monthly report is due once a month; checking often lets a restarted worker catch up.
+MONTHLY_REPORT_SECONDS = 900
 LOGIN_ATTEMPTS_SECONDS = 3600  # failed logins are only needed for the throttle's window
 T = TypeVar("T")
 
@@ -75,6 +78,7 @@ def build_scheduler(app: Flask, *, dispatch_seconds: float = DISPATCH_SECONDS) -
     add("dispatch", dispatch_seconds, lambda: drain(senders_for(app)))
     add("handover-deadlines", HANDOVER_SECONDS, lambda: as_unit_of_work(handovers.notify_overdue))
     add("escalation", ESCALATION_SECONDS, escalation.check)
+    add("monthly-report", MONTHLY_REPORT_SECONDS, monthly_report.send_due)
     add("login-attempts", LOGIN_ATTEMPTS_SECONDS, lambda: as_unit_of_work(forget_old_attempts))
     scheduler.add_job(
         _in_context(app, "retention", retention.apply), "cron", hour=2, minute=30, id="retention"

@@ -23,7 +23,15 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 
-from channels.base import ByAccount, OutboundMessage, Sender, SendResult, SendStatus
+from channels.base import (
+    ByAccount,
+    OutboundAttachment,
+    OutboundMessage,
+    Sender,
+    SendResult,
+    SendStatus,
+)
+from inbox.blobs import current_store
 from inbox.clock import now
 from inbox.extensions import db
 from inbox.logs import describe
@@ -217,6 +225,17 @@ def _outbound(row: OutboxMessage) -> OutboundMessage:
         subject=payload.get("subject", ""),
         html=payload.get("html"),
         headers=payload.get("headers", {}),
+        attachments=tuple(_attachment(entry) for entry in payload.get("attachments", ())),
+    )
+
+
+def _attachment(entry: Mapping[str, str]) -> OutboundAttachment:
+    """A payload's ``{"filename", "content_type", "sha256"}``: the file from the blob store
+    (the row holds only its name, so a large file is not copied into the outbox table)."""
+    return OutboundAttachment(
+        filename=entry["filename"],
+        content_type=entry["content_type"],
+        content=current_store().get(entry["sha256"]),
     )
 
 

@@ -3,6 +3,8 @@
 ``kept_target`` is the share of promises the municipality means to keep (a channel below it
 is pointed out); ``volume_change`` the share a channel's turns may move against the same
 period a year earlier before it is pointed out. Both are fractions between 0 and 1.
+``monthly_mail`` (true or false, default false) has the worker send each leader the report of
+the month just ended on the first working day of the month (inbox.jobs.monthly_report).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from rules.config import Problem
 
 #: Keys of ``[report]`` that are shares (fractions between 0 and 1), with their defaults.
 SHARE_KEYS = {"kept_target": 0.9, "volume_change": 0.25}
+#: Keys of ``[report]`` that are switches (true or false), with their defaults.
+SWITCH_KEYS = {"monthly_mail": False}
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,8 @@ class ReportSettings:
     kept_target: float = SHARE_KEYS["kept_target"]
     #: How far a channel's turns may move (up or down, as a share) before it is pointed out.
     volume_change: float = SHARE_KEYS["volume_change"]
+    #: Whether the worker mails each leader the monthly report (``monthly_mail``).
+    monthly_mail: bool = SWITCH_KEYS["monthly_mail"]
 
 
 def parse_report(section: Any, problems: list[Problem]) -> ReportSettings:
@@ -33,8 +39,11 @@ def parse_report(section: Any, problems: list[Problem]) -> ReportSettings:
         return ReportSettings()
     found = len(problems)
     for key, value in section.items():
-        if key not in SHARE_KEYS:
-            known = ", ".join(SHARE_KEYS)
+        if key in SWITCH_KEYS:
+            if not isinstance(value, bool):
+                problems.append(Problem(f"report.{key}", f"expected true or false, got {value!r}"))
+        elif key not in SHARE_KEYS:
+            known = ", ".join((*SHARE_KEYS, *SWITCH_KEYS))
             problems.append(Problem(f"report.{key}", f"unknown key; expected one of {known}"))
         elif isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
             problems.append(
@@ -45,4 +54,6 @@ def parse_report(section: Any, problems: list[Problem]) -> ReportSettings:
             )
     if len(problems) > found:
         return ReportSettings()
-    return ReportSettings(**{key: float(value) for key, value in section.items()})
+    return ReportSettings(
+        **{key: value if key in SWITCH_KEYS else float(value) for key, value in section.items()}
+    )

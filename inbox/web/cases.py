@@ -65,6 +65,7 @@ def _filters(arguments) -> QueueFilter:
         assignee=arguments.get("assignee") or None,
         handover=arguments.get("handover") or None,
         department=arguments.get("department") or None,
+        offered_to=arguments.get("offered_to") or None,
         search=arguments.get("q") or None,
     )
 
@@ -126,6 +127,7 @@ def index():
         sort=sort,
         sort_names=SORT_NAMES,
         departments=departments_named([*slugs, filters.department or ""]),
+        offered_to=departments_named((filters.offered_to or "").split(",")),
         channels=channels,
         filter_link=_link(active),
         max_search_length=MAX_SEARCH_LENGTH,

@@ -40,7 +40,8 @@ def _queue_link(departments):
     """``link(**filters)``: the queue's address showing the cases a number counts.
 
     A row of a department names it; the total and the channels' rows are an administrator's
-    whole queue, or a leader's one department, or their own departments (``scope=mine``)."""
+    whole queue, or a leader's one department, or their own departments (``scope=mine``).
+    The cases offered to departments (``offered_to=``) belong to others: no scope for them."""
     if current_user.role == Role.ADMIN:
         scope = {}
     elif len(departments) == 1:
@@ -49,7 +50,8 @@ def _queue_link(departments):
         scope = {"scope": "mine"}
 
     def link(**filters) -> str:
-        arguments = {**scope, **filters} if "department" not in filters else filters
+        named = "department" in filters or "offered_to" in filters
+        arguments = filters if named else {**scope, **filters}
         return url_for("cases.index", **arguments)
 
     return link

@@ -8,7 +8,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from channels.base import OutboundMessage, SendStatus
+from channels.base import OutboundAttachment, OutboundMessage, SendStatus
 from channels.email import Login, SmtpAccount, SmtpSender
 from tests.conftest import free_port
 
@@ -58,6 +58,18 @@ def test_a_message_reaches_the_server_with_threading_headers(smtp_server):
     assert "søknaden er komplett" in received.get_body(("plain",)).get_content()
     html = received.get_body(("html",)).get_content()
     assert "<p>Hei Kari,</p>" in html and "søknaden er komplett" in html
+
+
+def test_an_attachment_follows_the_text_and_html_intact(smtp_server):
+    pdf = OutboundAttachment("kanalrapport-2026-10.pdf", "application/pdf", b"%PDF-1.7\n\x00\xff")
+    sender_for(smtp_server.port).send(outbound(attachments=(pdf,)))
+    (raw,) = smtp_server.messages
+    received = message_from_bytes(raw, policy=policy.default)
+    assert "søknaden er komplett" in received.get_body(("plain",)).get_content()
+    (part,) = received.iter_attachments()
+    assert part.get_content_type() == "application/pdf"
+    assert part.get_filename() == "kanalrapport-2026-10.pdf"
+    assert part.get_content() == b"%PDF-1.7\n\x00\xff"
 
 
 def test_the_message_is_dated_by_the_clock_the_sender_was_given(smtp_server):

@@ -93,3 +93,17 @@ def test_the_openapi_document_names_the_new_parameters(spec):
     parameters = {p["name"]: p for p in spec["paths"]["/cases"]["get"]["parameters"]}
     assert parameters["sort"]["schema"]["enum"][:2] == ["due", "-due"]
     assert "all" in parameters["status"]["schema"]["enum"]
+
+
+def test_offered_to_lists_the_cases_waiting_for_that_department(client, spec, town, app):
+    from inbox.handovers import workflow as handovers
+    from inbox.models import User
+
+    byggesak = make_department("byggesak")
+    kari = db.session.scalar(db.select(User).where(User.email == "kari@alver.no"))
+    handovers.propose(town["cases"][2], byggesak, kari, "Gjeld byggesak")
+    db.session.commit()
+    offered = references(client, spec, town, "offered_to=byggesak")
+    assert offered == [town["cases"][2].reference]
+    assert references(client, spec, town, "offered_to=byggesak,skule") == offered
+    assert references(client, spec, town, "offered_to=skule") == []

@@ -96,13 +96,15 @@ def test_staff_are_refused_and_the_refusal_is_audited(client, town, email_addres
 def test_an_administrator_sees_every_department_and_channel(client, town):
     log_in(client, "admin@alver.no")
     body = client.get("/overview").get_data(as_text=True)
-    # Due later today, past their promise, broken this week, handovers waiting, of them
-    # late, and the oldest waiting (proposed Wednesday 10:00, two days ago).
-    assert rows(body, "Innbyggjarservice") == ["Innbyggjarservice 1 3 2 2 1 2 days"]
-    assert rows(body, "Byggesak") == ["Byggesak 0 1 0 0 0 \u2013"]
-    assert rows(body, "Total") == ["Total 1 4 2 2 1 2 days"]
-    assert rows(body, "E-mail") == ["E-mail 1 3 1 1 1 2 days"]
-    assert rows(body, "SMS") == ["SMS 0 1 1 1 0 1 hour"]
+    # Due later today, past their promise, broken this week, handed over and waiting for the
+    # other department; offered and waiting for this one, of them late, and the oldest
+    # waiting (proposed Wednesday 10:00, two days ago). The two handovers from the frontline
+    # to byggesak count at both ends.
+    assert rows(body, "Innbyggjarservice") == ["Innbyggjarservice 1 3 2 2 0 0 \u2013"]
+    assert rows(body, "Byggesak") == ["Byggesak 0 1 0 0 2 1 2 days"]
+    assert rows(body, "Total") == ["Total 1 4 2 2 2 1 2 days"]
+    assert rows(body, "E-mail") == ["E-mail 1 3 1 1 1 1 2 days"]
+    assert rows(body, "SMS") == ["SMS 0 1 1 1 1 0 1 hour"]
     weeks = rows(body, "Week")
     assert len(weeks) == 13
     # This week: three citizens' messages, one answered by its due time.
@@ -115,17 +117,21 @@ def test_an_administrator_sees_every_department_and_channel(client, town):
 def test_a_leader_sees_only_the_department_they_lead(client, town):
     log_in(client, "leiar@alver.no")
     body = client.get("/overview").get_data(as_text=True)
-    assert rows(body, "Byggesak") == ["Byggesak 0 1 0 0 0 \u2013"]
+    # The two cases the frontline offered wait for byggesak; they are still the frontline's.
+    assert rows(body, "Byggesak") == ["Byggesak 0 1 0 0 2 1 2 days"]
     assert "Innbyggjarservice" not in body
     assert rows(body, "Total") == []  # one department: its row is the total
-    assert rows(body, "E-mail") == ["E-mail 0 1 0 0 0 \u2013"]
-    assert rows(body, "SMS") == []
+    assert rows(body, "E-mail") == ["E-mail 0 1 0 0 1 1 2 days"]
+    assert rows(body, "SMS") == ["SMS 0 0 0 0 1 0 1 hour"]
     weeks = rows(body, "Week")
     assert weeks[-3] == "Week 46 (from Nov 9, 2026) 1 0 0%"  # the case it took over
     assert weeks[-1].endswith("0 0 \u2013")
     links = LINK.findall(body)
     assert ("/?department=byggesak&amp;due=overdue", "1") in links
     assert ("/?department=byggesak&amp;channel=email&amp;due=overdue", "1") in links
+    assert ("/?offered_to=byggesak", "2") in links
+    assert ("/?offered_to=byggesak&amp;handover=overdue", "1") in links
+    assert ("/?offered_to=byggesak&amp;channel=sms", "1") in links
 
 
 def test_a_leader_of_no_department_is_told_so(client, town):
@@ -154,9 +160,10 @@ def test_a_leader_of_two_departments_gets_links_to_their_own_departments(client,
     db.session.commit()
     log_in(client, "leiar@alver.no")
     body = client.get("/overview").get_data(as_text=True)
-    assert rows(body, "Total") == ["Total 1 4 2 2 1 2 days"]
+    assert rows(body, "Total") == ["Total 1 4 2 2 2 1 2 days"]
     links = LINK.findall(body)
     assert ("/?scope=mine&amp;channel=sms&amp;due=overdue", "1") in links
+    assert ("/?offered_to=byggesak,innbyggjarservice&amp;channel=sms", "1") in links
     for href, number in links:
         queue = client.get(html.unescape(href))
         assert queue.get_data(as_text=True).count("data-case-row") == int(number), href
