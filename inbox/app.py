@@ -19,7 +19,7 @@ from inbox.blobs import EXTENSION_KEY as BLOBS_KEY
 from inbox.blobs import BlobStore, LocalBlobStore, S3BlobStore
 from inbox.extensions import babel, csrf, db, login_manager, migrate
 from inbox.i18n import LANGUAGES, check_catalogs
-from inbox.logs import describe
+from inbox.logs import describe, loggable_path
 from inbox.paths import (
     INSTANCE_DIR,
     STATIC_DIR,
@@ -190,7 +190,8 @@ def _end_database_session(response):
 def _database_unavailable(error: OperationalError):
     """The database is down or restarting: a clear 503 to try again, never a 500. The
     transaction is rolled back whole, so nothing of the request is half-written."""
-    log.warning("database_unavailable path=%s error=%s", request.path, describe(error))
+    path = loggable_path(request.path)
+    log.warning("database_unavailable path=%s error=%s", path, describe(error))
     with suppress(SQLAlchemyError):  # the connection is gone; the pool replaces it later
         db.session.rollback()
     g._login_user = login_manager.anonymous_user()  # the page must not ask the database again

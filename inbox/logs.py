@@ -7,6 +7,11 @@ parameters) carry the values it was about: personal data.
 
 from __future__ import annotations
 
+import re
+
+#: A status page's token in a path (``/sak/<token>``, ``/nb/sak/…``, ``/en/sak/…``): it opens
+#: the citizen's case page to whoever reads it.
+STATUS_TOKEN = re.compile(r"(/sak/)[^/?#]+")
 #: Enough for any of our errors' first lines; a parser's message quoting its input stops here.
 MAX_CHARACTERS = 300
 
@@ -15,3 +20,8 @@ def describe(error: BaseException) -> str:
     """``ValueError: the first line of the message``, at most :data:`MAX_CHARACTERS`."""
     lines = str(error).strip().splitlines()
     return f"{type(error).__name__}: {lines[0] if lines else ''}"[:MAX_CHARACTERS]
+
+
+def loggable_path(path: str) -> str:
+    """``path`` with a status page's token left out (``/sak/…``)."""
+    return STATUS_TOKEN.sub(r"\1…", path)

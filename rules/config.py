@@ -24,6 +24,9 @@ from rules.promises import CHANNELS, ChannelPromise, PromiseError, parse_rule
 DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
 LANGUAGES = ("nn", "nb", "en")
 RULES_SECTIONS = ("municipality", "calendar", "promises")
+#: Channels whose messages are confirmed where they are sent, never by an acknowledgement.
+UNACKNOWLEDGED_CHANNELS = ("web",)
+MUNICIPALITY_KEYS = ("name", "language", "timezone", "accessibility_statement_url")
 MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -50,6 +53,8 @@ class Municipality:
     name: str
     language: str
     timezone: str
+    #: The municipality's accessibility statement (uustatus.no), linked from every public page.
+    accessibility_statement_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,8 +120,20 @@ def _municipality(value: Any, problems: list[Problem]) -> Municipality | None:
     table = _table(value, "municipality", problems)
     if table is None:
         return None
-    _unknown_keys(table, ("name", "language", "timezone"), "municipality", problems)
+    _unknown_keys(table, MUNICIPALITY_KEYS, "municipality", problems)
     name, language, zone = table.get("name"), table.get("language"), table.get("timezone")
+    statement = table.get("accessibility_statement_url")
+    if statement is not None and not (
+        isinstance(statement, str) and statement.startswith(("https://", "http://"))
+    ):
+        problems.append(
+            Problem(
+                "municipality.accessibility_statement_url",
+                f"expected an http(s):// URL such as https://uustatus.no/nb/erklaringer/..., "
+                f"got {statement!r}",
+            )
+        )
+        statement = None
     if not isinstance(name, str) or not name.strip():
         problems.append(
             Problem("municipality.name", f"expected the municipality's name, got {name!r}")
@@ -135,7 +152,7 @@ def _municipality(value: Any, problems: list[Problem]) -> Municipality | None:
             )
         )
         return None
-    return Municipality(str(name), str(language), zone)
+    return Municipality(str(name), str(language), zone, statement)
 
 
 def _is_zone(value: Any) -> TypeGuard[str]:
@@ -299,6 +316,13 @@ def _promises(value: Any, problems: list[Problem]) -> dict[str, ChannelPromise]:
         if not isinstance(acknowledge, bool):
             problems.append(
                 Problem(f"{key}.acknowledge", f"expected true or false, got {acknowledge!r}")
+            )
+        elif acknowledge and channel in UNACKNOWLEDGED_CHANNELS:
+            problems.append(
+                Problem(
+                    f"{key}.acknowledge",
+                    "must be false: the status page itself tells the citizen it arrived",
+                )
             )
         if "due" not in rules:
             problems.append(Problem(f"{key}.due", "missing; every channel needs a due rule"))

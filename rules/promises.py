@@ -20,7 +20,17 @@ from typing import Any, Protocol
 
 from rules.calendar import Calendar, CalendarError, parse_clock, require_aware
 
-CHANNELS = ("email", "letter", "sms", "facebook", "instagram", "callback", "phone", "in_person")
+CHANNELS = (
+    "email",
+    "letter",
+    "sms",
+    "facebook",
+    "instagram",
+    "callback",
+    "phone",
+    "in_person",
+    "web",
+)
 """Every channel a promise can be configured for."""
 
 

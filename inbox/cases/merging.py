@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from inbox.cases import status_links
 from inbox.cases.access import NotVisible, may_change
 from inbox.cases.joining import (
     add_staff_note,
@@ -122,6 +123,7 @@ def merge(other: Case, into: Case, by: User) -> None:
         raise NotVisible(f"case {other.reference} is another citizen's", f"case {other.reference}")
     check_mergeable(other, into)
     moved = move_contents(other, into)
+    status_links.revoke(other)  # a merged case is no case of its own any more
     for participant in db.session.scalars(
         select(CaseParticipant).where(CaseParticipant.case_id == other.id)
     ):

@@ -13,6 +13,7 @@ from gunicorn.glogging import Logger
 from prometheus_client import multiprocess
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from inbox.logs import loggable_path
 from inbox.people.oidc_users import check_departments
 from inbox.reports.metrics import MULTIPROCESS_ENV
 from inbox.settings.config import Settings
@@ -36,7 +37,8 @@ class _Server(BaseApplication):
 class _AccessLog(Logger):
     """Gunicorn's log, with query strings cut down to their parameters' names (``/?q&status``)
     in the request line and the referrer: their values are search words (citizens' names and
-    numbers) and Meta's ``hub.verify_token``."""
+    numbers) and Meta's ``hub.verify_token``; and without the token of a status page's path
+    (``/sak/…``), which opens a citizen's case to whoever has it."""
 
     def atoms(self, resp, req, environ, request_time) -> dict:
         atoms = super().atoms(resp, req, environ, request_time)
@@ -50,7 +52,7 @@ class _AccessLog(Logger):
 def _without_values(address: str) -> str:
     path, mark, query = address.partition("?")
     names = (pair.partition("=")[0] for pair in query.split("&") if pair)
-    return path + mark + "&".join(names)
+    return loggable_path(path) + mark + "&".join(names)
 
 
 @click.command("serve")

@@ -4,7 +4,8 @@ Written as an outgoing message on the case and an outbox row in the intake
 transaction; the dispatcher sends it after the commit. Texts are rendered in
 the case's language. Loop protection (``rules.autoreply``) holds it back for
 robots, mailing lists, our own addresses and senders acknowledged recently;
-the reason is kept on the received message so staff can see it.
+the reason is kept on the received message so staff can see it. Every acknowledgement
+ends with a link to the case's status page (:mod:`inbox.cases.status_links`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from inbox.cases.status_links import status_url
 from inbox.clock import now
 from inbox.extensions import db
 from inbox.i18n import Language
@@ -143,15 +145,33 @@ def queue_acknowledgement(
     language = Language.load(case.language)
     if acknowledged is not None:
         acknowledged[received.address] = now()
+    channel = "sms" if received.channel == "callback" else received.channel
+    text = with_status_link(
+        acknowledgement_text(case, turn, settings, language), status_url(case), channel, language
+    )
     return send_to_citizen(
         case,
         kind=OutKind.ACKNOWLEDGEMENT,
-        text=acknowledgement_text(case, turn, settings, language),
-        channel="sms" if received.channel == "callback" else received.channel,
+        text=text,
+        channel=channel,
         account=received.account,
         recipient=received.address,
         in_reply_to=received,
     )
+
+
+def with_status_link(text: str, url: str | None, channel: str, language: Language) -> str:
+    """``text`` with the status page's link after it (``url`` ``None``: as it was); an SMS
+    gets it in one short sentence."""
+    if url is None:
+        return text
+    if channel == "email":
+        added = language.gettext(
+            "See how your case is going, or send us more information: %(url)s", url=url
+        )
+        return f"{text}\n\n{added}"
+    added = language.gettext("Your case: %(url)s", url=url)
+    return f"{text} {added}"
 
 
 def acknowledgement_hold(

@@ -17,7 +17,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from channels.base import InboundMessage
 from channels.callback import PREFERRED_TIMES, callback_message
@@ -27,10 +27,12 @@ from inbox.clock import now
 from inbox.extensions import db
 from inbox.i18n import N_, Language
 from inbox.intake.receiving import receive
-from inbox.models import Case, Direction, Message, OutKind, RateEvent, User
+from inbox.models import Case, Direction, Message, OutKind, User
 from inbox.outbox.outgoing import send_to_citizen
 from inbox.people import audit
 from inbox.people.departments import department_with_slug
+from inbox.people.rate_limits import TooManyRequests as TooManyRequests  # callers catch it here
+from inbox.people.rate_limits import count_against
 from inbox.settings.config import Settings
 
 NAME_LENGTH = 200
@@ -45,10 +47,6 @@ class CallbackError(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
-
-
-class TooManyRequests(Exception):
-    """The address or the number has asked too often; try again later."""
 
 
 class RequestIdReused(Exception):
@@ -130,7 +128,7 @@ def request_callback(
         content = _content_digest(request, phone)
         message = replace(message, metadata={**message.metadata, "request_digest": content})
         _refuse_reused_id(message, request.request_id, content)
-    _count_against_limits({"callback-ip": ip, "callback-phone": phone})
+    count_against(LIMITS, {"callback-ip": ip, "callback-phone": phone})
     case = receive(message)
     case.language = request.language
     if case.contact.language is None:
@@ -153,24 +151,6 @@ def _refuse_reused_id(message: InboundMessage, request_id: str, content: str) ->
     )
     if earlier is not None and (earlier.metadata_json or {}).get("request_digest") != content:
         raise RequestIdReused(request_id, earlier.case)
-
-
-def _count_against_limits(keys: dict[str, str | None]) -> None:
-    at = now()
-    for bucket, key in keys.items():
-        if key is None:
-            continue
-        most, window = LIMITS[bucket]
-        used = db.session.scalar(
-            select(func.count()).where(
-                RateEvent.bucket == bucket, RateEvent.key == key, RateEvent.at >= at - window
-            )
-        )
-        if used >= most:
-            raise TooManyRequests(bucket)
-    for bucket, key in keys.items():
-        if key is not None:
-            db.session.add(RateEvent(bucket=bucket, key=key[:100], at=at))
 
 
 class Outcome(StrEnum):

@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import delete, exists, select
 
 from inbox.blobs import BlobError, BlobStore, current_store
+from inbox.cases import status_links
 from inbox.clock import now
 from inbox.database import commit_and_begin_write
 from inbox.extensions import db
@@ -98,6 +99,7 @@ def _anonymize(case: Case) -> set[str]:
         message.raw_sha256 = None
         message.metadata_json = {}
     case.subject = ANONYMIZED
+    status_links.revoke(case)
     case.search_vector = None
     contact = case.contact
     audit.record("case.anonymize", case=case, reason="retention")

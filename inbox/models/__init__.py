@@ -24,6 +24,7 @@ from inbox.models.people import ApiToken, Department, LoginAttempt, Role, User, 
 from inbox.models.rate_events import RateEvent
 from inbox.models.reply_templates import StoredTemplate
 from inbox.models.saved_views import SavedView
+from inbox.models.status_links import StatusLink
 from inbox.models.turn_days import TurnDay, TurnDayChange
 from inbox.models.webhook_events import WebhookEvent
 
@@ -53,6 +54,7 @@ __all__ = [
     "SavedView",
     "SentNotice",
     "SourceCursor",
+    "StatusLink",
     "StoredTemplate",
     "Turn",
     "TurnDay",

@@ -30,6 +30,7 @@ from inbox.settings import placeholders
 from inbox.settings.auth import AuthSettings, parse_auth
 from inbox.settings.channels import parse_channels
 from inbox.settings.report import ReportSettings, parse_report
+from inbox.settings.status_page import StatusPageSettings, parse_status_page
 from inbox.settings.storage import S3Storage, parse_storage
 from inbox.settings.tables import array_of_tables
 from rules.autoreply import AcknowledgementLimits
@@ -75,6 +76,7 @@ KNOWN_SECTIONS = (
     "metrics",
     "auth",
     "report",
+    "status_page",
 )
 ESCALATION_KEYS = {"warn_hours_before": int, "next_level_after_days": int, "next_level": list}
 DIGEST_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -153,6 +155,8 @@ class Settings:
     auth: AuthSettings = field(default_factory=AuthSettings)
     #: The channel report's yardsticks (``[report]``).
     report: ReportSettings = field(default_factory=ReportSettings)
+    #: The citizen's status link and page (``[status_page]``).
+    status_page: StatusPageSettings = field(default_factory=StatusPageSettings)
 
     def escalation_rule(self, department_slug: str) -> EscalationRule:
         return self.escalation.get(department_slug) or self.escalation.get(None) or EscalationRule()
@@ -161,6 +165,11 @@ class Settings:
     def own_addresses(self) -> frozenset[str]:
         """Every address that is ours: never acknowledged, so we never answer ourselves."""
         return frozenset().union(*(a.own_addresses for a in self.email_accounts))
+
+    @property
+    def public_url(self) -> str | None:
+        """Where citizens reach Svarfrist: ``[status_page] public_url``, else ``[auth]``'s."""
+        return self.status_page.public_url or self.auth.public_url
 
 
 def config_path(explicit: str | Path | None = None) -> Path | None:
@@ -192,6 +201,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     metrics = _metrics(data.get("metrics", {}), problems)
     auth = parse_auth(data.get("auth", {}), problems)
     report = parse_report(data.get("report", {}), problems)
+    status_page = parse_status_page(data.get("status_page", {}), problems)
     if problems or rules is None:
         raise ConfigError(label, problems)
     data_dir = Path(app["storage"].get("data_dir", INSTANCE_DIR / "data"))
@@ -227,6 +237,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         metrics=metrics,
         auth=auth,
         report=report,
+        status_page=status_page,
     )
 
 

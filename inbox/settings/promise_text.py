@@ -27,6 +27,7 @@ CHANNEL_NAMES = {
     "callback": N_("callback request"),
     "phone": N_("phone call"),
     "in_person": N_("visit"),
+    "web": N_("status page"),
 }
 
 # The holidays package names Norwegian holidays in Bokmål ("no") or English.

@@ -31,6 +31,7 @@ from inbox.web import (
     register_page,
     report_page,
     signatures,
+    status_page,
     status_pages,
     webhooks,
 )
@@ -62,6 +63,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(handover_decisions.blueprint)
     app.register_blueprint(register_page.blueprint)
     app.register_blueprint(callback_page.blueprint)
+    app.register_blueprint(status_page.blueprint)
     app.register_blueprint(report_page.blueprint)
     app.register_blueprint(status_pages.blueprint)
     app.register_blueprint(webhooks.blueprint)

@@ -25,6 +25,7 @@ from flask import (
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
+from inbox.cases.status_links import status_url
 from inbox.database import commit_and_begin_write
 from inbox.extensions import db
 from inbox.i18n import Language
@@ -84,7 +85,10 @@ def _submit(form: CallbackForm, language: str) -> int:
         ]
         return 429
     turn = case.turns[-1]
+    settings = current_app.extensions["svarfrist"]
     session[RECEIPT_KEY] = {
+        # The citizen's own link, in their own (signed) cookie: nobody else sees it.
+        "status_url": status_url(case, settings.public_url or request.host_url),
         "reference": case.reference,
         "target": turn.target_at.isoformat(),
         "due": turn.due_at.isoformat(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -204,6 +205,13 @@ class CallbackForm(Form):
     sms_consent = BooleanField(_l("Send me an SMS saying when you will call"), default=True)
     #: A honeypot: hidden from people, filled in by robots.
     website = StringField(_l("Leave this field empty"))
+
+
+class StatusAdditionForm(Form):
+    """ "Send oss meir informasjon" on the citizen's status page; intake's limits apply."""
+
+    text = TextAreaField(_l("What would you like to add?"), render_kw={"rows": 6})
+    file = FileField(_l("A file (optional)"))
 
 
 class CallbackAttemptForm(Form):

@@ -297,6 +297,9 @@ def template_globals() -> dict:
         "list_text": list_text,
         "current_language": str(get_locale() or "nn"),
         "municipality_name": current_app.extensions["svarfrist"].rules.municipality.name,
+        "accessibility_statement_url": (
+            current_app.extensions["svarfrist"].rules.municipality.accessibility_statement_url
+        ),
         "channel_name": channel_name,
         "status_name": status_name,
         "department_name": department_name,

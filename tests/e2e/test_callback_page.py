@@ -3,6 +3,8 @@ errors beside the fields, and a receipt with the promised time; no JavaScript ne
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
@@ -20,8 +22,16 @@ PAGES = {
 }
 
 
+STATEMENT = "https://uustatus.no/nn/erklaringer/publisert/alver"
+
+
 @pytest.fixture
 def town(app):
+    settings = app.extensions["svarfrist"]
+    municipality = replace(settings.rules.municipality, accessibility_statement_url=STATEMENT)
+    app.extensions["svarfrist"] = replace(
+        settings, rules=replace(settings.rules, municipality=municipality)
+    )
     frontline = make_department("innbyggjarservice", is_frontline=True, name="Innbyggjarservice")
     make_department("byggesak", name="Byggesak")
     make_user(frontline, email="kari@alver.no")
@@ -42,6 +52,7 @@ def test_a_citizen_asks_to_be_called_in_each_language(browser, live_server, town
     expect(page.locator("html")).to_have_attribute("lang", language)
     expect(page.locator("h1")).to_have_text(heading)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    expect(page.locator("footer a")).to_have_attribute("href", STATEMENT)
     page.fill("#name", "Kari Sæle")
     page.fill("#phone", "12")
     page.click("button[type=submit].primary")
@@ -63,5 +74,6 @@ def test_a_citizen_asks_to_be_called_in_each_language(browser, live_server, town
     expect(checked.locator("h1")).to_have_text(receipt)
     reference = db.session.scalars(select(Case.reference)).one()
     expect(checked.locator("main")).to_contain_text(reference)
+    expect(checked.locator("footer a")).to_have_attribute("href", STATEMENT)
     assert violations(checked) == [], "the receipt"
     checked.context.close()

@@ -3,8 +3,10 @@ bodies and path traversal. Each test states what an attacker tries and what must
 
 from __future__ import annotations
 
+import io
 import itertools
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import event, func, select
@@ -12,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from channels.base import InboundAttachment
 from channels.email import parse_email
+from inbox.cases.status_links import status_url
 from inbox.extensions import db
 from inbox.handovers.workflow import propose
 from inbox.intake.receiving import receive
@@ -230,6 +233,7 @@ def test_every_form_route_refuses_a_post_without_a_csrf_token(
         "message_id": 1,
         "view_id": 1,
         "identity_id": 1,
+        "token": "A" * 32,
     }
     log_in(client, "kari@alver.no")
     checked, _skipped = _post_routes(app)
@@ -317,6 +321,23 @@ def test_an_oversized_callback_form_gets_413_with_a_reason(app, client, staff):
     assert "For stor" in page
     assert "Det du sende, er større enn Svarfrist tek imot." in page
     assert db.session.scalar(select(func.count(Case.id))) == 0
+
+
+def test_an_oversized_file_on_the_status_page_gets_413_and_adds_nothing(app, client, staff):
+    case = receive(email())
+    path = urlsplit(status_url(case, "http://localhost")).path
+    db.session.commit()
+    token = csrf_token(client, path)
+
+    response = client.post(
+        path,
+        data={"csrf_token": token, "text": "x", "file": (io.BytesIO(_too_large(app)), "stor.pdf")},
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 413
+    assert "For stor" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).where(Message.channel == "web")) == 0
 
 
 @pytest.mark.parametrize(

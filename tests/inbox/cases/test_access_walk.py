@@ -28,6 +28,8 @@ from tests.inbox.web_helpers import csrf_token, log_in
 
 # The citizen's "Ring meg opp" page in each language, and its receipt, need no login.
 CALLBACK_PAGES = {f"callback.{page}_{lang}" for page in ("page", "receipt") for lang in LANGS}
+# The citizen's status page: its token is the key (tests/inbox/cases/test_status_page.py).
+STATUS_PAGES = {f"status_page.page_{lang}" for lang in LANGS}
 PUBLIC = {
     "auth.login",
     "auth.break_glass",
@@ -38,6 +40,7 @@ PUBLIC = {
     "oidc.login",
     "oidc.callback",
     *CALLBACK_PAGES,
+    *STATUS_PAGES,
 }
 SESSION_ENDPOINTS = {"auth.login", "auth.logout"}
 # Authenticated by the provider's signature, not a session: unsigned requests get 403.
@@ -119,6 +122,9 @@ def _fill(rule, cases: list[Case]) -> list[str]:
         ids = [a.id for case in cases for m in case.messages for a in m.attachments]
         assert ids, "the walk needs attachments"
         return [rule.rule.replace("<id:attachment_id>", str(i)) for i in ids]
+    if rule.arguments == {"token"}:
+        # The walk knows no citizen's token: a guessed one shows no case to anybody.
+        return [rule.rule.replace("<token>", "A" * 32)]
     if rule.arguments == {"name"}:
         return [rule.rule.replace("<any(months, kept):name>", "months")]
     if "handover_id" in rule.arguments:

@@ -126,3 +126,16 @@ def test_the_access_log_names_query_parameters_but_not_their_values(tmp_path):
     assert "GET /webhooks/meta?hub.mode&hub.verify_token HTTP/1.1" in line
     assert f'"{base}/?q&status"' in line
     assert "s3cret" not in log and "Kari" not in log
+
+
+def test_the_access_log_leaves_out_a_status_pages_token(tmp_path):
+    """The token opens the citizen's case page to whoever reads it."""
+    token = "Q" * 32
+    with serving(tmp_path) as base:
+        requests.get(
+            f"{base}/nb/sak/{token}", headers={"Referer": f"{base}/en/sak/{token}"}, timeout=5
+        )
+    log = (tmp_path / "serve.log").read_text()
+    [line] = [line for line in log.splitlines() if "/nb/sak/" in line]
+    assert "GET /nb/sak/… HTTP/1.1" in line and f'"{base}/en/sak/…"' in line
+    assert token not in log
