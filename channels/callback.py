@@ -27,11 +27,13 @@ def callback_message(
     sms_consent: bool = False,
     source: str = "web",
     request_id: str | None = None,
+    language: str | None = None,
 ) -> InboundMessage:
     """The request as a message; ``phone`` must already be in E.164 (:func:`channels.phone.e164`).
 
     ``request_id`` is the phone system's own id, so the same request sent
-    twice is taken in once; the web page's requests get a fresh one.
+    twice is taken in once; the web page's requests get a fresh one. ``language``: the one
+    the citizen asked in (the page's), for the case and its acknowledgement.
     """
     if preferred_time not in PREFERRED_TIMES:
         raise ValueError(f"preferred_time must be one of {', '.join(PREFERRED_TIMES)}")
@@ -46,5 +48,6 @@ def callback_message(
             "preferred_time": preferred_time,
             "department_wish": department,
             "sms_consent": sms_consent,
+            **({"language": language} if language else {}),
         },
     )

@@ -42,11 +42,14 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
 
     Keyword arguments override Flask configuration keys (tests use this). Raises
     :class:`inbox.paths.MissingFilesError` when templates, static files or the compiled
-    catalog of a configured language (the municipality's, and every UI language) are missing.
+    catalog of a configured language (every UI language, every citizen language) are missing.
     """
     settings = settings or load_settings()
     check_shipped_folders()
-    check_catalogs(dict.fromkeys((settings.rules.municipality.language, *LANGUAGES)))
+    municipality = settings.rules.municipality
+    check_catalogs(
+        dict.fromkeys((municipality.language, *LANGUAGES, *municipality.citizen_languages))
+    )
     app = Flask(
         "inbox",
         static_folder=str(STATIC_DIR),

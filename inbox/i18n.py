@@ -22,10 +22,16 @@ from babel.dates import format_date, format_time
 from babel.support import Translations
 
 from inbox.paths import IS_INSTALLED, REINSTALL, TRANSLATIONS_DIR, MissingFilesError
+from rules.config import CITIZEN_LANGUAGES
 
+#: The staff's languages (the user interface).
 LANGUAGES = ("nn", "nb", "en")
 # English for a Norwegian municipality: British dates and the 24-hour clock.
 FORMAT_LOCALES = {"en": "en_GB"}
+# Babel's Northern Sámi has only CLDR's generic pattern ("2026 skábmamánnu 27, bearjadat",
+# a nominative month after the year); a Sámi reader writes the weekday and the day in
+# numbers, day first, as Norwegian does: "bearjadat 27.11.2026".
+DATE_PATTERNS = {"se": "EEEE d.M.y"}
 
 
 class CatalogError(MissingFilesError):
@@ -46,8 +52,10 @@ class Language:
 
     @classmethod
     def load(cls, code: str) -> Language:
-        if code not in LANGUAGES:
-            raise ValueError(f"unknown language {code!r}; expected one of {', '.join(LANGUAGES)}")
+        """Staff's languages and the citizens' (:data:`rules.config.CITIZEN_LANGUAGES`)."""
+        if code not in CITIZEN_LANGUAGES:
+            expected = ", ".join(CITIZEN_LANGUAGES)
+            raise ValueError(f"unknown language {code!r}; expected one of {expected}")
         return cls(code, _catalog(code))
 
     def gettext(self, message: str, **values: object) -> str:
@@ -58,7 +66,7 @@ class Language:
         return self.translations.ngettext(singular, plural, num) % {"num": num, **values}
 
     def date(self, moment: date | datetime) -> str:
-        return format_date(moment, "full", locale=self.locale)
+        return format_date(moment, DATE_PATTERNS.get(self.code, "full"), locale=self.locale)
 
     def datetime(self, moment: datetime) -> str:
         """A date and time the way a letter would write it, in the instant's own zone."""
@@ -85,7 +93,7 @@ def check_catalogs(codes: Iterable[str]) -> None:
         _catalog(code)
 
 
-@lru_cache(maxsize=len(LANGUAGES))
+@lru_cache(maxsize=len(CITIZEN_LANGUAGES))
 def _catalog(code: str) -> Translations:
     """Read once per process: intake renders an acknowledgement for every message."""
     path = catalog_path(code)

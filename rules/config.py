@@ -22,11 +22,21 @@ from rules.calendar import WEEKDAYS, Calendar, CalendarError, OpeningHours, Peri
 from rules.promises import CHANNELS, ChannelPromise, PromiseError, parse_rule
 
 DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
+#: The staff's languages, and the municipality's own: the user interface has these.
 LANGUAGES = ("nn", "nb", "en")
+#: Languages the citizen's texts (acknowledgements, the public pages) exist in: each has a
+#: catalog in translations/. Northern Sámi (se) is for citizens only.
+CITIZEN_LANGUAGES = (*LANGUAGES, "se")
 RULES_SECTIONS = ("municipality", "calendar", "promises")
 #: Channels whose messages are confirmed where they are sent, never by an acknowledgement.
 UNACKNOWLEDGED_CHANNELS = ("web",)
-MUNICIPALITY_KEYS = ("name", "language", "timezone", "accessibility_statement_url")
+MUNICIPALITY_KEYS = (
+    "name",
+    "language",
+    "timezone",
+    "accessibility_statement_url",
+    "citizen_languages",
+)
 MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -55,6 +65,8 @@ class Municipality:
     timezone: str
     #: The municipality's accessibility statement (uustatus.no), linked from every public page.
     accessibility_statement_url: str | None = None
+    #: The languages citizens are offered and answered in (``citizen_languages``).
+    citizen_languages: tuple[str, ...] = LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -152,7 +164,37 @@ def _municipality(value: Any, problems: list[Problem]) -> Municipality | None:
             )
         )
         return None
-    return Municipality(str(name), str(language), zone, statement)
+    offered = _citizen_languages(table.get("citizen_languages", list(LANGUAGES)), problems)
+    if offered and language in LANGUAGES and language not in offered:
+        problems.append(
+            Problem(
+                "municipality.citizen_languages",
+                f"must include the municipality's language {language!r}, got {offered!r}",
+            )
+        )
+    return Municipality(str(name), str(language), zone, statement, tuple(offered))
+
+
+def _citizen_languages(value: Any, problems: list[Problem]) -> list[str]:
+    """The codes of ``[municipality] citizen_languages``, each one Svarfrist has texts in."""
+    expected = f"expected a list of language codes from {', '.join(CITIZEN_LANGUAGES)}"
+    if not isinstance(value, list) or not value:
+        problems.append(Problem("municipality.citizen_languages", f"{expected}, got {value!r}"))
+        return []
+    for index, code in enumerate(value):
+        if code not in CITIZEN_LANGUAGES:
+            problems.append(
+                Problem(
+                    f"municipality.citizen_languages[{index}]",
+                    f"unknown language {code!r}; {expected}",
+                )
+            )
+    known = [code for code in value if code in CITIZEN_LANGUAGES]
+    if len(set(known)) < len(known):
+        problems.append(
+            Problem("municipality.citizen_languages", f"lists a language twice: {value!r}")
+        )
+    return known
 
 
 def _is_zone(value: Any) -> TypeGuard[str]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from flask import current_app
+
 from inbox.cases.turns import open_turn
 from inbox.clock import now
 from inbox.errors import ServiceError
 from inbox.extensions import db
-from inbox.i18n import LANGUAGES
 from inbox.models import Case, CaseStatus, Direction, Message, Turn, User
 from inbox.people import audit
 
@@ -77,13 +78,15 @@ def reopen(case: Case, by: User) -> None:
 
 
 def set_language(case: Case, language: str, by: User) -> None:
-    """The language texts to the citizen on this case are written in."""
-    if language not in LANGUAGES:
+    """The language texts to the citizen on this case are written in: one the municipality
+    offers (``[municipality] citizen_languages``)."""
+    offered = current_app.extensions["svarfrist"].rules.municipality.citizen_languages
+    if language not in offered:
         raise CaseworkError(
             "casework.unknown_language",
             "unknown language %(language)r; expected one of %(languages)s",
             language=language,
-            languages=LANGUAGES,
+            languages=offered,
         )
     case.language = language
     audit.record("case.language", user=by, case=case, language=language)

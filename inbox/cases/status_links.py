@@ -27,7 +27,7 @@ TOKEN_BYTES = 24
 #: What a token looks like; anything else is answered without asking the database.
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{32}$")
 #: The page in each language, at the address a citizen of that language would guess.
-PATHS = {"nn": "/sak", "nb": "/nb/sak", "en": "/en/sak"}
+PATHS = {"nn": "/sak", "nb": "/nb/sak", "en": "/en/sak", "se": "/se/sak"}
 
 
 def issue(case: Case) -> str:

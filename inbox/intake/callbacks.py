@@ -123,6 +123,7 @@ def request_callback(
         sms_consent=request.sms_consent,
         source=source,
         request_id=request_id,
+        language=request.language,
     )
     if request_id is not None:
         content = _content_digest(request, phone)
@@ -130,7 +131,7 @@ def request_callback(
         _refuse_reused_id(message, request.request_id, content)
     count_against(LIMITS, {"callback-ip": ip, "callback-phone": phone})
     case = receive(message)
-    case.language = request.language
+    case.language = request.language  # also on an open case the request joined
     if case.contact.language is None:
         case.contact.language = request.language
     return case

@@ -32,6 +32,7 @@ from inbox.extensions import db
 from inbox.i18n import Language
 from inbox.intake import references
 from inbox.intake.acknowledgements import last_acknowledgements, queue_acknowledgement
+from inbox.intake.languages import choose_language
 from inbox.intake.matching import (
     contact_for,
     contacts_of,
@@ -517,10 +518,10 @@ def _open_case(
         status=CaseStatus.NEW,
         department=frontline or _frontline(settings),
         contact=contact,
-        language=contact.language or settings.rules.municipality.language,
         created_at=now(),
         last_message_at=inbound.received_at,
     )
+    choose_language(case, inbound, settings)
     db.session.add(case)
     return case
 

@@ -75,7 +75,8 @@ def register(registration: Registration, by: User) -> Case:
             received_at=registration.received_at,
             subject=registration.subject,
             text=registration.text,
-            metadata={"registered_by": by.id},
+            # The language staff registered, for the case and any acknowledgement.
+            metadata={"registered_by": by.id, "language": registration.language},
         )
     )
     if _is_new(case) and case.department_id != registration.department.id:

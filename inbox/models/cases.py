@@ -6,7 +6,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -14,6 +24,7 @@ from inbox.columns import UTCDateTime, enum_column
 from inbox.extensions import db
 from inbox.models.contacts import Contact
 from inbox.models.people import Department, User
+from rules.language import Detection
 
 
 class CaseStatus(StrEnum):
@@ -118,6 +129,11 @@ class Case(db.Model):
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"))
     #: Language of texts to the citizen on this case.
     language: Mapped[str] = mapped_column(String(5), default="nn")
+    #: The language the first message looked like (nn, nb, en); ``None``: too short to tell,
+    #: or not detected (the citizen chose or was known, or the case is older).
+    language_guess: Mapped[str | None] = mapped_column(String(5))
+    #: How sure the detector was of ``language_guess`` (0 to 1); ``None``: not detected.
+    language_confidence: Mapped[float | None] = mapped_column(Float)
     #: Set when a message could not be read; the raw source is attached.
     is_unreadable: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -153,6 +169,13 @@ class Case(db.Model):
 
     def __repr__(self) -> str:
         return f"<Case {self.reference}>"
+
+    @property
+    def language_detection(self) -> Detection | None:
+        """What intake's language detection saw in the first message; ``None``: it did not run."""
+        if self.language_confidence is None:
+            return None
+        return Detection(self.language_guess, self.language_confidence)
 
 
 class CaseParticipant(db.Model):

@@ -35,6 +35,7 @@ from inbox.settings.storage import S3Storage, parse_storage
 from inbox.settings.tables import array_of_tables
 from rules.autoreply import AcknowledgementLimits
 from rules.config import (
+    CITIZEN_LANGUAGES,
     LANGUAGES,
     RULES_SECTIONS,
     ConfigError,
@@ -57,9 +58,8 @@ APP_SECTIONS = {
     "acknowledgements": {
         "per_sender_hours": int,
         "quiet_period_hours": int,
-        "email_nn": str,
-        "email_nb": str,
-        "email_en": str,
+        # The municipality's own e-mail acknowledgement in each citizen language.
+        **{f"email_{language}": str for language in CITIZEN_LANGUAGES},
     },
 }
 # Whole numbers are counts of hours, days or months (or megabytes); anything larger is a typo,
@@ -338,7 +338,7 @@ def _escalation_rule(
 def _acknowledgement_texts(section: dict[str, Any], problems: list[Problem]) -> dict[str, str]:
     """``email_<language>`` texts, each checked for its placeholders."""
     texts = {}
-    for language in LANGUAGES:
+    for language in CITIZEN_LANGUAGES:
         key = f"email_{language}"
         if key not in section:
             continue

@@ -1,4 +1,4 @@
-"""The public "Ring meg opp" page: a citizen asks to be called back, in nn, nb or en.
+"""The public "Ring meg opp" page: a citizen asks to be called back, in nn, nb, en or se.
 
 No login. CSRF on the form, a honeypot field for robots, and rate limits per
 address and per number (:mod:`inbox.intake.callbacks`). Works without JavaScript;
@@ -14,6 +14,7 @@ from datetime import datetime
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     g,
     redirect,
@@ -31,18 +32,37 @@ from inbox.extensions import db
 from inbox.i18n import Language
 from inbox.intake.callbacks import CallbackError, CallbackRequest, TooManyRequests, request_callback
 from inbox.people.departments import departments_by_name
-from inbox.web.forms import CallbackForm
+from inbox.web.forms import LANGUAGE_NAMES, CallbackForm
 from inbox.web.labels import department_name
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("callback", __name__)
-# The page in each language, at the address a citizen of that language would guess.
-PATHS = {"nn": "/ring-meg", "nb": "/nb/ring-meg", "en": "/en/call-me"}
+# The page in each language, at the address a citizen of that language would guess (Sámi:
+# Bokmål's, with its own prefix); offered only in [municipality] citizen_languages.
+PATHS = {"nn": "/ring-meg", "nb": "/nb/ring-meg", "en": "/en/call-me", "se": "/se/ring-meg"}
 RECEIPT_KEY = "callback_receipt"
 
 
-def _page(language: str):
+def in_language(language: str) -> None:
+    """Show the page in ``language``, or answer 404 where the municipality does not offer it."""
+    if language not in current_app.extensions["svarfrist"].rules.municipality.citizen_languages:
+        abort(404)
     g.page_language = language
+
+
+@blueprint.app_template_global("offered_languages")
+def offered_languages() -> list[tuple[str, str]]:
+    """The languages citizens are offered, each with its own name, for the public pages."""
+    offered = current_app.extensions["svarfrist"].rules.municipality.citizen_languages
+    return [(code, LANGUAGE_NAMES[code]) for code in offered]
+
+
+def _render(template: str, language: str, **values):
+    return render_template(template, language=language, paths=PATHS, **values)
+
+
+def _page(language: str):
+    in_language(language)
     form = CallbackForm()
     form.department.choices = [SelectChoice("", _("I do not know"))] + [
         SelectChoice(department.slug, department_name(department))
@@ -58,7 +78,7 @@ def _page(language: str):
             return redirect(url_for(f"callback.receipt_{language}"), 303)
     elif request.method == "POST":
         status = 400
-    return render_template("callback/form.html", form=form, language=language, paths=PATHS), status
+    return _render("callback/form.html", language, form=form), status
 
 
 def _submit(form: CallbackForm, language: str) -> int:
@@ -99,7 +119,7 @@ def _submit(form: CallbackForm, language: str) -> int:
 
 
 def _receipt(language: str):
-    g.page_language = language
+    in_language(language)
     receipt = session.get(RECEIPT_KEY)
     if receipt is None:
         return redirect(url_for(f"callback.page_{language}"))
@@ -109,9 +129,7 @@ def _receipt(language: str):
         key: words.datetime(datetime.fromisoformat(receipt[key]).astimezone(zone))
         for key in ("target", "due")
     }
-    return render_template(
-        "callback/receipt.html", receipt=receipt, times=times, language=language, paths=PATHS
-    )
+    return _render("callback/receipt.html", language, receipt=receipt, times=times)
 
 
 def _register(language: str, path: str) -> None:

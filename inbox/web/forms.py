@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -29,7 +30,8 @@ from inbox.cases.replies import (
 from inbox.cases.signatures import MAX_SIGNATURE_LENGTH
 from inbox.i18n import LANGUAGES
 
-LANGUAGE_NAMES = {"nn": "Nynorsk", "nb": "Bokmål", "en": "English"}
+#: Each language by its own name, as a reader of it looks for it in a list.
+LANGUAGE_NAMES = {"nn": "Nynorsk", "nb": "Bokmål", "en": "English", "se": "Davvisámegiella"}
 PREFERRED_TIME_NAMES = {
     "any": _l("Any time in our opening hours"),
     "morning": _l("Morning"),
@@ -157,13 +159,19 @@ class AssignForm(Form):
 
 
 class CaseLanguageForm(Form):
-    language = SelectField(
-        _l("Language towards the citizen"),
-        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
-    )
+    """The language towards the citizen: one of ``[municipality] citizen_languages``."""
+
+    language = SelectField(_l("Language towards the citizen"), choices=[])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        offered = current_app.extensions["svarfrist"].rules.municipality.citizen_languages
+        self.language.choices = [SelectChoice(code, LANGUAGE_NAMES[code]) for code in offered]
 
 
-class RegisterForm(Form):
+class RegisterForm(CaseLanguageForm):
+    """A letter, call or visit registered by hand, in the language staff choose for it."""
+
     channel = RadioField(
         _l("How did it come in?"),
         choices=[
@@ -181,10 +189,6 @@ class RegisterForm(Form):
     phone = TelField(_l("Phone"), validators=[Optional(), Length(max=40)])
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=300)])
     text = TextAreaField(_l("What is it about?"), validators=[DataRequired(), Length(max=20000)])
-    language = SelectField(
-        _l("Language towards the citizen"),
-        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
-    )
     department = SelectField(_l("Department"), coerce=int, choices=[], validate_choice=False)
 
 

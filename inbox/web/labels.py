@@ -9,7 +9,14 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import get_datetime_format
 from babel.lists import format_list
 from flask import current_app
-from flask_babel import format_date, format_number, format_time, get_locale, ngettext
+from flask_babel import (
+    format_date,
+    format_number,
+    format_percent,
+    format_time,
+    get_locale,
+    ngettext,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -22,6 +29,7 @@ from inbox.i18n import FORMAT_LOCALES
 from inbox.models import CaseStatus, Department, Direction, OutKind
 from inbox.settings.promise_text import CHANNEL_NAMES
 from rules.autoreply import Hold
+from rules.language import Detection
 
 STATUS_NAMES = {
     CaseStatus.NEW: _l("New"),
@@ -261,6 +269,25 @@ def language_name(code: str) -> str:
         return code
 
 
+def detection_text(detection: Detection, language: str) -> str:
+    """What intake's language detection saw in the case's first message, beside the case's
+    ``language`` (which staff may have changed since)."""
+    if detection.guess is None:
+        return _("The first message was too short to tell its language.")
+    values = {
+        "language": language_name(detection.guess),
+        "confidence": format_percent(detection.confidence),
+    }
+    if detection.is_reliable and detection.guess == language:
+        return _("Recognised from the first message, %(confidence)s sure.", **values)
+    if detection.is_reliable:
+        return _("Recognised from the first message: %(language)s, %(confidence)s sure.", **values)
+    return _(
+        "The first message's language was unclear (closest: %(language)s, %(confidence)s sure).",
+        **values,
+    )
+
+
 def list_text(items) -> str:
     """Names as a list in the page's language ("Kari, Ola og Per"), through Babel; departments
     by their name in that language."""
@@ -294,6 +321,7 @@ def template_globals() -> dict:
     return {
         "history_text": history_text,
         "language_name": language_name,
+        "detection_text": detection_text,
         "list_text": list_text,
         "current_language": str(get_locale() or "nn"),
         "municipality_name": current_app.extensions["svarfrist"].rules.municipality.name,

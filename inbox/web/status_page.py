@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request
 from flask_babel import gettext as _
 
 from channels.base import InboundAttachment
@@ -26,6 +26,7 @@ from inbox.models import Case
 from inbox.people.rate_limits import TooManyRequests, count_against
 from inbox.settings.config import Settings
 from inbox.web.callback_page import PATHS as CALLBACK_PATHS
+from inbox.web.callback_page import in_language
 from inbox.web.forms import StatusAdditionForm
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ PRIVATE_HEADERS = {
 
 
 def _page(language: str, token: str):
-    g.page_language = language
+    in_language(language)
     settings: Settings = current_app.extensions["svarfrist"]
     if not settings.status_page.is_enabled:
         abort(404)

@@ -1,4 +1,4 @@
-"""The public "Ring meg opp" page in a real browser: three languages, axe-clean, phone-sized,
+"""The public "Ring meg opp" page in a real browser: four languages, axe-clean, phone-sized,
 errors beside the fields, and a receipt with the promised time; no JavaScript needed."""
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ from inbox.extensions import db
 from inbox.models import Case
 from tests.e2e.test_pages import WCAG_AA
 from tests.factories import make_department, make_user
+from tests.inbox.intake_helpers import offering
 
 PAGES = {
     "nn": ("/ring-meg", "Be oss ringje deg", "Vi ringjer deg"),
     "nb": ("/nb/ring-meg", "Be oss ringe deg", "Vi ringer deg"),
     "en": ("/en/call-me", "Ask us to call you", "We will call you"),
+    "se": ("/se/ring-meg", "Bivdde min riŋget dutnje", "Mii riŋget dutnje"),
 }
 
 
@@ -27,6 +29,7 @@ STATEMENT = "https://uustatus.no/nn/erklaringer/publisert/alver"
 
 @pytest.fixture
 def town(app):
+    offering(app, *PAGES)  # a municipality in the administrative area for Sámi languages
     settings = app.extensions["svarfrist"]
     municipality = replace(settings.rules.municipality, accessibility_statement_url=STATEMENT)
     app.extensions["svarfrist"] = replace(

@@ -70,3 +70,12 @@ def in_country(app: Flask, country: str) -> None:
     app.extensions["svarfrist"] = replace(
         settings, rules=replace(settings.rules, calendar=calendar)
     )
+
+
+def offering(app: Flask, *languages: str) -> None:
+    """The app's settings with ``[municipality] citizen_languages`` set to ``languages``."""
+    settings = app.extensions["svarfrist"]
+    municipality = replace(settings.rules.municipality, citizen_languages=languages)
+    app.extensions["svarfrist"] = replace(
+        settings, rules=replace(settings.rules, municipality=municipality)
+    )

@@ -99,3 +99,15 @@ def test_with_every_catalog_the_app_speaks_nynorsk(catalogs):
     app = create_app(load_settings())
     assert Language.load("nn").gettext("Log in") == "Logg inn"
     assert app.config["BABEL_DEFAULT_LOCALE"] == "nn"
+
+
+def test_a_missing_catalog_of_an_offered_citizen_language_stops_the_app(catalogs, tmp_path):
+    compiled(catalogs, "se").unlink()
+    config = tmp_path / "svarfrist.toml"
+    config.write_text(
+        '[municipality]\nname = "Kárášjoga gielda"\nlanguage = "nb"\n'
+        'citizen_languages = ["nb", "se"]\n'
+    )
+    with pytest.raises(CatalogError, match="language 'se' is missing"):
+        create_app(load_settings(str(config)))
+    create_app(load_settings())  # not offered by default: not needed

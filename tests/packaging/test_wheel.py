@@ -37,7 +37,7 @@ NOT_SOURCE = shutil.ignore_patterns(
     ".*_cache", ".hypothesis", "test-screenshots", "results", "node_modules",
 )  # fmt: skip
 BUILD_NEEDS = ("setuptools", "wheel", "babel")
-CATALOGS = [f"translations/{code}/LC_MESSAGES/messages.mo" for code in ("nn", "nb", "en")]
+CATALOGS = [f"translations/{code}/LC_MESSAGES/messages.mo" for code in ("nn", "nb", "en", "se")]
 PASSWORD = "wheel-test-password-2026"
 
 

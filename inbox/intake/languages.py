@@ -1,0 +1,31 @@
+"""The language a new case speaks to its citizen in.
+
+The one the citizen chose (the callback page's language, the one staff registered) or is
+known to use, when the municipality offers it (``[municipality] citizen_languages``); else
+the language the message is written in, when :func:`rules.language.detect_language` can
+tell it reliably; else the municipality's own. What the detector saw is kept on the case
+(``language_guess``, ``language_confidence``) for the case page.
+"""
+
+from __future__ import annotations
+
+from channels.base import InboundMessage
+from inbox.models import Case
+from inbox.settings.config import Settings
+from rules.language import detect_language
+
+
+def choose_language(case: Case, inbound: InboundMessage, settings: Settings) -> None:
+    """Set the language of ``case``, new from ``inbound``."""
+    offered = settings.rules.municipality.citizen_languages
+    chosen = inbound.metadata.get("language") or case.contact.language
+    if chosen in offered:
+        case.language = chosen
+        return
+    detection = detect_language(f"{inbound.subject}\n{inbound.text}")
+    case.language_guess = detection.guess
+    case.language_confidence = detection.confidence
+    if detection.language in offered:
+        case.language = detection.language
+    else:
+        case.language = settings.rules.municipality.language
