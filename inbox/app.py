@@ -136,6 +136,7 @@ def _register_commands(app: Flask) -> None:
     from inbox.commands.retention import retention_command
     from inbox.commands.serve import serve_command
     from inbox.commands.setup import setup_command
+    from inbox.commands.suggestions import suggestions_group
     from inbox.commands.users import users_group
     from inbox.commands.worker import worker_command
 
@@ -149,6 +150,7 @@ def _register_commands(app: Flask) -> None:
         retention_command,
         serve_command,
         setup_command,
+        suggestions_group,
         users_group,
         worker_command,
     ):

@@ -46,8 +46,18 @@ FEATURES = {
     "cases": {"settings", "outbox", "reports", "people"},
     "handovers": {"settings", "cases", "outbox", "reports", "people"},
     "intake": {"settings", "cases", "outbox", "reports", "people"},
+    "suggestions": {"settings", "cases", "people"},
     # The worker composes the periodic work of every feature.
-    "jobs": {"settings", "intake", "cases", "handovers", "outbox", "reports", "people"},
+    "jobs": {
+        "settings",
+        "intake",
+        "cases",
+        "handovers",
+        "outbox",
+        "reports",
+        "people",
+        "suggestions",
+    },
 }
 # The demo goes through the real services, as staff and citizens would.
 COMPOSERS = {

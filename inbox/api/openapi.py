@@ -199,6 +199,32 @@ SCHEMAS: dict[str, Any] = {
             "due_at": NULLABLE_TIME,
         }
     ),
+    "CaseSuggestions": _object(
+        {
+            "departments": {
+                "type": "array",
+                "maxItems": 3,
+                "items": _object(
+                    {"slug": STRING, "probability": {"type": "number", "minimum": 0, "maximum": 1}}
+                ),
+                "description": "likeliest first; empty when no model is in use",
+            },
+            "model": {
+                "oneOf": [
+                    _object(
+                        {
+                            "trained_at": TIME,
+                            "cases": {"type": "integer"},
+                            "accuracy": {"type": "number", "minimum": 0, "maximum": 1},
+                        }
+                    ),
+                    {"type": "null"},
+                ]
+            },
+            "reason": {"type": "string", "description": "why no model is in use"},
+        },
+        required=["departments", "model"],
+    ),
     "SentMessage": _object(
         {
             "direction": _enum([Direction.OUT, Direction.NOTE]),
@@ -347,6 +373,17 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "A case with its messages, turns and handovers",
                     "parameters": [REFERENCE],
                     "responses": {"200": _json("CaseDetail", "the case"), **_problems(401, 404)},
+                }
+            },
+            "/cases/{reference}/suggestions": {
+                "get": {
+                    "summary": "The departments the case likely belongs to, learned from the "
+                    "municipality's own cases (a suggestion: it moves nothing)",
+                    "parameters": [REFERENCE],
+                    "responses": {
+                        "200": _json("CaseSuggestions", "the top three, or why there are none"),
+                        **_problems(401, 404),
+                    },
                 }
             },
             "/cases/{reference}/reply": {

@@ -30,6 +30,7 @@ from inbox.models import Case, Handover, Message, OutKind
 from inbox.people import audit
 from inbox.people.departments import department_with_slug
 from inbox.people.users import user_with_email
+from inbox.suggestions.suggesting import as_record, suggestions_for
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 # The fields of the service's errors, as the API's bodies name them.
@@ -218,6 +219,13 @@ def create_callback():
             "due_at": iso_time(case.due_at),
         }
     ), 201
+
+
+@blueprint.get("/cases/<reference:reference>/suggestions")
+def case_suggestions(reference: str):
+    """The three likeliest departments for the case; 404 where the case itself would be."""
+    case = case_to_see(api_user(), reference)
+    return jsonify(as_record(suggestions_for(case)))
 
 
 def _handover_json(handover: Handover) -> dict[str, Any]:

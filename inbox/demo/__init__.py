@@ -28,6 +28,7 @@ from inbox.demo.people import (
     DEPARTMENTS,
     email_address,
 )
+from inbox.demo.phrasings import citizen_text
 from inbox.demo.showcase import add_showcase
 from inbox.demo.texts import (
     CALLBACK,
@@ -239,7 +240,7 @@ class DemoLoader:
         values = self._slots()
         language = citizen.language
         subject = topic.subject[language]
-        text = topic.text[language].format(**values)
+        text = citizen_text(topic, language, self.random, values)
         if channel == "callback":
             text = CALLBACK[language].format(subject=subject.lower())
         with frozen_at(received_at):

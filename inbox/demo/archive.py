@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert, text
 
+from inbox.demo.phrasings import citizen_text, handling_department
 from inbox.demo.texts import CALLBACK, HANDOVER_NOTE, TOPICS
 from inbox.extensions import db
 from inbox.intake.references import next_reference, reserve
@@ -190,7 +191,7 @@ class Archive:
         local = datetime.combine(day, datetime.min.time(), tzinfo=self.calendar.zone)
         received_at = local + timedelta(hours=hour)
         citizen = self.random.choice(self.contacts)
-        department = self.loader.departments[topic.department]
+        department = self.loader.departments[handling_department(topic, self.random)]
         case = {
             "topic": topic,
             "channel": channel,
@@ -425,7 +426,7 @@ class Archive:
         citizen, channel, topic = case["citizen"], case["channel"], case["topic"]
         language = citizen["language"]
         subject = topic.subject[language]
-        text = topic.text[language].format(**self.loader._slots())
+        text = citizen_text(topic, language, self.random, self.loader._slots())
         if channel == "callback":
             text = CALLBACK[language].format(subject=subject.lower())
         if number:

@@ -1,7 +1,8 @@
 """What the demo's citizens write, and how staff answer, in Nynorsk and Bokmål.
 
-Each topic belongs to a department, may peak in some months, and has slots
-(street, house number, ...) so that hundreds of cases do not read the same.
+Each topic belongs to a department (some to two: ``shared_with``), may peak in some
+months, and has slots (street, house number, ...) so that hundreds of cases do not read the
+same; :mod:`inbox.demo.phrasings` has more ways of asking each.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ class Topic:
     text: dict[str, str]
     reply: dict[str, str]
     peak_months: tuple[int, ...] = ()
+    #: Another department that handles some of these cases (they could belong to either).
+    shared_with: str | None = None
+    #: The share of the cases the other department handles.
+    shared_share: float = 0.4
 
 
 STREETS = (
@@ -258,6 +263,76 @@ TOPICS = (
             "nn": "Vi har meldt frå til renovasjonsselskapet, og dei tømer på fredag.",
             "nb": "Vi har meldt fra til renovasjonsselskapet, og de tømmer på fredag.",
         },
+    ),
+    # Cases that could belong to two departments.
+    Topic(
+        "vatn-og-avlop",
+        {"nn": "Vatn i kjellaren", "nb": "Vann i kjelleren"},
+        {
+            "nn": "Etter at naboen bygde på huset sitt, renn det vatn inn i kjellaren vår i "
+            "{street} {number}. Er det kloakken eller byggjearbeidet? Kven tek ansvar?",
+            "nb": "Etter at naboen bygde på huset sitt, renner det vann inn i kjelleren vår i "
+            "{street} {number}. Er det kloakken eller byggearbeidet? Hvem tar ansvar?",
+        },
+        {
+            "nn": "Vi har sjekka leidningsnettet ved huset ditt. Det er ikkje feil på det "
+            "kommunale nettet; ta kontakt med røyrleggjar for stikkleidningen.",
+            "nb": "Vi har sjekket ledningsnettet ved huset ditt. Det er ikke feil på det "
+            "kommunale nettet; kontakt rørlegger for stikkledningen.",
+        },
+        shared_with="byggesak",
+    ),
+    Topic(
+        "barnehage",
+        {"nn": "Barnehage og SFO etter flytting", "nb": "Barnehage og SFO etter flytting"},
+        {
+            "nn": "Vi flyttar til {street} i august og treng barnehageplass til veslebror og "
+            "SFO til storesyster på {school}. Kan de hjelpe oss med begge?",
+            "nb": "Vi flytter til {street} i august og trenger barnehageplass til lillebror og "
+            "SFO til storesøster på {school}. Kan dere hjelpe oss med begge deler?",
+        },
+        {
+            "nn": "Velkomne til kommunen! Søk barnehageplass og SFO i foreldreportalen; vi "
+            "samordnar oppstarten.",
+            "nb": "Velkommen til kommunen! Søk barnehageplass og SFO i foreldreportalen; vi "
+            "samordner oppstarten.",
+        },
+        shared_with="skule",
+        shared_share=0.5,
+    ),
+    Topic(
+        "eigedomsskatt",
+        {"nn": "Eigedomsskatt etter ny garasje", "nb": "Eiendomsskatt etter ny garasje"},
+        {
+            "nn": "Vi bygde garasje i fjor, og no har eigedomsskatten for gnr. {gnr} bnr. "
+            "{bnr} auka. Er garasjen registrert rett?",
+            "nb": "Vi bygde garasje i fjor, og nå har eiendomsskatten for gnr. {gnr} bnr. {bnr} "
+            "økt. Er garasjen registrert riktig?",
+        },
+        {
+            "nn": "Garasjen er registrert med 42 m², og taksten er justert etter det. Meiner "
+            "du arealet er feil, kan du klage innan seks veker.",
+            "nb": "Garasjen er registrert med 42 m², og taksten er justert etter det. Mener du "
+            "arealet er feil, kan du klage innen seks uker.",
+        },
+        shared_with="byggesak",
+    ),
+    Topic(
+        "innbyggjarservice",
+        {"nn": "Vegen øydelagd etter gravearbeid", "nb": "Veien ødelagt etter gravearbeid"},
+        {
+            "nn": "Etter at kommunen grov for ny vassleidning i {street}, er vegen full av hol. "
+            "Kven skal reparere han?",
+            "nb": "Etter at kommunen gravde for ny vannledning i {street}, er veien full av hull. "
+            "Hvem skal reparere den?",
+        },
+        {
+            "nn": "Asfalten vert lagd att når grøfta har sett seg, truleg i mai. Vi har meldt "
+            "frå om hola til entreprenøren.",
+            "nb": "Asfalten legges på nytt når grøften har satt seg, trolig i mai. Vi har meldt "
+            "fra om hullene til entreprenøren.",
+        },
+        shared_with="vatn-og-avlop",
     ),
 )
 

@@ -3,7 +3,8 @@
 Jobs: take in stored webhooks, poll each channel account at its own
 interval, send the outbox, escalate handovers nobody answered and promises
 about to break or broken, mail leaders the monthly report (when ``[report]
-monthly_mail`` is on), apply retention every night, and record a heartbeat
+monthly_mail`` is on), apply retention and train the department suggestions every
+night, and record a heartbeat
 for /healthz. Several workers (and web processes) may run against one
 PostgreSQL database: outbox rows and webhook events are claimed with ``SKIP
 LOCKED``, a mailbox is polled under an advisory lock, a handover is escalated
@@ -27,7 +28,7 @@ from inbox.clock import now
 from inbox.database import commit_and_begin_write
 from inbox.extensions import db
 from inbox.handovers import workflow as handovers
-from inbox.jobs import escalation, monthly_report, retention
+from inbox.jobs import escalation, monthly_report, retention, suggestions
 from inbox.jobs.dispatch import drain
 from inbox.jobs.polling import poll_account, poll_meta_account, poll_sms_account
 from inbox.jobs.webhooks import take_in_pending
@@ -82,6 +83,13 @@ def build_scheduler(app: Flask, *, dispatch_seconds: float = DISPATCH_SECONDS) -
     add("login-attempts", LOGIN_ATTEMPTS_SECONDS, lambda: as_unit_of_work(forget_old_attempts))
     scheduler.add_job(
         _in_context(app, "retention", retention.apply), "cron", hour=2, minute=30, id="retention"
+    )
+    scheduler.add_job(
+        _in_context(app, "suggestions", suggestions.train_nightly),
+        "cron",
+        hour=3,
+        minute=15,
+        id="suggestions",
     )
     hour, minute = settings.digest_time
     scheduler.add_job(

@@ -25,6 +25,7 @@ from inbox.models.rate_events import RateEvent
 from inbox.models.reply_templates import StoredTemplate
 from inbox.models.saved_views import SavedView
 from inbox.models.status_links import StatusLink
+from inbox.models.suggestions import SuggestionChoice, SuggestionModel
 from inbox.models.turn_days import TurnDay, TurnDayChange
 from inbox.models.webhook_events import WebhookEvent
 
@@ -56,6 +57,8 @@ __all__ = [
     "SourceCursor",
     "StatusLink",
     "StoredTemplate",
+    "SuggestionChoice",
+    "SuggestionModel",
     "Turn",
     "TurnDay",
     "TurnDayChange",

@@ -32,6 +32,7 @@ from inbox.settings.channels import parse_channels
 from inbox.settings.report import ReportSettings, parse_report
 from inbox.settings.status_page import StatusPageSettings, parse_status_page
 from inbox.settings.storage import S3Storage, parse_storage
+from inbox.settings.suggestions import SuggestionSettings, parse_suggestions
 from inbox.settings.tables import array_of_tables
 from rules.autoreply import AcknowledgementLimits
 from rules.config import (
@@ -77,6 +78,7 @@ KNOWN_SECTIONS = (
     "auth",
     "report",
     "status_page",
+    "suggestions",
 )
 ESCALATION_KEYS = {"warn_hours_before": int, "next_level_after_days": int, "next_level": list}
 DIGEST_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -157,6 +159,8 @@ class Settings:
     report: ReportSettings = field(default_factory=ReportSettings)
     #: The citizen's status link and page (``[status_page]``).
     status_page: StatusPageSettings = field(default_factory=StatusPageSettings)
+    #: Department suggestions learned from the cases (``[suggestions]``).
+    suggestions: SuggestionSettings = field(default_factory=SuggestionSettings)
 
     def escalation_rule(self, department_slug: str) -> EscalationRule:
         return self.escalation.get(department_slug) or self.escalation.get(None) or EscalationRule()
@@ -202,6 +206,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     auth = parse_auth(data.get("auth", {}), problems)
     report = parse_report(data.get("report", {}), problems)
     status_page = parse_status_page(data.get("status_page", {}), problems)
+    suggestions = parse_suggestions(data.get("suggestions", {}), problems)
     if problems or rules is None:
         raise ConfigError(label, problems)
     data_dir = Path(app["storage"].get("data_dir", INSTANCE_DIR / "data"))
@@ -238,6 +243,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         auth=auth,
         report=report,
         status_page=status_page,
+        suggestions=suggestions,
     )
 
 

@@ -33,6 +33,7 @@ from inbox.web import (
     signatures,
     status_page,
     status_pages,
+    suggestion_pages,
     webhooks,
 )
 from inbox.web.file_sizes import file_size
@@ -73,6 +74,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(queue_live.blueprint)
     app.register_blueprint(bulk_pages.blueprint)
     app.register_blueprint(overview_page.blueprint)
+    app.register_blueprint(suggestion_pages.blueprint)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Log in to see this page.")
     login_manager.session_protection = "strong"

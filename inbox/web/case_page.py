@@ -42,12 +42,13 @@ from inbox.clock import now
 from inbox.errors import ServiceError
 from inbox.extensions import db
 from inbox.handovers.options import HandoverOptions, handover_options
-from inbox.handovers.workflow import HandoverError, propose
 from inbox.intake.callbacks import Outcome, record_attempt
 from inbox.models import Case, CaseStatus, Message, OutKind
 from inbox.people import audit
 from inbox.people.departments import department_with_id
 from inbox.people.users import user_with_id
+from inbox.suggestions.earlier import answer_to_start_from
+from inbox.suggestions.suggesting import Suggestions
 from inbox.web.citizen_panel import panel_context
 from inbox.web.error_texts import error_text
 from inbox.web.forms import (
@@ -73,6 +74,8 @@ from inbox.web.labels import (
     text_limit,
     way_label,
 )
+from inbox.web.offering import offer_case
+from inbox.web.suggestion_pages import suggestion_context
 
 blueprint = Blueprint("case", __name__, url_prefix="/cases")
 NEW_DATE_CHOICES = 20
@@ -115,9 +118,15 @@ def _assign_form(case: Case, members) -> AssignForm:
     return form
 
 
-def _handover_form(options: HandoverOptions) -> HandoverForm:
+def _handover_form(options: HandoverOptions, suggestions: Suggestions | None) -> HandoverForm:
+    """The form to offer the case, on the suggested department when there is one."""
     form = HandoverForm()
     form.department.choices = [SelectChoice(d.id, department_name(d)) for d in options.departments]
+    offered = {d.id for d in options.departments}
+    suggested = [s.department.id for s in suggestions.departments] if suggestions else []
+    first = next((i for i in suggested if i in offered), None)
+    if form.department.data is None and first is not None:
+        form.department.data = first
     return form
 
 
@@ -149,9 +158,22 @@ def show(reference: str):
     return render_case_page(
         case,
         reply_form=_reply_form(
-            case, moment, loaded_at=moment.isoformat(), text=chosen and chosen.text
+            case,
+            moment,
+            loaded_at=moment.isoformat(),
+            text=(chosen and chosen.text) or _start_from(request.args.get("start_from")),
         ),
     )
+
+
+def _start_from(reference: str | None) -> str | None:
+    """The answer of an earlier case the user chose to start from (never sent by itself)."""
+    if not reference:
+        return None
+    text = answer_to_start_from(current_user, reference)
+    if text is None:
+        flash(_("There is no answer on case %(reference)s to start from.", reference=reference))
+    return text
 
 
 def render_case_page(
@@ -168,11 +190,13 @@ def render_case_page(
     moment = now()
     details = case_details(case, current_user, moment)
     options = handover_options(case, details.handovers, current_user)
+    can_change = may_change(current_user, case)
+    learned = suggestion_context(case, can_change)
     page = render_template(
         "cases/show.html",
         details=details,
         history=case_history(details.events, details.handovers, _zone()),
-        can_change=may_change(current_user, case),
+        can_change=can_change,
         joinable=joinable_case(case, current_user),
         reply_form=reply_form or _reply_form(case, moment, loaded_at=moment.isoformat()),
         address_form=address_form or AddressForm(formdata=None),
@@ -184,12 +208,13 @@ def render_case_page(
         attempt_form=CallbackAttemptForm(),
         preferred_times=PREFERRED_TIME_NAMES,
         handover=options,
-        handover_form=_handover_form(options),
+        handover_form=_handover_form(options, learned["suggestions"]),
         accept_form=AcceptHandoverForm(),
         decline_form=DeclineHandoverForm(),
         collision=list(collision),
         last_message_id=max((message.id for message in details.messages), default=0),
         **panel_context(case, current_user, citizen_forms),
+        **learned,
     )
     return page, status
 
@@ -486,15 +511,4 @@ def propose_handover(reference: str):
     if not form.validate_on_submit() or department is None:
         flash(_("Choose a department and write a note for them."), "error")
         return redirect(url_for(".show", reference=reference))
-    try:
-        propose(case, department, current_user, form.note.data)
-    except HandoverError as error:
-        db.session.rollback()
-        flash(_("The case was not offered. %(reason)s", reason=error_text(error)), "error")
-    else:
-        db.session.commit()
-        flash(
-            _("The case is offered to %(department)s.", department=department_name(department)),
-            "success",
-        )
-    return redirect(url_for(".show", reference=reference))
+    return offer_case(case, department, form.note.data)

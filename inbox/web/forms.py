@@ -241,6 +241,12 @@ class HandoverForm(Form):
     )
 
 
+class SuggestedHandoverForm(Form):
+    """One click on a suggested department: the case is offered to it (the note says so)."""
+
+    department = HiddenField(validators=[DataRequired()])
+
+
 class AcceptHandoverForm(Form):
     tell_citizen = BooleanField(_l("Tell the citizen who now handles the case"), default=True)
     assign_to_me = BooleanField(_l("Assign the case to me"))

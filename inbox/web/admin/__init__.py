@@ -48,4 +48,5 @@ from inbox.web.admin import (  # noqa: E402, F401, I001
     channels,
     promises,
     sign_in,
+    suggestions,
 )
