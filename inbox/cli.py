@@ -12,9 +12,10 @@ import sys
 from datetime import datetime
 
 import click
-from flask.cli import FlaskGroup
+from flask import current_app
+from flask.cli import FlaskGroup, ScriptInfo
 
-from inbox.app import create_app
+from inbox.app import LEAN_COMMANDS, create_app
 from inbox.clock import now
 from inbox.i18n import LANGUAGES, Language
 from inbox.paths import MissingFilesError
@@ -23,17 +24,35 @@ from inbox.settings.promise_text import explain
 from rules.config import ConfigError
 from rules.promises import CHANNELS
 
+# The lean commands' app is built without the pages and the API, and without Flask's plugin
+# commands (Flask-Migrate's Alembic), so a poll that finds nothing new costs little more than
+# its round trips.
+_LEAN = "svarfrist.lean"
+
 
 def _create_app():
     """The app for the commands that need one; a file missing from the install (a compiled
     catalog, the templates) ends the command with that message and status 1."""
+    info = click.get_current_context().ensure_object(ScriptInfo)
     try:
-        return create_app()
+        return create_app(lean=info.data.get(_LEAN, False))
     except MissingFilesError as error:
         raise click.ClickException(str(error)) from error
 
 
-cli = FlaskGroup(
+class _Group(FlaskGroup):
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in LEAN_COMMANDS:
+            return super().get_command(ctx, name)
+        info = ctx.ensure_object(ScriptInfo)
+        info.data[_LEAN] = True
+        app = info.load_app()
+        if not current_app or current_app._get_current_object() is not app:
+            ctx.with_resource(app.app_context())
+        return app.cli.get_command(ctx, name)
+
+
+cli = _Group(
     name="svarfrist",
     create_app=_create_app,
     add_default_commands=True,

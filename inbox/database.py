@@ -7,6 +7,8 @@ elsewhere (a benchmark's, a test's admin connection) is left as SQLAlchemy makes
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -71,3 +73,26 @@ def commit_and_begin_write() -> None:
     """
     db.session.commit()
     begin_write()
+
+
+_FLUSH_DEFERRED = "svarfrist.flush_deferred"
+
+
+@contextmanager
+def deferred_flushes() -> Iterator[None]:
+    """Inside the block, the services' own :func:`flush` calls wait, and what they add is
+    written when the block ends, or at the caller's explicit ``db.session.flush()``: one
+    multi-row INSERT per table for a batch instead of statements per object. Rows added in
+    the block have no id until then (queries still autoflush, so they see them)."""
+    session = db.session()
+    session.info[_FLUSH_DEFERRED] = True
+    try:
+        yield
+    finally:
+        session.info.pop(_FLUSH_DEFERRED, None)
+
+
+def flush() -> None:
+    """``db.session.flush()``, except inside :func:`deferred_flushes`."""
+    if not db.session().info.get(_FLUSH_DEFERRED):
+        db.session.flush()

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from flask_babel import Babel
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -30,13 +29,22 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(
-    directory=str(MIGRATIONS_DIR),
-    render_as_batch=True,
-    compare_type=True,
-    render_item=render_migration_item,
-    include_name=include_in_migrations,
-)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def init_migrations(app) -> None:
+    """Flask-Migrate for ``svarfrist db``; imported here, as it brings Alembic, which the
+    commands that only take in and send (:data:`inbox.cli.LEAN_COMMANDS`) do without."""
+    from flask_migrate import Migrate
+
+    Migrate(
+        app,
+        db,
+        directory=str(MIGRATIONS_DIR),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_item,
+        include_name=include_in_migrations,
+    )

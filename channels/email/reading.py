@@ -19,6 +19,7 @@ from email.parser import BytesParser, HeaderParser
 from email.utils import collapse_rfc2231_value, getaddresses, parsedate_to_datetime
 
 from channels.base import Identity, IdentityKind, InboundAttachment, InboundMessage
+from channels.email.headers import FAST_DEFAULT
 from channels.email.sending import one_line
 from channels.filenames import safe_filename
 from channels.text import without_bidi_controls
@@ -209,7 +210,7 @@ def _date_in_utc(message: Message) -> str:
 
 
 def _parse(raw: bytes, account: str, received_at: datetime, limit: int) -> InboundMessage:
-    message = BytesParser(policy=policy.default).parsebytes(raw)
+    message = BytesParser(policy=FAST_DEFAULT).parsebytes(raw)
     if not message.keys():
         raise ValueError("no header in the message: these bytes are not an e-mail")
     sender = _sender(message)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import smtplib
+import time
 from collections.abc import Callable
 from datetime import datetime
 from email.message import EmailMessage
@@ -16,8 +17,11 @@ from email.utils import formatdate, make_msgid
 
 from channels.base import OutboundMessage, SendResult, SendStatus
 from channels.email.accounts import CredentialError, Server, SmtpAccount
+from channels.email.headers import FAST_DEFAULT
 from channels.email.html import text_to_html
 
+#: A connection that answered this recently is used without a NOOP first.
+FRESH_SECONDS = 5.0
 # Headers the inbox may set on an outgoing message; anything else is dropped.
 PASSED_HEADERS = (
     "Message-ID",
@@ -36,7 +40,7 @@ def one_line(value: str) -> str:
 def build_email(message: OutboundMessage, from_address: str, sent_at: datetime) -> EmailMessage:
     """Plain text with an HTML alternative (and the message's attachments after them), dated
     ``sent_at``; replies to the account's address."""
-    mime = EmailMessage()
+    mime = EmailMessage(policy=FAST_DEFAULT)
     mime["From"] = from_address
     mime["To"] = message.recipient
     mime["Reply-To"] = from_address
@@ -62,8 +66,10 @@ class SmtpSender:
 
     A connection that has gone stale (the server's idle timeout) is noticed
     with NOOP before it is used and replaced, so no message is handed to a
-    dead connection. After any error but a refused recipient the connection
-    is dropped and the next message opens a new one. ``clock`` tells the time each
+    dead connection; one used in the last :data:`FRESH_SECONDS` is used without
+    that round trip, and when the server has closed it all the same, the message
+    goes through a new connection. After any error but a refused recipient the
+    connection is dropped and the next message opens a new one. ``clock`` tells the time each
     message is sent (its ``Date``): the inbox's clock, which tests can set.
     """
 
@@ -71,11 +77,12 @@ class SmtpSender:
         self.account = account
         self.clock = clock
         self._connection: smtplib.SMTP | None = None
+        self._used_at = 0.0  # time.monotonic() of the connection's last answer
 
     def send(self, message: OutboundMessage) -> SendResult:
         mime = build_email(message, self.account.from_address, self.clock())
         try:
-            self._open().send_message(mime)
+            self._send(mime)
         except smtplib.SMTPRecipientsRefused as error:
             refusals = error.recipients.values()
             reasons = "; ".join(
@@ -106,6 +113,19 @@ class SmtpSender:
             )
         return SendResult(SendStatus.SENT, external_id=mime["Message-ID"])
 
+    def _send(self, mime: EmailMessage) -> None:
+        fresh = self._connection is not None and time.monotonic() - self._used_at < FRESH_SECONDS
+        try:
+            self._open(check=not fresh).send_message(mime)
+        except smtplib.SMTPServerDisconnected:
+            if not fresh:
+                raise
+            # closed by the server since the last message: with no 250 for it, the message
+            # was not taken, so it goes through a new connection
+            self.close()
+            self._open(check=False).send_message(mime)
+        self._used_at = time.monotonic()
+
     def close(self) -> None:
         if self._connection is None:
             return
@@ -115,7 +135,9 @@ class SmtpSender:
             self._connection.close()
         self._connection = None
 
-    def _open(self) -> smtplib.SMTP:
+    def _open(self, *, check: bool = True) -> smtplib.SMTP:
+        if self._connection is not None and not check:
+            return self._connection
         if self._connection is not None:
             try:
                 if self._connection.noop()[0] == 250:

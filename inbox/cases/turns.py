@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
+from inbox.database import flush
 from inbox.extensions import db
 from inbox.models import Case, Department, Message, OutKind, Turn, TurnOrigin
 from inbox.reports import turn_days
@@ -30,9 +31,10 @@ def start_turn(
     turn = Turn(
         case=case,
         channel=opened_by.channel,
-        department=case.department,
+        # the id, not the relationship: turn_days counts the turn before it is flushed
+        department_id=case.department.id,
         origin=origin,
-        opened_by_id=opened_by.id,
+        opened_by=opened_by,
         received_at=received_at,
         target_at=target_at,
         due_at=due_at,
@@ -40,7 +42,7 @@ def start_turn(
     )
     db.session.add(turn)
     case.target_at, case.due_at = target_at, due_at
-    db.session.flush()
+    flush()
     turn_days.count(turn)
     return turn
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 
 import nh3
 from flask import current_app
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from channels.base import Identity, IdentityKind, InboundAttachment, InboundMessage
@@ -27,7 +28,7 @@ from channels.email import raw_id
 from inbox.blobs import BlobStore, current_store
 from inbox.cases.turns import open_turn, start_turn
 from inbox.clock import now
-from inbox.database import begin_write
+from inbox.database import begin_write, deferred_flushes, flush
 from inbox.extensions import db
 from inbox.i18n import Language
 from inbox.intake import references
@@ -97,7 +98,9 @@ def receive(inbound: InboundMessage) -> Case:
             return existing
         try:
             with db.session.begin_nested():
-                return _take_in(inbound, _settings(), Lookups()).case
+                message, is_new_case = _take_in(inbound, _settings(), Lookups())
+                _record(message, is_new_case)
+                return message.case
         except IntegrityError:
             # Another transaction stored this message or created this contact first.
             log.info("intake_conflict channel=%s account=%s", inbound.channel, inbound.account)
@@ -153,6 +156,11 @@ class Lookups:
     acknowledged: dict[str, datetime | None] | None = None
     #: The stored message of each identity (see :func:`_identity_keys`).
     stored: dict[tuple, Message] = field(default_factory=dict)
+    #: A batch's acknowledgements, queued in order once all its messages are stored, so the
+    #: outgoing messages go in together rather than one between each two received ones.
+    acknowledgements: list[Callable[[], object]] | None = None
+    #: PostgreSQL, a batch: each new case's words, indexed in one statement after the flush.
+    words: list[tuple[Case, str]] | None = None
 
 
 def receive_batch(batch: Sequence[InboundMessage]) -> list[tuple[Case, bool]]:
@@ -171,7 +179,7 @@ def receive_batch(batch: Sequence[InboundMessage]) -> list[tuple[Case, bool]]:
         begin_write()
     settings = _settings()
     _wait_for_copies(batch)  # outside the savepoint: held to the end of the transaction
-    lookups = Lookups(stored=_stored_messages(batch))
+    lookups = Lookups(stored=_stored_messages(batch), acknowledgements=[], words=[])
     new = [inbound for inbound in batch if _stored_in(lookups, inbound) is None]
     if new:
         calendar = settings.rules.calendar
@@ -181,18 +189,28 @@ def receive_batch(batch: Sequence[InboundMessage]) -> list[tuple[Case, bool]]:
         lookups.frontline = _frontline(settings)
         lookups.contacts = contacts_of(identities)
         lookups.acknowledged = last_acknowledgements({address for _kind, address in identities})
+        _store_blobs(new, current_store())
     results: list[tuple[Case, bool]] = []
+    taken_in: list[tuple[Message, bool]] = []
     with db.session.begin_nested(), turn_days.collected():
-        for inbound in batch:
-            stored = _stored_in(lookups, inbound)
-            if stored is not None:
-                _note_copy(stored, inbound)
-                results.append((stored.case, True))
-                continue
-            message = _take_in(inbound, settings, lookups)
-            for key in _identity_keys(inbound, [inbound.external_id]):
-                lookups.stored.setdefault(key, message)
-            results.append((message.case, False))
+        with deferred_flushes():
+            for inbound in batch:
+                stored = _stored_in(lookups, inbound)
+                if stored is not None:
+                    _note_copy(stored, inbound)
+                    results.append((stored.case, True))
+                    continue
+                message, is_new_case = _take_in(inbound, settings, lookups)
+                taken_in.append((message, is_new_case))
+                for key in _identity_keys(inbound, [inbound.external_id]):
+                    lookups.stored.setdefault(key, message)
+                results.append((message.case, False))
+            for queue in lookups.acknowledgements:
+                queue()
+        db.session.flush()  # the batch's rows, a multi-row INSERT per table: now they have ids
+        _index_new_cases(lookups.words)
+        for message, is_new_case in taken_in:
+            _record(message, is_new_case)
     return results
 
 
@@ -340,7 +358,9 @@ def _note_copy(stored: Message, inbound: InboundMessage) -> None:
     log.info("intake_copy message=%s account=%s", stored.id, inbound.account)
 
 
-def _take_in(inbound: InboundMessage, settings: Settings, lookups: Lookups) -> Message:
+def _take_in(inbound: InboundMessage, settings: Settings, lookups: Lookups) -> tuple[Message, bool]:
+    """Store the message on its case (made when it continues none); the message, and whether
+    its case is new. :func:`_record` audits it once it is flushed."""
     rules = settings.rules
     if inbound.channel not in rules.promises:
         raise IntakeError(f"no promise is configured for channel {inbound.channel!r}")
@@ -352,7 +372,7 @@ def _take_in(inbound: InboundMessage, settings: Settings, lookups: Lookups) -> M
     if case is None:
         case = _open_case(inbound, contact, settings, lookups.frontline)
     # Before anything flushes, so a new case is inserted with its words.
-    _index_words(case, inbound, address, is_new_case)
+    _index_words(case, inbound, address, is_new_case, lookups)
     if is_new_case:
         turn_days.count_case(case)
     message = _store_message(case, inbound, address, current_store())
@@ -369,20 +389,25 @@ def _take_in(inbound: InboundMessage, settings: Settings, lookups: Lookups) -> M
         _reopen(case, inbound)
         if is_new_case or open_turn(case) is None:
             _start_turn(case, message, inbound, settings, is_new_case, lookups)
+    return message, is_new_case
+
+
+def _record(message: Message, is_new_case: bool) -> None:
+    """Audit and log a message taken in (flushed: the event holds its ids)."""
+    case = message.case
     audit.record(
         "case.create" if is_new_case else "message.receive",
         case=case,
         message_id=message.id,
-        channel=inbound.channel,
+        channel=message.channel,
     )
     log.info(
         "intake case=%s message=%s channel=%s new_case=%s",
         case.reference,
         message.id,
-        inbound.channel,
+        message.channel,
         is_new_case,
     )
-    return message
 
 
 def _start_turn(
@@ -404,7 +429,8 @@ def _start_turn(
         due_at=promise.due_at,
     )
     if rule.acknowledge and not inbound.is_unreadable:
-        queue_acknowledgement(
+        queue = partial(
+            queue_acknowledgement,
             case,
             turn,
             message,
@@ -412,6 +438,10 @@ def _start_turn(
             is_new_case=is_new_case,
             acknowledged=lookups.acknowledged,
         )
+        if lookups.acknowledgements is None:
+            queue()
+        else:
+            lookups.acknowledgements.append(queue)
 
 
 def _note_named_case(
@@ -584,11 +614,26 @@ def _store_message(case: Case, inbound: InboundMessage, address: str, blobs: Blo
                 sha256=blobs.put(attachment.content),
             )
         )
-    db.session.flush()
+    flush()
     return message
 
 
-def _index_words(case: Case, inbound: InboundMessage, address: str, is_new_case: bool) -> None:
+def _store_blobs(batch: Sequence[InboundMessage], blobs: BlobStore) -> None:
+    """The raw sources and attachments of a batch, stored together (their fsyncs side by
+    side); :func:`_store_message` then finds each stored already."""
+    contents = [inbound.raw for inbound in batch if inbound.raw is not None]
+    contents += [
+        attachment.content
+        for inbound in batch
+        if not inbound.is_unreadable
+        for attachment in inbound.attachments
+    ]
+    blobs.put_many(contents)
+
+
+def _index_words(
+    case: Case, inbound: InboundMessage, address: str, is_new_case: bool, lookups: Lookups
+) -> None:
     """PostgreSQL: add the message's and the citizen's words to the case's search vector."""
     if db.engine.dialect.name != "postgresql":
         return  # SQLite searches its FTS5 table of messages
@@ -603,12 +648,35 @@ def _index_words(case: Case, inbound: InboundMessage, address: str, is_new_case:
         )
         if part
     )
+    if is_new_case and lookups.words is not None:
+        lookups.words.append((case, words))
+        return
     added = func.to_tsvector("norwegian", words)
     if is_new_case:
         case.search_vector = added
     else:
         empty = func.to_tsvector("norwegian", "")
         case.search_vector = func.coalesce(Case.search_vector, empty).op("||")(added)
+
+
+def _index_new_cases(words: list[tuple[Case, str]]) -> None:
+    """The new cases' words (:func:`_index_words`), for a batch in one statement: a search
+    vector in the INSERT would make it one INSERT per case. Added to what a later message
+    of the batch may have put there already."""
+    if not words:
+        return
+    cases = Case.__table__
+    empty = func.to_tsvector("norwegian", "")
+    db.session.execute(
+        update(cases)
+        .where(cases.c.id == bindparam("case_id"))
+        .values(
+            search_vector=func.to_tsvector("norwegian", bindparam("words")).op("||")(
+                func.coalesce(cases.c.search_vector, empty)
+            )
+        ),
+        [{"case_id": case.id, "words": text} for case, text in words],
+    )
 
 
 def _reopen(case: Case, inbound: InboundMessage) -> None:

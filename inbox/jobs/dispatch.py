@@ -10,8 +10,9 @@ commit sends the row again when its lease has run out (the duplicate window,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 from flask import Flask, current_app
 
@@ -25,8 +26,9 @@ from inbox.outbox.dispatch import (
     DispatchReport,
     back_off_account,
     claim,
+    claimed_rows,
     lanes,
-    outbounds_of,
+    outbound,
     record,
     send,
 )
@@ -44,25 +46,35 @@ def dispatch_once(
     their own, so SMS and Messenger keep flowing while an SMTP server hangs.
     """
     try:
-        row_ids = claim(batch_size)
-        db.session.commit()  # the claim, before anything is sent
-        groups = lanes(senders, row_ids)
-        db.session.commit()
-        if len(groups) <= 1:
-            reports = [_send_lane(senders, group, max_attempts) for group in groups]
-        else:
-            app = current_app._get_current_object()  # type: ignore[attr-defined]
-            with ThreadPoolExecutor(max_workers=len(groups)) as pool:
-                futures = [
-                    pool.submit(_send_lane_in_own_context, app, senders, group, max_attempts)
-                    for group in groups
-                ]
-                reports = [future.result() for future in futures]
+        return _dispatch_round(senders, batch_size, max_attempts)
     finally:
-        for sender in senders.values():
-            if hasattr(sender, "close"):
-                sender.close()  # adapters may keep a connection open between rows
+        _close(senders)
+
+
+def _dispatch_round(
+    senders: Mapping[str, Sender], batch_size: int, max_attempts: int
+) -> DispatchReport:
+    row_ids = claim(batch_size)
+    db.session.commit()  # the claim, before anything is sent
+    groups = lanes(senders, row_ids)
+    db.session.commit()
+    if len(groups) <= 1:
+        reports = [_send_lane(senders, group, max_attempts) for group in groups]
+    else:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        with ThreadPoolExecutor(max_workers=len(groups)) as pool:
+            futures = [
+                pool.submit(_send_lane_in_own_context, app, senders, group, max_attempts)
+                for group in groups
+            ]
+            reports = [future.result() for future in futures]
     return sum(reports, DispatchReport())
+
+
+def _close(senders: Mapping[str, Sender]) -> None:
+    for sender in senders.values():
+        if hasattr(sender, "close"):
+            sender.close()  # adapters may keep a connection open between rows
 
 
 def _send_lane_in_own_context(
@@ -82,27 +94,40 @@ def _send_lane(
     report = DispatchReport()
     outcomes: dict[tuple[str, str], Outcome] = {}
     settings = current_app.extensions["svarfrist"]
-    # The claimed rows are this lane's until their lease runs out: read them all at once.
-    outbounds = outbounds_of(row_ids)
-    db.session.commit()  # no transaction stays open while the adapter sends
-    for position, row_id in enumerate(row_ids):
-        outbound = outbounds[row_id]
-        result = send(senders, outbound, row_id)
-        account = account_states.sending_account(settings, outbound.channel, outbound.account)
-        if account is not None:
-            _add_outcome(outcomes.setdefault(account, Outcome()), outbound.channel, result)
-        begin_write()
-        record(row_id, result, max_attempts, report)
-        if result is not None and result.is_outage:
-            back_off_account(row_id, row_ids[position + 1 :])
+    # The claimed rows are this lane's until their lease runs out: read them all at once,
+    # with their messages, and kept loaded past each outcome's commit (not read again; the
+    # dict holds them, as the session's identity map does not).
+    rows = claimed_rows(row_ids)
+    with _loaded_past_commits():
+        db.session.commit()  # no transaction stays open while the adapter sends
+        for position, row_id in enumerate(row_ids):
+            message = outbound(rows[row_id])
+            result = send(senders, message, row_id)
+            account = account_states.sending_account(settings, message.channel, message.account)
+            if account is not None:
+                _add_outcome(outcomes.setdefault(account, Outcome()), message.channel, result)
+            begin_write()
+            record(row_id, result, max_attempts, report)
+            if result is not None and result.is_outage:
+                back_off_account(row_id, row_ids[position + 1 :])
+                db.session.commit()
+                break
             db.session.commit()
-            break
-        db.session.commit()
     begin_write()
     for kind, name in sorted(outcomes):
         account_states.record(kind, name, AccountActivity.SEND, outcomes[kind, name])
     db.session.commit()
     return report
+
+
+@contextmanager
+def _loaded_past_commits() -> Iterator[None]:
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = True
 
 
 def _add_outcome(outcome: Outcome, channel: str, result: SendResult | None) -> None:
@@ -119,10 +144,14 @@ def _add_outcome(outcome: Outcome, channel: str, result: SendResult | None) -> N
 
 
 def drain(senders: Mapping[str, Sender], *, batch_size: int = 50) -> DispatchReport:
-    """:func:`dispatch_once` batch after batch until a round finds nothing due; rows that
-    failed wait for their backoff, so they are not due again in this run."""
-    total = report = dispatch_once(senders, batch_size=batch_size)
-    while report.claimed:
-        report = dispatch_once(senders, batch_size=batch_size)
-        total = total + report
+    """:func:`dispatch_once` batch after batch until a round finds nothing due, on the same
+    connections; rows that failed wait for their backoff, so they are not due again in this
+    run."""
+    try:
+        total = report = _dispatch_round(senders, batch_size, MAX_ATTEMPTS)
+        while report.claimed:
+            report = _dispatch_round(senders, batch_size, MAX_ATTEMPTS)
+            total = total + report
+    finally:
+        _close(senders)
     return total

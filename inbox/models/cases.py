@@ -313,6 +313,8 @@ class Turn(db.Model):
 
     case: Mapped[Case] = relationship(back_populates="turns")
     department: Mapped[Department] = relationship()
+    #: Set as an object, so a turn and its message can be inserted in one flush.
+    opened_by: Mapped[Message | None] = relationship(foreign_keys=[opened_by_id])
 
     def __repr__(self) -> str:
         return f"<Turn {self.id} case={self.case_id} due={self.due_at:%Y-%m-%d}>"

@@ -22,6 +22,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from channels.base import (
     ByAccount,
@@ -33,6 +34,7 @@ from channels.base import (
 )
 from inbox.blobs import current_store
 from inbox.clock import now
+from inbox.database import flush
 from inbox.extensions import db
 from inbox.logs import describe
 from inbox.models import Case, Message, OutboxMessage, OutboxStatus
@@ -69,7 +71,7 @@ def enqueue(
         created_at=queued_at,
     )
     db.session.add(row)
-    db.session.flush()
+    flush()
     return row
 
 
@@ -209,13 +211,19 @@ def back_off_account(row_id: int, claimed_with_it: list[int]) -> None:
     )
 
 
-def outbounds_of(row_ids: list[int]) -> dict[int, OutboundMessage]:
-    """What each claimed row asks to send, as the adapters take it, in one query."""
-    rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(row_ids)))
-    return {row.id: _outbound(row) for row in rows}
+def claimed_rows(row_ids: list[int]) -> dict[int, OutboxMessage]:
+    """The claimed rows with their messages (their outcomes are noted on them), in one
+    query; :func:`outbound` says what each asks to send."""
+    rows = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.id.in_(row_ids))
+        .options(selectinload(OutboxMessage.message))
+    )
+    return {row.id: row for row in rows}
 
 
-def _outbound(row: OutboxMessage) -> OutboundMessage:
+def outbound(row: OutboxMessage) -> OutboundMessage:
+    """What the row asks to send, as the adapters take it."""
     payload = row.payload or {}
     return OutboundMessage(
         channel=row.channel,

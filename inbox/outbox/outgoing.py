@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from channels.base import IdentityKind
 from inbox.clock import now
+from inbox.database import flush
 from inbox.extensions import db
 from inbox.models import Case, ContactIdentity, Direction, Message, OutKind, User
 from inbox.outbox.dispatch import enqueue
@@ -71,7 +72,7 @@ def send_to_citizen(
         created_at=now(),
     )
     db.session.add(message)
-    db.session.flush()
+    flush()
     if channel == "sms" and recipient and opted_out(recipient):
         message.metadata_json = {"delivery": "failed", "delivery_error": OPTED_OUT}
         return message
@@ -92,12 +93,21 @@ def send_to_citizen(
 
 
 def opted_out(phone: str) -> bool:
-    """Whether the citizen asked us (STOP) not to send SMS to this number."""
-    return (
-        db.session.scalar(
+    """Whether the citizen asked us (STOP) not to send SMS to this number.
+
+    Asked without flushing what the session holds (a batch's intake writes its rows together
+    at the end): a STOP taken in but not yet written is found among the changed identities.
+    """
+    with db.session.no_autoflush:
+        for identity in db.session.dirty:
+            if isinstance(identity, ContactIdentity) and (identity.kind, identity.value) == (
+                IdentityKind.PHONE,
+                phone,
+            ):
+                return identity.opted_out_at is not None
+        stored = db.session.scalar(
             select(ContactIdentity.opted_out_at).where(
                 ContactIdentity.kind == IdentityKind.PHONE, ContactIdentity.value == phone
             )
         )
-        is not None
-    )
+    return stored is not None
