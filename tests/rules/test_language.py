@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from rules.language import MIN_CONFIDENCE, Detection, detect_language
@@ -63,14 +61,3 @@ def test_confidence_is_the_guess_share_and_below_the_threshold_nothing_is_told()
     detection = detect_language(BOKMAL[5])  # "Når åpner biblioteket ...": half Nynorsk words
     assert detection.guess == "nb" and 0.5 < detection.confidence < MIN_CONFIDENCE
     assert not detection.is_reliable and detection.language is None
-
-
-def test_a_message_costs_well_under_a_millisecond_once_the_detector_is_built():
-    messages = NYNORSK + BOKMAL + ENGLISH
-    detect_language(messages[0])  # builds the detector once per process (about 2 s)
-    started = time.perf_counter()
-    for text in messages * 10:
-        detect_language(text)
-    per_message = (time.perf_counter() - started) / (len(messages) * 10)
-    # Measured 0.45 ms on one core; intake's goal of 250 messages a second leaves 4 ms.
-    assert per_message < 0.004, f"{per_message * 1000:.2f} ms per message"
