@@ -14,26 +14,31 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
-from scipy.special import expit
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
-from sklearn.svm import LinearSVC
 
 FEATURES = 2**18
 NGRAMS = (3, 5)
 # Folds for the calibration; each needs a few cases of every department.
 CALIBRATION_FOLDS = 3
-_vectorizer = HashingVectorizer(
-    analyzer="char_wb",
-    ngram_range=NGRAMS,
-    n_features=FEATURES,
-    alternate_sign=False,
-    norm=None,
-    lowercase=True,
-    dtype=np.float32,
-)
+
+
+@cache
+def _vectorizer():
+    # scikit-learn is imported when a suggestion or a training needs it: importing it costs
+    # every process about a second (every command, every web worker, the poller).
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(
+        analyzer="char_wb",
+        ngram_range=NGRAMS,
+        n_features=FEATURES,
+        alternate_sign=False,
+        norm=None,
+        lowercase=True,
+        dtype=np.float32,
+    )
 
 
 class TrainingError(ValueError):
@@ -55,6 +60,8 @@ class Classifier:
     def probabilities(self, matrix) -> np.ndarray:
         """(rows, departments): each row of :func:`counts` its probability per department."""
         scores = _weighted(matrix, self.idf) @ self.weights.T + self.intercepts
+        from scipy.special import expit  # see _vectorizer
+
         calibrated = expit(-(np.asarray(scores) * self.slopes + self.offsets))
         if len(self.labels) == 2:  # one score, for the second department
             return np.column_stack([1 - calibrated[:, 0], calibrated[:, 0]])
@@ -84,7 +91,7 @@ _ARRAYS = ("labels", "idf", "weights", "intercepts", "slopes", "offsets")
 
 def counts(texts: Sequence[str]):
     """The hashed character n-gram counts of ``texts`` (a sparse matrix, one row per text)."""
-    return _vectorizer.transform(texts)
+    return _vectorizer().transform(texts)
 
 
 def train(matrix, labels: Sequence[int]) -> Classifier:
@@ -97,6 +104,10 @@ def train(matrix, labels: Sequence[int]) -> Classifier:
         # Too rare to calibrate: such departments are learned once they have more cases.
         keep = np.isin(labels, kinds[sizes >= CALIBRATION_FOLDS])
         return train(matrix[keep], labels[keep])
+    from sklearn.calibration import CalibratedClassifierCV  # see _vectorizer
+    from sklearn.feature_extraction.text import TfidfTransformer
+    from sklearn.svm import LinearSVC
+
     transformer = TfidfTransformer(sublinear_tf=True).fit(matrix)
     idf = transformer.idf_.astype(np.float32)
     model = CalibratedClassifierCV(
