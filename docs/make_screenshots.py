@@ -140,9 +140,12 @@ def shoot(base: str, reference: str) -> None:
             page.fill("#email", AGENT)
             page.fill("#password", PASSWORD)
             page.click("button[type=submit].primary")
-            page.wait_for_url(f"{base}/")
+            page.wait_for_url(f"{base}/", wait_until="domcontentloaded", timeout=60_000)
+            page.wait_for_load_state("networkidle")
             page.screenshot(path=str(OUT / f"queue-{width}.png"))
             page.goto(f"{base}/cases/{reference}")
+            # The attachment previews load lazily, after the load event.
+            page.wait_for_load_state("networkidle")
             page.screenshot(path=str(OUT / f"case-{width}.png"))
             context.close()
         browser.close()
