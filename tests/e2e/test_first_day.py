@@ -46,7 +46,7 @@ def sign_in(browser, base: str, address: str):
     page.fill("#email", address)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit].primary")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}/", wait_until="domcontentloaded")
     return page
 
 

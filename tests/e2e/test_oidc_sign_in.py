@@ -85,7 +85,7 @@ def sign_in_at_provider(page, site, login: str) -> None:
     """Press the button and sign in on the provider's own page."""
     page.goto(f"{site.base}/login")
     page.get_by_role("link", name=f"Sign in with {PROVIDER_NAME}").click()
-    page.wait_for_url(f"{site.provider.issuer}/**")
+    page.wait_for_url(f"{site.provider.issuer}/**", wait_until="domcontentloaded")
     page.fill("input[name=login]", login)
     page.fill("input[name=password]", "any password: the provider's development login")
     page.click("button.login-submit")
@@ -117,7 +117,7 @@ def test_the_button_leads_through_the_provider_to_the_inbox(page, browser, site)
     assert violations(page) == [], "login page with the provider's button"
     shoot(browser, f"{site.base}/login", "oidc-login")
     sign_in_at_provider(page, site, "kari")
-    page.wait_for_url(f"{site.base}/")
+    page.wait_for_url(f"{site.base}/", wait_until="domcontentloaded")
     expect(page.locator(".signed-in")).to_have_text("Kari Nordmann")
     kari = fresh("kari@alver.kommune.no")
     assert kari.language == "en"  # the login page's
@@ -131,11 +131,11 @@ def test_a_person_moved_at_the_provider_is_moved_at_the_next_sign_in(page, site)
         "ola", email="ola@alver.kommune.no", name="Ola", roles=["Svarfrist.Byggesak"]
     )
     sign_in_at_provider(page, site, "ola")
-    page.wait_for_url(f"{site.base}/")
+    page.wait_for_url(f"{site.base}/", wait_until="domcontentloaded")
     expect(page.get_by_role("link", name="Channel report")).to_have_count(0)  # staff
     page.get_by_role("button", name="Log out").click()
     page.click("button[name=logout]")  # the provider asks "Yes, sign me out"
-    page.wait_for_url(f"{site.base}/login**")
+    page.wait_for_url(f"{site.base}/login**", wait_until="domcontentloaded")
 
     site.provider.set_person(
         "ola",
@@ -144,7 +144,7 @@ def test_a_person_moved_at_the_provider_is_moved_at_the_next_sign_in(page, site)
         roles=["Svarfrist.Leiar.Byggesak", "Svarfrist.Barnehage"],
     )
     sign_in_at_provider(page, site, "ola")
-    page.wait_for_url(f"{site.base}/")
+    page.wait_for_url(f"{site.base}/", wait_until="domcontentloaded")
     expect(page.get_by_role("link", name="Channel report")).to_be_visible()  # a leader's
     ola = fresh("ola@alver.kommune.no")
     assert (ola.role, ola.name) == (Role.LEADER, "Ola Nordmann")
@@ -158,7 +158,7 @@ def test_a_person_with_no_role_is_refused_and_their_sessions_and_tokens_end(page
     db.session.commit()
     site.provider.set_person("trond", email="trond@alver.kommune.no", roles=["Another.App"])
     sign_in_at_provider(page, site, "trond")
-    page.wait_for_url(f"{site.base}/auth/oidc/callback**")
+    page.wait_for_url(f"{site.base}/auth/oidc/callback**", wait_until="domcontentloaded")
     expect(page.locator("h1")).to_have_text("Not signed in")
     expect(page.locator("main")).to_contain_text("gives you no role in Svarfrist")
     expect(page.locator("main")).to_contain_text("it-hjelp@alver.kommune.no")
@@ -179,7 +179,7 @@ def test_a_person_with_no_role_is_refused_and_their_sessions_and_tokens_end(page
 def test_sign_out_reaches_the_provider_and_comes_back(page, site):
     site.provider.set_person("kari", email="kari@alver.kommune.no", roles=["Svarfrist.Admin"])
     sign_in_at_provider(page, site, "kari")
-    page.wait_for_url(f"{site.base}/")
+    page.wait_for_url(f"{site.base}/", wait_until="domcontentloaded")
     with page.expect_request(f"{site.provider.issuer}/session/end**") as logout:
         page.get_by_role("button", name="Log out").click()
     assert "id_token_hint=" in logout.value.url
@@ -187,9 +187,9 @@ def test_sign_out_reaches_the_provider_and_comes_back(page, site):
         logout.value.url
     )
     page.click("button[name=logout]")
-    page.wait_for_url(f"{site.base}/login**")
+    page.wait_for_url(f"{site.base}/login**", wait_until="domcontentloaded")
     page.goto(f"{site.base}/")
-    page.wait_for_url(f"{site.base}/login**")  # signed out here too
+    page.wait_for_url(f"{site.base}/login**", wait_until="domcontentloaded")  # signed out here too
     # ... and at the provider: the button asks for the login again.
     page.get_by_role("link", name=f"Sign in with {PROVIDER_NAME}").click()
     expect(page.locator("input[name=login]")).to_be_visible()
@@ -209,7 +209,7 @@ def test_a_forged_and_a_replayed_callback_are_refused(page, site):
         ),
     )
     sign_in_at_provider(page, site, "kari")
-    page.wait_for_url(f"{site.base}/")
+    page.wait_for_url(f"{site.base}/", wait_until="domcontentloaded")
     page.goto(callbacks[-1])  # the same code and state again
     expect(page.locator("main")).to_contain_text(
         "does not belong to a sign-in started in this browser"
@@ -249,7 +249,7 @@ def test_passwords_off_hide_the_form_and_refuse_it_but_not_for_break_glass(
     page.fill("#email", "naud@alver.kommune.no")
     page.fill("#password", PASSWORD)
     page.click("button[type=submit].primary")
-    page.wait_for_url(f"{site.base}/")
+    page.wait_for_url(f"{site.base}/", wait_until="domcontentloaded")
     page.goto(f"{site.base}/admin/sign-in")
     expect(page.locator("table.break-glass")).to_contain_text("Naudtilgang")
     assert violations(page) == [], "administration: sign-in"

@@ -207,13 +207,13 @@ def test_j_k_move_through_the_rows_and_o_opens_the_case(browser, live_server, to
     assert tab.input_value("#q") == "jk"
     tab.locator(f"#tick-{links[1]}").focus()
     tab.keyboard.press("o")
-    tab.wait_for_url(f"{live_server}/cases/{links[1]}")
+    tab.wait_for_url(f"{live_server}/cases/{links[1]}", wait_until="domcontentloaded")
     tab.keyboard.press("]")  # the next case in the queue's order
-    tab.wait_for_url(f"{live_server}/cases/{links[2]}")
+    tab.wait_for_url(f"{live_server}/cases/{links[2]}", wait_until="domcontentloaded")
     tab.keyboard.press("[")
-    tab.wait_for_url(f"{live_server}/cases/{links[1]}")
+    tab.wait_for_url(f"{live_server}/cases/{links[1]}", wait_until="domcontentloaded")
     tab.keyboard.press("u")
-    tab.wait_for_url(f"{live_server}/")
+    tab.wait_for_url(f"{live_server}/", wait_until="domcontentloaded")
     tab.context.close()
 
 
@@ -254,7 +254,7 @@ def test_r_focuses_the_reply_and_n_the_note(browser, live_server, town):
     expect(tab.locator('[data-shortcut="claim"]')).to_have_count(1)
     tab.keyboard.press("g")
     tab.keyboard.press("q")
-    tab.wait_for_url(f"{live_server}/")
+    tab.wait_for_url(f"{live_server}/", wait_until="domcontentloaded")
     tab.context.close()
 
 

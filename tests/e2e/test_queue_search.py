@@ -45,7 +45,9 @@ def test_a_closed_cases_reference_is_found_in_the_queue_search(page, live_server
     expect(page.locator("tbody")).not_to_contain_text(town["closed"].reference)
     page.fill("#q", town["closed"].reference)
     page.locator("#q").press("Enter")
-    page.wait_for_url(f"{live_server}/cases/{town['closed'].reference}")
+    page.wait_for_url(
+        f"{live_server}/cases/{town['closed'].reference}", wait_until="domcontentloaded"
+    )
     expect(page.locator("h1")).to_contain_text(town["closed"].reference)
     expect(page.locator("main")).not_to_contain_text("Godt jobba")
 

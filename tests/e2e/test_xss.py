@@ -134,7 +134,7 @@ def _log_in(page, base: str) -> None:
     page.fill("#email", "leiar@alver.no")
     page.fill("#password", PASSWORD)
     page.click("button[type=submit].primary")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}/", wait_until="domcontentloaded")
 
 
 def _shown_as_text(page, text: str) -> None:
@@ -150,7 +150,7 @@ def test_payloads_from_citizens_never_run_on_staff_pages(browser, live_server, p
     citizen.page.fill("#phone", "912 34 567")
     citizen.page.fill("#about", CALLBACK_ABOUT)
     citizen.page.click("button[type=submit].primary")
-    citizen.page.wait_for_url("**/kvittering")
+    citizen.page.wait_for_url("**/kvittering", wait_until="domcontentloaded")
     citizen.check("the callback receipt")
     citizen.visit(f"{live_server}/login?next={quote(QUERY)}")
     citizen_context.close()
