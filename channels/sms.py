@@ -12,13 +12,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cache
 from typing import Any
-
-import requests
-from twilio.base.exceptions import TwilioException, TwilioRestException
-from twilio.http.http_client import TwilioHttpClient
-from twilio.request_validator import RequestValidator
-from twilio.rest import Client
 
 from channels.base import (
     Identity,
@@ -77,23 +72,36 @@ class TwilioAccount:
         return self.public_url.rstrip("/") + path
 
 
-# twilio ships no type information, so its classes are Any to mypy.
-class _RedirectedHttpClient(TwilioHttpClient):  # type: ignore[misc]
-    """The library's own HTTP client, sending to ``base_url`` instead of api.twilio.com."""
-
-    def __init__(self, base_url: str, timeout: float) -> None:
-        super().__init__(timeout=timeout)
-        self.base_url = base_url.rstrip("/")
-
-    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
-        if url.startswith(TWILIO_API):
-            url = self.base_url + url[len(TWILIO_API) :]
-        return super().request(method, url, *args, **kwargs)
+# twilio (and requests with it) is imported where it is used: the configuration names
+# TwilioAccount, and every command, a report or an e-mail poll too, would pay 0.1 s for it.
 
 
-def client_for(account: TwilioAccount, timeout: float = TIMEOUT_SECONDS) -> Client:
+@cache
+def _redirected_http_client() -> type:
+    """The library's own HTTP client class, sending to a ``base_url`` instead of
+    api.twilio.com (twilio ships no type information, so its classes are Any to mypy)."""
+    from twilio.http.http_client import TwilioHttpClient
+
+    class RedirectedHttpClient(TwilioHttpClient):  # type: ignore[misc]
+        def __init__(self, base_url: str, timeout: float) -> None:
+            super().__init__(timeout=timeout)
+            self.base_url = base_url.rstrip("/")
+
+        def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+            if url.startswith(TWILIO_API):
+                url = self.base_url + url[len(TWILIO_API) :]
+            return super().request(method, url, *args, **kwargs)
+
+    return RedirectedHttpClient
+
+
+def client_for(account: TwilioAccount, timeout: float = TIMEOUT_SECONDS) -> Any:
+    """twilio's REST client for the account, at its ``api_base_url``."""
+    from twilio.http.http_client import TwilioHttpClient
+    from twilio.rest import Client
+
     http_client = (
-        _RedirectedHttpClient(account.api_base_url, timeout)
+        _redirected_http_client()(account.api_base_url, timeout)
         if account.api_base_url.rstrip("/") != TWILIO_API
         else TwilioHttpClient(timeout=timeout)
     )
@@ -104,6 +112,8 @@ def signature_is_valid(
     account: TwilioAccount, url: str, params: Mapping[str, str], signature: str
 ) -> bool:
     """Whether ``X-Twilio-Signature`` matches ``url`` (as Twilio called it) and the form."""
+    from twilio.request_validator import RequestValidator
+
     if not signature:
         return False
     validator = RequestValidator(account.auth_token())
@@ -176,6 +186,8 @@ def fetch_media(account: TwilioAccount, inbound: InboundMessage, limit: int) -> 
     A picture that cannot be fetched (or is over ``limit`` bytes) is named in
     ``media_not_fetched``; the message itself is never lost over it.
     """
+    import requests
+
     attachments, missing = [], []
     for number, item in enumerate(inbound.metadata.get("media", []), start=1):
         try:
@@ -224,6 +236,9 @@ class TwilioSender:
         self.timeout = timeout
 
     def send(self, message: OutboundMessage) -> SendResult:
+        import requests
+        from twilio.base.exceptions import TwilioException, TwilioRestException
+
         account = self.account
         sender = (
             {"messaging_service_sid": account.messaging_service_sid}

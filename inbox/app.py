@@ -17,6 +17,7 @@ import inbox.models  # noqa: F401  (registers every table on the metadata)
 from inbox import database
 from inbox.blobs import EXTENSION_KEY as BLOBS_KEY
 from inbox.blobs import BlobStore, LocalBlobStore, S3BlobStore
+from inbox.commands import COMMANDS, Commands
 from inbox.extensions import babel, csrf, db, init_migrations, login_manager
 from inbox.i18n import LANGUAGES, check_catalogs
 from inbox.logs import describe, loggable_path
@@ -35,15 +36,16 @@ SECRET_ENV = "SVARFRIST_SECRET_KEY"
 # Local development over plain HTTP (make run): session cookies without the Secure flag.
 PLAIN_HTTP_ENV = "SVARFRIST_PLAIN_HTTP"
 RETRY_AFTER = 30  # seconds: a restart of PostgreSQL takes a few
-#: The commands a lean app (``create_app(lean=True)``) has: they only take in and send.
-LEAN_COMMANDS = ("poll", "dispatch")
+#: The commands a lean app (``create_app(lean=True)``) has: they take in, send, or count, and
+#: need neither the pages nor the API nor the migrations.
+LEAN_COMMANDS = ("poll", "dispatch", "report")
 
 
 def create_app(settings: Settings | None = None, *, lean: bool = False, **config: Any) -> Flask:
     """Build the application from validated settings (default: read ``SVARFRIST_CONFIG``).
 
     ``lean=True`` leaves out the pages, the API (their blueprints import half the
-    dependencies) and the migrations, for commands that only take in and send.
+    dependencies) and the migrations, for the :data:`LEAN_COMMANDS`.
     Keyword arguments override Flask configuration keys (tests use this). Raises
     :class:`inbox.paths.MissingFilesError` when templates, static files or the compiled
     catalog of a configured language (every UI language, every citizen language) are missing.
@@ -60,6 +62,10 @@ def create_app(settings: Settings | None = None, *, lean: bool = False, **config
         template_folder=str(TEMPLATES_DIR),
         instance_path=str(INSTANCE_DIR),
     )
+    # The commands that need the app, on ``svarfrist`` and ``app.test_cli_runner``; a lean app
+    # has only the LEAN_COMMANDS (the others import a scheduler, gunicorn).
+    app.cli = Commands(LEAN_COMMANDS if lean else tuple(COMMANDS))
+    app.cli.name = app.name
     app.config.update(
         SQLALCHEMY_DATABASE_URI=settings.database_url,
         # Errors never carry a statement's values (message texts, addresses) into the logs.
@@ -86,14 +92,12 @@ def create_app(settings: Settings | None = None, *, lean: bool = False, **config
     with app.app_context():  # the engines exist from init_app on; none has connected yet
         for engine in db.engines.values():
             database.configure(engine)
-    if not lean:
-        init_migrations(app)
-    login_manager.init_app(app)
-    csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_language)
-    if not lean:
+    if not lean:  # a lean app answers no request: no sign-in, no forms
+        init_migrations(app)
+        login_manager.init_app(app)
+        csrf.init_app(app)
         _register_blueprints(app)
-    _register_commands(app, lean)
     return app
 
 
@@ -129,42 +133,6 @@ def _select_language() -> str:
         return chosen
     default = settings_of(current_app).rules.municipality.language
     return request.accept_languages.best_match(LANGUAGES) or default
-
-
-def _register_commands(app: Flask, lean: bool) -> None:
-    """Commands that need the app and its database, on ``svarfrist`` and ``app.test_cli_runner``;
-    a lean app has only the :data:`LEAN_COMMANDS` (the others import a scheduler, gunicorn)."""
-    from inbox.commands.dispatch import dispatch_command
-    from inbox.commands.poll import poll_command
-
-    app.cli.add_command(dispatch_command)
-    app.cli.add_command(poll_command)
-    if lean:
-        return
-    from inbox.commands.cases import cases_group
-    from inbox.commands.demo import demo_command
-    from inbox.commands.departments import departments_group
-    from inbox.commands.report import report_group
-    from inbox.commands.retention import retention_command
-    from inbox.commands.serve import serve_command
-    from inbox.commands.setup import setup_command
-    from inbox.commands.suggestions import suggestions_group
-    from inbox.commands.users import users_group
-    from inbox.commands.worker import worker_command
-
-    for command in (
-        cases_group,
-        demo_command,
-        departments_group,
-        report_group,
-        retention_command,
-        serve_command,
-        setup_command,
-        suggestions_group,
-        users_group,
-        worker_command,
-    ):
-        app.cli.add_command(command)
 
 
 def _register_blueprints(app: Flask) -> None:

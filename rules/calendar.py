@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -147,7 +148,6 @@ class Calendar:
     recurring_days: Mapping[tuple[int, int], OpeningHours | None] = field(default_factory=dict)
     dated_days: Mapping[date, OpeningHours | None] = field(default_factory=dict)
     _zone: ZoneInfo = field(init=False, repr=False, compare=False)
-    _holidays: holidays.HolidayBase = field(init=False, repr=False, compare=False)
     _days: dict[date, Day] = field(default_factory=dict, init=False, repr=False, compare=False)
     _later: dict[tuple[date, int], Day] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -155,7 +155,12 @@ class Calendar:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_zone", ZoneInfo(self.timezone))
-        object.__setattr__(self, "_holidays", holidays.country_holidays(self.country))
+
+    @cached_property
+    def _holidays(self) -> holidays.HolidayBase:
+        # On first use: the holidays package imports every country's module with the first
+        # (0.15 s), which a command that never asks about a date (a report) need not pay.
+        return holidays.country_holidays(self.country)
 
     @property
     def zone(self) -> ZoneInfo:

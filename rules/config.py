@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
+from holidays import registry
 
 from rules.calendar import WEEKDAYS, Calendar, CalendarError, OpeningHours, Period
 from rules.promises import CHANNELS, ChannelPromise, PromiseError, parse_rule
@@ -208,15 +208,12 @@ def _is_zone(value: Any) -> TypeGuard[str]:
 
 
 def _is_holidays_country(country: object) -> bool:
-    """A country code (``NO``, ``NOR``) the holidays package has a calendar for; asked of that
-    one country, as listing them all imports every country's module (0.1 s of each command)."""
+    """A country code (``NO``, ``NOR``) the holidays package has a calendar for; looked up in
+    its registry, as making a calendar or listing them imports every country's module (0.15 s
+    of each command)."""
     if not isinstance(country, str) or not (country.isalpha() and country.isupper()):
         return False
-    try:
-        holidays.country_holidays(country)
-    except NotImplementedError:
-        return False
-    return True
+    return any(country in names[1:] for names in registry.COUNTRIES.values())
 
 
 def _calendar(

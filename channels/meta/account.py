@@ -1,10 +1,8 @@
-"""One configured Facebook page (with its Instagram account), its secrets and its errors."""
+"""One configured Facebook page (with its Instagram account), its secrets and their errors."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import requests
 
 from channels.base import secret_from_environment
 
@@ -14,14 +12,6 @@ TIMEOUT_SECONDS = 30
 
 class MetaCredentialError(Exception):
     """A secret could not be had; the message names the account and the variable."""
-
-
-class MetaApiError(requests.RequestException):
-    """A pull could not be done: Graph refused it or answered something unreadable.
-
-    A :class:`requests.RequestException`, so whoever already catches network
-    errors for a pull catches this too. The message never contains the token.
-    """
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,12 @@ and the page token is kept out of every message.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
-
-import requests
+from typing import TYPE_CHECKING, Any
 
 from channels.text import without_bidi_controls
+
+if TYPE_CHECKING:
+    import requests
 
 #: A JSON object as :func:`json.loads` gives it.
 JsonObject = dict[str, Any]

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import requests
 
 from channels.base import Identity, IdentityKind, InboundMessage
-from channels.meta.account import TIMEOUT_SECONDS, MetaAccount, MetaApiError
+from channels.meta.account import TIMEOUT_SECONDS, MetaAccount
 from channels.meta.graph_json import (
     JsonObject,
     child,
@@ -37,6 +37,14 @@ MAX_PAGES = 20
 # One listed item written by someone else: the item, its path (for errors), its author,
 # the author's id and when it was written.
 Listed = tuple[JsonObject, str, JsonObject, str, datetime]
+
+
+class MetaApiError(requests.RequestException):
+    """A pull could not be done: Graph refused it or answered something unreadable.
+
+    A :class:`requests.RequestException`, so whoever already catches network
+    errors for a pull catches this too. The message never contains the token.
+    """
 
 
 def list_recent(account: MetaAccount, since: datetime) -> list[InboundMessage]:

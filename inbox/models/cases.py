@@ -287,7 +287,12 @@ class Turn(db.Model):
     __table_args__ = (
         Index("ix_turns_open_due", "answered_at", "due_at"),
         Index("ix_turns_channel_received", "channel", "received_at"),
-        Index("ix_turns_received", "received_at"),
+        # Covering on PostgreSQL: the report's answer times read a year from the index alone.
+        Index(
+            "ix_turns_received",
+            "received_at",
+            postgresql_include=["origin", "channel", "department_id", "answer_seconds"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

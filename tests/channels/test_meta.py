@@ -11,8 +11,8 @@ import pytest
 import requests
 
 from channels.base import Identity, IdentityKind, OutboundMessage, SendStatus
-from channels.meta.account import MetaAccount, MetaApiError, MetaCredentialError
-from channels.meta.pulls import list_recent
+from channels.meta.account import MetaAccount, MetaCredentialError
+from channels.meta.pulls import MetaApiError, list_recent
 from channels.meta.sending import GraphSender, reply_kind
 from channels.meta.webhooks import parse_webhook, signature_is_valid, subscription_challenge
 from tests.conftest import free_port

@@ -1,0 +1,80 @@
+"""The lean commands (``svarfrist report``, ``poll``, ``dispatch``) run in their own process
+without the pages, the API, the migrations or python-dotenv, and still do their whole work:
+the report in every format, its HTML and PDF from the templates included."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+# What the lean app leaves out (imported by the pages, the API, `svarfrist db` and Flask's
+# --env-file), what only a suggestion needs, and the holidays package's countries (a report
+# asks of no date whether it is a public holiday).
+NOT_IMPORTED = (
+    "inbox.web",
+    "inbox.api.views",
+    "flask_migrate",
+    "alembic",
+    "dotenv",
+    "sklearn",
+    "holidays.countries.afghanistan",
+)
+RUN = """
+import json, sys
+from inbox.cli import cli
+try:
+    cli(sys.argv[2:], prog_name="svarfrist")
+except SystemExit as end:
+    code = end.code
+with open(sys.argv[1], "w") as out:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, out)
+"""
+
+
+@pytest.fixture
+def svarfrist(app, database_url, tmp_path):
+    """Run ``svarfrist ARGS`` in a process of its own on the test's database; its output and
+    the modules it had imported when it ended."""
+    config = tmp_path / "svarfrist.toml"
+    config.write_text(
+        f'[database]\nurl = "{database_url}"\n\n[storage]\ndata_dir = "{tmp_path / "data"}"\n',
+        encoding="utf-8",
+    )
+    state = tmp_path / "state.json"
+
+    def run(*args: str) -> tuple[subprocess.CompletedProcess, dict]:
+        completed = subprocess.run(
+            [sys.executable, "-c", RUN, str(state), *args],
+            capture_output=True,
+            env={"PATH": "/usr/bin:/bin", "SVARFRIST_CONFIG": str(config)},
+            timeout=120,
+            check=False,
+        )
+        return completed, json.loads(state.read_text())
+
+    return run
+
+
+def test_the_report_as_json_imports_nothing_it_does_not_use(svarfrist):
+    completed, state = svarfrist("report", "channels", "--year", "2026", "--format", "json")
+    assert state["code"] == 0, completed.stderr.decode()
+    assert json.loads(completed.stdout)["period"]["year"] == 2026
+    assert [name for name in NOT_IMPORTED if name in state["modules"]] == []
+
+
+@pytest.mark.parametrize(("kind", "starts"), [("html", b"<!doctype html>"), ("pdf", b"%PDF-")])
+def test_the_lean_report_renders_its_documents(svarfrist, tmp_path, kind, starts):
+    out = tmp_path / f"report.{kind}"
+    completed, state = svarfrist(
+        "report", "channels", "--year", "2026", "--format", kind, "--out", str(out)
+    )
+    assert state["code"] == 0, completed.stderr.decode()
+    assert out.read_bytes()[:15].lower().startswith(starts.lower())
+    assert "inbox.web" not in state["modules"]
+
+
+def test_svarfrist_offers_no_env_file_option(svarfrist):
+    completed, state = svarfrist("--env-file", "x.env", "report", "--help")
+    assert state["code"] == 2
+    assert b"No such option '--env-file'" in completed.stderr
