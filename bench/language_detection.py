@@ -1,14 +1,17 @@
 """What telling a citizen's language costs intake, and how often it tells.
 
-Builds the detector (once per process, as intake does), then detects the language of the
-sample messages the tests use (Nynorsk, Bokmål, English, short, mixed) and of long e-mails,
-and prints the cost per message against intake's goal of 250 messages a second, with how
-many of each kind were told. Writes bench/results/language_detection.json.
+Times the first long e-mail (the trigram models load) and the first short message (the
+other n-gram lengths load) of a process, with the process's peak memory after each, then
+detects the language of the sample messages the tests use (Nynorsk, Bokmål, English,
+short, mixed) and of long e-mails, and prints the cost per message against intake's goal
+of 250 messages a second, with how many of each kind were told. Writes
+bench/results/language_detection.json.
 Run with `.venv/bin/python bench/language_detection.py` from the checkout.
 """
 
 from __future__ import annotations
 
+import resource
 import sys
 import time
 from pathlib import Path
@@ -35,10 +38,19 @@ def per_message_ms(texts: list[str]) -> float:
     return best * 1000 / (REPEATS * len(texts))
 
 
-def main() -> None:
+def _first(text: str) -> tuple[float, int]:
+    """Seconds to detect ``text`` and the process's peak memory (MB) after it."""
     began = time.perf_counter()
+    detect_language(text)
+    seconds = time.perf_counter() - began
+    return seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+def main() -> None:
     detector()
-    build_s = time.perf_counter() - began
+    long_email = "\n\n".join(samples.NYNORSK) * 2  # about 3,400 characters; 500 are read
+    first_long_s, after_long_mb = _first(long_email)
+    first_short_s, after_short_mb = _first(samples.NYNORSK[0][:100])
     kinds = {
         "nn": samples.NYNORSK,
         "nb": samples.BOKMAL,
@@ -58,16 +70,19 @@ def main() -> None:
         for kind, texts in kinds.items()
     }
     everyday = [text for texts in kinds.values() for text in texts]
-    long_email = "\n\n".join(samples.NYNORSK) * 2  # about 3,400 characters; 500 are read
     figures = {
-        "detector_build_seconds": round(build_s, 2),
+        "first_long_email_seconds": round(first_long_s, 2),
+        "peak_mb_after_long_emails": after_long_mb,
+        "first_short_message_seconds": round(first_short_s, 2),
+        "peak_mb_after_a_short_message": after_short_mb,
         "ms_per_everyday_message": round(per_message_ms(everyday), 3),
         "ms_per_long_email": round(per_message_ms([long_email]), 3),
         "intake_goal_per_second": INTAKE_GOAL_PER_SECOND,
         "told": told,
     }
     share = figures["ms_per_long_email"] * INTAKE_GOAL_PER_SECOND / 1000
-    print(f"detector built in {build_s:.2f} s")
+    print(f"first long e-mail {first_long_s:.2f} s, then {after_long_mb} MB at most")
+    print(f"first short message {first_short_s:.2f} s, then {after_short_mb} MB at most")
     print(f"{figures['ms_per_everyday_message']:.3f} ms per everyday message")
     print(f"{figures['ms_per_long_email']:.3f} ms per long e-mail")
     print(f"at {INTAKE_GOAL_PER_SECOND}/s of long e-mails: {share:.0%} of one core")

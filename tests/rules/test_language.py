@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from rules.language import MIN_CONFIDENCE, Detection, detect_language
@@ -61,3 +65,30 @@ def test_confidence_is_the_guess_share_and_below_the_threshold_nothing_is_told()
     detection = detect_language(BOKMAL[5])  # "Når åpner biblioteket ...": half Nynorsk words
     assert detection.guess == "nb" and 0.5 < detection.confidence < MIN_CONFIDENCE
     assert not detection.is_reliable and detection.language is None
+
+
+# Run in a process of its own: the test process may have loaded every model already.
+LONG_TEXT_ONLY = """
+import resource
+from rules.language import detect_language
+from tests.rules.language_samples import NYNORSK
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+found = detect_language("\\n\\n".join(NYNORSK))
+grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(found.language, grown // 1024)
+"""
+
+
+def test_long_texts_load_only_the_small_models():
+    """A poll of ordinary e-mail (every text 120 characters or more) needs only the trigram
+    models, about 10 MB; the other n-gram lengths (90 MB more) load for the first short text."""
+    completed = subprocess.run(
+        [sys.executable, "-c", LONG_TEXT_ONLY],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    language, grown_mb = completed.stdout.split()
+    assert language == "nn"
+    assert int(grown_mb) < 40, f"detecting one long text grew the process by {grown_mb} MB"
