@@ -62,8 +62,9 @@ def create_app(settings: Settings | None = None, *, lean: bool = False, **config
         template_folder=str(TEMPLATES_DIR),
         instance_path=str(INSTANCE_DIR),
     )
-    # The commands that need the app, on ``svarfrist`` and ``app.test_cli_runner``; a lean app
-    # has only the LEAN_COMMANDS (the others import a scheduler, gunicorn).
+    # The commands that need the app, on ``svarfrist`` and ``app.test_cli_runner``, each
+    # imported when run; a lean app has only the LEAN_COMMANDS (the others expect the pages,
+    # sign-in or the migrations).
     app.cli = Commands(LEAN_COMMANDS if lean else tuple(COMMANDS))
     app.cli.name = app.name
     app.config.update(

@@ -7,6 +7,9 @@ import time
 import click
 from flask import current_app
 
+from inbox.jobs.dispatch import dispatch_once, drain
+from inbox.outbox.senders import senders_for
+
 
 @click.command("dispatch")
 @click.option("--once", is_flag=True, help="Send everything that is due now, then exit.")
@@ -14,11 +17,6 @@ from flask import current_app
 @click.option("--batch-size", default=50, show_default=True, type=click.IntRange(1, 1000))
 def dispatch_command(once: bool, interval: float, batch_size: int) -> None:
     """Send due outbox rows through their channels' adapters, with retries and backoff."""
-    # Here, not at the top: the senders bring requests and twilio, which the other lean
-    # commands (a report) that register beside this one do not use.
-    from inbox.jobs.dispatch import dispatch_once, drain
-    from inbox.outbox.senders import senders_for
-
     senders = senders_for(current_app)
     if once:
         click.echo(f"dispatch {drain(senders, batch_size=batch_size)}")

@@ -80,8 +80,8 @@ print(found.language, grown // 1024)
 
 
 def test_long_texts_load_only_the_small_models():
-    """A poll of ordinary e-mail (every text 120 characters or more) needs only the trigram
-    models, about 10 MB; the other n-gram lengths (90 MB more) load for the first short text."""
+    """A long text (120 characters or more once cleaned up) needs only the trigram models,
+    about 10 MB; the other n-gram lengths (90 MB more) load for the first short text."""
     completed = subprocess.run(
         [sys.executable, "-c", LONG_TEXT_ONLY],
         capture_output=True,
