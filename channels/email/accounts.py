@@ -116,6 +116,8 @@ class SmtpAccount:
     from_address: str
     login: Login | None = None
     timeout: float = 30.0
+    #: Connections the outbox may send through side by side (``smtp_connections``).
+    connections: int = 1
 
     def __post_init__(self) -> None:
         if self.tls not in TLS_MODES:

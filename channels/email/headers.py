@@ -8,8 +8,8 @@ of its parts, and mail after mail carries the same Content-Type, MIME-Version an
 from __future__ import annotations
 
 import functools
-from email import policy
 from email.headerregistry import BaseHeader, HeaderRegistry
+from email.policy import EmailPolicy
 
 
 class _RememberedHeaders(HeaderRegistry):
@@ -20,6 +20,32 @@ class _RememberedHeaders(HeaderRegistry):
     def __call__(self, name: str, value: str) -> BaseHeader:
         return super().__call__(name, value)
 
+    # The standard registry makes a new class for every header it parses; one per name does.
+    @functools.lru_cache(maxsize=128)  # noqa: B019
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        return super().__getitem__(name)
+
+
+class _RememberedFolding(EmailPolicy):
+    """``policy.default``, with a parsed header's folded form remembered too: writing a
+    message folds each header anew, and most of ours are the same in every message (our
+    From, the MIME headers). Keyed by what folding depends on, as the generator clones the
+    policy (a new line ending) for every message it writes."""
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        if not isinstance(value, BaseHeader):
+            return super().fold_binary(name, value)
+        key = (name, value, type(value), self.linesep, self.max_line_length, self.utf8)
+        folded = _FOLDED.get(key)
+        if folded is None:
+            if len(_FOLDED) >= _FOLDS_KEPT:
+                _FOLDED.clear()
+            folded = _FOLDED[key] = super().fold_binary(name, value)
+        return folded
+
+
+_FOLDS_KEPT = 256
+_FOLDED: dict[tuple, bytes] = {}
 
 #: ``policy.default`` with :class:`_RememberedHeaders`: the same messages, read or written.
-FAST_DEFAULT = policy.default.clone(header_factory=_RememberedHeaders())
+FAST_DEFAULT = _RememberedFolding(header_factory=_RememberedHeaders())

@@ -78,6 +78,17 @@ class SmtpSender:
         self.clock = clock
         self._connection: smtplib.SMTP | None = None
         self._used_at = 0.0  # time.monotonic() of the connection's last answer
+        self._siblings: list[SmtpSender] = []
+
+    def side_by_side(self, count: int) -> list[SmtpSender]:
+        """This sender and up to ``count - 1`` others on the same account, at most the
+        account's ``connections`` in all, each with a connection of its own: the server
+        answers each message after a few round trips, and others go out meanwhile. The
+        others are kept (and their connections open) until :meth:`close`."""
+        count = max(1, min(count, self.account.connections))
+        while len(self._siblings) < count - 1:
+            self._siblings.append(SmtpSender(self.account, self.clock))
+        return [self, *self._siblings[: count - 1]]
 
     def send(self, message: OutboundMessage) -> SendResult:
         mime = build_email(message, self.account.from_address, self.clock())
@@ -127,6 +138,8 @@ class SmtpSender:
         self._used_at = time.monotonic()
 
     def close(self) -> None:
+        for sibling in self._siblings:
+            sibling.close()
         if self._connection is None:
             return
         with contextlib.suppress(OSError, smtplib.SMTPException):

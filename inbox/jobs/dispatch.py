@@ -4,12 +4,13 @@ The claim is committed before anything is sent; each row is read and that read
 ended, sent with no transaction open, and its outcome written and committed in a
 short write transaction of its own. A process killed between the send and that
 commit sends the row again when its lease has run out (the duplicate window,
-:mod:`inbox.outbox.dispatch`). After each lane, what its sends said of each account
-(the last message sent, the last error) is added to the account's state.
+:mod:`inbox.outbox.dispatch`). After the round, what each lane's sends said of each
+account (the last message sent, the last error) is added to the account's state.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -18,12 +19,13 @@ from flask import Flask, current_app
 
 from channels.base import Sender, SendResult, SendStatus
 from inbox.clock import now
-from inbox.database import begin_write
+from inbox.database import begin_write, connection_for_many_commits
 from inbox.extensions import db
 from inbox.models import AccountActivity
 from inbox.outbox.dispatch import (
     MAX_ATTEMPTS,
     DispatchReport,
+    Lane,
     back_off_account,
     claim,
     claimed_rows,
@@ -35,6 +37,9 @@ from inbox.outbox.dispatch import (
 from inbox.reports import account_states
 from inbox.reports.account_states import Outcome
 
+#: What a lane's sends said of each account it sent through (kind, name).
+Outcomes = dict[tuple[str, str], Outcome]
+
 
 def dispatch_once(
     senders: Mapping[str, Sender], *, batch_size: int = 50, max_attempts: int = MAX_ATTEMPTS
@@ -42,8 +47,8 @@ def dispatch_once(
     """Send the rows that are due now, at most ``batch_size``; commits the claim (with
     whatever the session holds), then each row's outcome.
 
-    The rows of each adapter (an account of a channel) are sent in a thread of
-    their own, so SMS and Messenger keep flowing while an SMTP server hangs.
+    The rows of each adapter (an account of a channel, or one connection of it) are sent
+    in a thread of their own, so SMS and Messenger keep flowing while an SMTP server hangs.
     """
     try:
         return _dispatch_round(senders, batch_size, max_attempts)
@@ -56,19 +61,22 @@ def _dispatch_round(
 ) -> DispatchReport:
     row_ids = claim(batch_size)
     db.session.commit()  # the claim, before anything is sent
-    groups = lanes(senders, row_ids)
+    found = lanes(senders, row_ids)
     db.session.commit()
-    if len(groups) <= 1:
-        reports = [_send_lane(senders, group, max_attempts) for group in groups]
+    # The lanes of one account back it off one at a time (their updates overlap).
+    locks = {lane.group: threading.Lock() for lane in found}
+    if len(found) <= 1:
+        results = [_send_lane(lane, locks[lane.group], max_attempts) for lane in found]
     else:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
-        with ThreadPoolExecutor(max_workers=len(groups)) as pool:
+        with ThreadPoolExecutor(max_workers=len(found)) as pool:
             futures = [
-                pool.submit(_send_lane_in_own_context, app, senders, group, max_attempts)
-                for group in groups
+                pool.submit(_send_lane_in_own_context, app, lane, locks[lane.group], max_attempts)
+                for lane in found
             ]
-            reports = [future.result() for future in futures]
-    return sum(reports, DispatchReport())
+            results = [future.result() for future in futures]
+    _record_account_outcomes([outcomes for _report, outcomes in results])
+    return sum((report for report, _outcomes in results), DispatchReport())
 
 
 def _close(senders: Mapping[str, Sender]) -> None:
@@ -78,46 +86,59 @@ def _close(senders: Mapping[str, Sender]) -> None:
 
 
 def _send_lane_in_own_context(
-    app: Flask, senders: Mapping[str, Sender], row_ids: list[int], max_attempts: int
-) -> DispatchReport:
+    app: Flask, lane: Lane, backing_off: threading.Lock, max_attempts: int
+) -> tuple[DispatchReport, Outcomes]:
     with app.app_context():  # a session and a connection of the thread's own
         try:
-            return _send_lane(senders, row_ids, max_attempts)
+            return _send_lane(lane, backing_off, max_attempts)
         finally:
             db.session.remove()
 
 
 def _send_lane(
-    senders: Mapping[str, Sender], row_ids: list[int], max_attempts: int
-) -> DispatchReport:
-    """Send one adapter's rows in order; an outage of its server holds back the rest."""
+    lane: Lane, backing_off: threading.Lock, max_attempts: int
+) -> tuple[DispatchReport, Outcomes]:
+    """Send one adapter's rows in order; an outage of its server holds back the rest. What
+    the sends said of each account is returned, to be added to the account's state."""
     report = DispatchReport()
-    outcomes: dict[tuple[str, str], Outcome] = {}
+    outcomes: Outcomes = {}
     settings = current_app.extensions["svarfrist"]
+    row_ids = lane.row_ids
     # The claimed rows are this lane's until their lease runs out: read them all at once,
     # with their messages, and kept loaded past each outcome's commit (not read again; the
     # dict holds them, as the session's identity map does not).
     rows = claimed_rows(row_ids)
-    with _loaded_past_commits():
+    with _loaded_past_commits(), connection_for_many_commits() as connection:
         db.session.commit()  # no transaction stays open while the adapter sends
         for position, row_id in enumerate(row_ids):
             message = outbound(rows[row_id])
-            result = send(senders, message, row_id)
+            result = send(lane.sender, message, row_id)
             account = account_states.sending_account(settings, message.channel, message.account)
             if account is not None:
                 _add_outcome(outcomes.setdefault(account, Outcome()), message.channel, result)
-            begin_write()
-            record(row_id, result, max_attempts, report)
+            # Lost only with the database server itself, and then sent again: the
+            # duplicate window.
+            with connection.begin():
+                record(connection, rows[row_id], result, max_attempts, report)
             if result is not None and result.is_outage:
-                back_off_account(row_id, row_ids[position + 1 :])
-                db.session.commit()
+                with backing_off:
+                    begin_write()
+                    back_off_account(row_id, row_ids[position + 1 :])
+                    db.session.commit()
                 break
-            db.session.commit()
+    return report, outcomes
+
+
+def _record_account_outcomes(each_lane: list[Outcomes]) -> None:
+    """The lanes' outcomes added to each account's state, one lane after the other, in one
+    transaction (lanes of one account would otherwise update its row side by side)."""
+    if not any(each_lane):
+        return
     begin_write()
-    for kind, name in sorted(outcomes):
-        account_states.record(kind, name, AccountActivity.SEND, outcomes[kind, name])
+    for outcomes in each_lane:
+        for kind, name in sorted(outcomes):
+            account_states.record(kind, name, AccountActivity.SEND, outcomes[kind, name])
     db.session.commit()
-    return report
 
 
 @contextmanager

@@ -9,7 +9,10 @@ records the outcome (:func:`record`).
 Duplicate window: a claim is committed before sending and pushes the row's
 next attempt one lease ahead. If the process dies after the adapter sent the
 message but before the outcome was committed, the row is sent again once the
-lease has run out; that is the only way a row is sent twice.
+lease has run out; that is the only way a row is sent twice. On PostgreSQL the
+outcome's commit does not wait for the disk: a crash of the database server
+itself (not of the dispatcher) within a fraction of a second of it puts the row
+in that same window.
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from channels.base import (
     ByAccount,
@@ -133,14 +138,32 @@ def claim(batch_size: int) -> list[int]:
     return sorted(claimed)
 
 
-def lanes(senders: Mapping[str, Sender], row_ids: list[int]) -> list[list[int]]:
+#: A lane gets another connection of its adapter for each this many rows, up to the
+#: adapter's limit (an SMTP account's ``smtp_connections``).
+ROWS_PER_CONNECTION = 10
+
+
+@dataclass
+class Lane:
+    """Claimed rows that one adapter sends in order, and the adapter (``None``: the
+    channel has none). ``group`` names the lanes of one account: they hold each other
+    back when its server is down."""
+
+    sender: Sender | None
+    row_ids: list[int]
+    group: int
+
+
+def lanes(senders: Mapping[str, Sender], row_ids: list[int]) -> list[Lane]:
     """Claimed rows grouped by the adapter that sends them, each group in claim order.
 
-    The dispatcher sends the groups side by side, so one account's hung server
-    holds up only the rows that go through it; an adapter (its open
-    connection) is used by one group only.
+    The dispatcher sends the lanes side by side, so one account's hung server holds up
+    only the rows that go through it. An adapter that can open more connections
+    (``side_by_side``, SMTP) gets a lane per connection, the rows dealt among them in
+    turn, so a server's answer to one message is awaited while the next goes out on
+    another connection; an adapter (its open connection) is used by one lane only.
     """
-    groups: dict[int, list[int]] = {}
+    groups: dict[int, tuple[Sender | None, list[int]]] = {}
     found = db.session.execute(
         select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.account)
         .where(OutboxMessage.id.in_(row_ids))
@@ -150,8 +173,16 @@ def lanes(senders: Mapping[str, Sender], row_ids: list[int]) -> list[list[int]]:
         sender = senders.get(channel)
         if isinstance(sender, ByAccount):
             sender = sender.sender_for(account)
-        groups.setdefault(id(sender), []).append(row_id)
-    return list(groups.values())
+        groups.setdefault(id(sender), (sender, []))[1].append(row_id)
+    result: list[Lane] = []
+    for group, (sender, ids) in groups.items():
+        side_by_side = getattr(sender, "side_by_side", None)
+        adapters = side_by_side(-(-len(ids) // ROWS_PER_CONNECTION)) if side_by_side else [sender]
+        result.extend(
+            Lane(adapter, ids[index :: len(adapters)], group)
+            for index, adapter in enumerate(adapters)
+        )
+    return result
 
 
 def back_off_account(row_id: int, claimed_with_it: list[int]) -> None:
@@ -247,12 +278,9 @@ def _attachment(entry: Mapping[str, str]) -> OutboundAttachment:
     )
 
 
-def send(
-    senders: Mapping[str, Sender], outbound: OutboundMessage, row_id: int
-) -> SendResult | None:
-    """Send through the channel's adapter (call it with no transaction open); ``None`` when no
+def send(sender: Sender | None, outbound: OutboundMessage, row_id: int) -> SendResult | None:
+    """Send through the row's adapter (call it with no transaction open); ``None`` when no
     sender is configured for the channel. An adapter's exception is a failed send."""
-    sender = senders.get(outbound.channel)
     if sender is None:
         return None
     try:
@@ -268,29 +296,48 @@ def send(
 
 
 def record(
-    row_id: int, result: SendResult | None, max_attempts: int, report: DispatchReport
+    connection: Connection,
+    row: OutboxMessage,
+    result: SendResult | None,
+    max_attempts: int,
+    report: DispatchReport,
 ) -> None:
-    """Write what :func:`send` said on the row, in the caller's write transaction."""
-    row = db.session.get(OutboxMessage, row_id)
+    """Write what :func:`send` said on the row and its message, in the caller's write
+    transaction on ``connection``. Two plain UPDATEs, not the session's unit of work: a lane
+    writes one outcome per message sent, and a flush per row would cost more than the send.
+    The loaded ``row`` (and its message) are given the values written."""
     if result is None:
-        _retry(row, f"no sender configured for channel {row.channel}", keep_attempt=False)
+        changes, delivery = _retry(
+            row, f"no sender configured for channel {row.channel}", keep_attempt=False
+        )
         report.skipped += 1
-        return
-    if result.status == SendStatus.SENT:
-        row.status = OutboxStatus.SENT
-        row.sent_at = now()
-        row.external_id = result.external_id
-        row.last_error = None
+    elif result.status == SendStatus.SENT:
+        changes = {
+            "status": OutboxStatus.SENT,
+            "sent_at": now(),
+            "external_id": result.external_id,
+            "last_error": None,
+        }
+        delivery = {"delivery": "sent", "delivery_error": None}
         report.sent += 1
-        _note_delivery(row, "sent", None)
     elif result.status == SendStatus.REJECTED or row.attempts >= max_attempts:
-        row.status = OutboxStatus.FAILED
-        row.last_error = result.error
+        changes = {"status": OutboxStatus.FAILED, "last_error": result.error}
+        delivery = {"delivery": "failed", "delivery_error": result.error}
         report.failed += 1
-        _note_delivery(row, "failed", result.error)
     else:
-        _retry(row, result.error or "failed without a reason", keep_attempt=True)
+        changes, delivery = _retry(
+            row, result.error or "failed without a reason", keep_attempt=True
+        )
         report.retried += 1
+    connection.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(changes))
+    for key, value in changes.items():
+        set_committed_value(row, key, value)
+    if row.message is not None:
+        metadata = _with_delivery(row.message.metadata_json, delivery)
+        connection.execute(
+            update(Message).where(Message.id == row.message.id).values(metadata_json=metadata)
+        )
+        set_committed_value(row.message, "metadata_json", metadata)
     log.info("outbox outbox_id=%s status=%s attempts=%s", row.id, row.status, row.attempts)
 
 
@@ -300,20 +347,35 @@ def backoff(attempts: int) -> timedelta:
     return min(delay, LONGEST_RETRY)
 
 
-def _retry(row: OutboxMessage, error: str, *, keep_attempt: bool) -> None:
-    if not keep_attempt:
-        row.attempts -= 1  # nothing was tried; the claim's count does not apply
-    delay = backoff(max(row.attempts, 1))
+def _retry(
+    row: OutboxMessage, error: str, *, keep_attempt: bool
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The row's changes to try again after its backoff, and its message's delivery note."""
+    # Without keep_attempt nothing was tried; the claim's count does not apply.
+    attempts = row.attempts if keep_attempt else row.attempts - 1
+    delay = backoff(max(attempts, 1))
     jitter = timedelta(seconds=random.uniform(0, delay.total_seconds() / 10))
-    row.next_attempt_at = now() + delay + jitter
-    row.last_error = error
-    _note_delivery(row, "retrying", error, next_attempt_at=row.next_attempt_at.isoformat())
+    next_attempt_at = now() + delay + jitter
+    changes = {"attempts": attempts, "next_attempt_at": next_attempt_at, "last_error": error}
+    delivery = {
+        "delivery": "retrying",
+        "delivery_error": error,
+        "next_attempt_at": next_attempt_at.isoformat(),
+    }
+    return changes, delivery
 
 
 def _note_delivery(row: OutboxMessage, delivery: str, error: str | None, **more: str) -> None:
     """Show on the case's message whether it reached the citizen, or why not yet."""
     if row.message is None:
         return
+    row.message.metadata_json = _with_delivery(
+        row.message.metadata_json, {"delivery": delivery, "delivery_error": error, **more}
+    )
+
+
+def _with_delivery(metadata: dict[str, Any] | None, delivery: dict[str, Any]) -> dict[str, Any]:
+    """A message's metadata with its delivery note replaced by ``delivery``."""
     transient = ("next_attempt_at", "backed_off_account")
-    kept = {k: v for k, v in (row.message.metadata_json or {}).items() if k not in transient}
-    row.message.metadata_json = {**kept, "delivery": delivery, "delivery_error": error, **more}
+    kept = {k: v for k, v in (metadata or {}).items() if k not in transient}
+    return {**kept, **delivery}

@@ -54,6 +54,7 @@ EMAIL_KEYS = {
     "smtp_auth": str,
     "smtp_username": str,
     "smtp_password_env": str,
+    "smtp_connections": int,
 }
 SMS_KEYS = {
     "name": str,
@@ -77,6 +78,10 @@ META_KEYS = {
     "human_agent_tag": bool,
     "poll_interval_seconds": int,
 }
+#: Connections to a mail server the outbox sends through side by side: Exchange Online
+#: allows three concurrent ones per mailbox, and most servers at least that.
+SMTP_CONNECTIONS = 3
+MAX_SMTP_CONNECTIONS = 10
 DEFAULT_PORTS = {
     "imap": {"ssl": 993, "starttls": 143, "none": 143},
     "smtp": {"ssl": 465, "starttls": 587, "none": 25},
@@ -295,6 +300,8 @@ def _check_values(table: dict[str, Any], key: str, problems: list[Problem]) -> N
     for name in ("batch_size", "poll_interval_seconds"):
         if name in table and table[name] < 1:
             bad(name, "expected at least 1")
+    if not 1 <= table.get("smtp_connections", 1) <= MAX_SMTP_CONNECTIONS:
+        bad("smtp_connections", f"expected 1 to {MAX_SMTP_CONNECTIONS}")
     _check_env_names(table, key, ("password_env", "smtp_password_env"), "password", problems)
     after = table.get("after_import", "seen")
     if after != "seen" and not (after.startswith("move:") and after[5:].strip()):
@@ -329,6 +336,7 @@ def _build(table: dict[str, Any]) -> EmailAccount:
         smtp_tls,
         table["address"],
         smtp_login,
+        connections=table.get("smtp_connections", SMTP_CONNECTIONS),
     )
     imap = None
     if "imap_host" in table:
