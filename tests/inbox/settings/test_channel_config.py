@@ -224,3 +224,16 @@ def test_the_same_sms_number_is_no_norwegian_one(tmp_path):
         "got '070-123 45 67'" in line
         for line in lines
     ), lines
+
+
+def test_smtp_connections_default_to_three_and_are_bounded(tmp_path):
+    settings = load_settings(write(tmp_path, MICROSOFT_365))
+    assert [account.smtp.connections for account in settings.email_accounts] == [3, 3]
+    one = MICROSOFT_365.replace('smtp_auth = "none"', 'smtp_auth = "none"\nsmtp_connections = 1')
+    assert load_settings(write(tmp_path, one)).email_accounts[1].smtp.connections == 1
+    too_many = one.replace("smtp_connections = 1", "smtp_connections = 11")
+    lines = problems_of(tmp_path, too_many)
+    assert any(
+        "channels.email[1] (byggesak).smtp_connections: expected 1 to 10, got 11" in line
+        for line in lines
+    ), lines
