@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from email.utils import make_msgid
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from channels.base import IdentityKind
 from inbox.clock import now
 from inbox.database import flush
 from inbox.extensions import db
-from inbox.models import Case, ContactIdentity, Direction, Message, OutKind, User
+from inbox.models import Case, Contact, ContactIdentity, Direction, Message, OutKind, User
 from inbox.outbox.dispatch import enqueue
 from inbox.outbox.meta_replies import OUTSIDE_WINDOW, planned_reply, reply_headers
 
@@ -73,7 +73,7 @@ def send_to_citizen(
     )
     db.session.add(message)
     flush()
-    if channel == "sms" and recipient and opted_out(recipient):
+    if channel == "sms" and recipient and opted_out(recipient, case.contact):
         message.metadata_json = {"delivery": "failed", "delivery_error": OPTED_OUT}
         return message
     if plan == OUTSIDE_WINDOW:
@@ -92,22 +92,25 @@ def send_to_citizen(
     return message
 
 
-def opted_out(phone: str) -> bool:
+def opted_out(phone: str, contact: Contact | None = None) -> bool:
     """Whether the citizen asked us (STOP) not to send SMS to this number.
 
-    Asked without flushing what the session holds (a batch's intake writes its rows together
-    at the end): a STOP taken in but not yet written is found among the changed identities.
+    The number's identity as the session holds it, so a STOP taken in but not yet written
+    counts: among ``contact``'s identities when they are loaded (a contact this intake made),
+    else by a query that flushes nothing (a batch's intake writes its rows together at the
+    end) and returns the session's own object for an identity it holds.
     """
-    with db.session.no_autoflush:
-        for identity in db.session.dirty:
-            if isinstance(identity, ContactIdentity) and (identity.kind, identity.value) == (
-                IdentityKind.PHONE,
-                phone,
-            ):
-                return identity.opted_out_at is not None
-        stored = db.session.scalar(
-            select(ContactIdentity.opted_out_at).where(
-                ContactIdentity.kind == IdentityKind.PHONE, ContactIdentity.value == phone
-            )
+    identity = None
+    if contact is not None and "identities" not in inspect(contact).unloaded:
+        identity = next(
+            (i for i in contact.identities if (i.kind, i.value) == (IdentityKind.PHONE, phone)),
+            None,
         )
-    return stored is not None
+    if identity is None:
+        with db.session.no_autoflush:
+            identity = db.session.scalar(
+                select(ContactIdentity).where(
+                    ContactIdentity.kind == IdentityKind.PHONE, ContactIdentity.value == phone
+                )
+            )
+    return identity is not None and identity.opted_out_at is not None
