@@ -9,9 +9,14 @@ Swedish in a Swedish one.
 
 from __future__ import annotations
 
+import functools
+
 import phonenumbers
 
 
+# Intake asks about the same sender more than once per message (its batch's lookup, then
+# its own); parsing with libphonenumber is the costly part.
+@functools.lru_cache(maxsize=1024)
 def e164(text: str, country: str | None) -> str | None:
     """The number in E.164 (``+4791234567``), or ``None`` when it is not a valid number.
 
