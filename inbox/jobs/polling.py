@@ -26,15 +26,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from requests import RequestException
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
-from twilio.base.exceptions import TwilioException
 
 from channels.base import InboundMessage
 from channels.email import EmailAccount, Mailbox, MailboxError
 from channels.meta.account import MetaAccount, MetaCredentialError
-from channels.meta.pulls import list_recent
 from channels.sms import SmsCredentialError, TwilioAccount, list_inbound
 from inbox.clock import now
 from inbox.database import begin_write, commit_and_begin_write
@@ -122,6 +119,8 @@ def poll_sms_account(account: TwilioAccount) -> PollReport:
 
 def poll_meta_account(account: MetaAccount) -> PollReport:
     """Take in the page's recent messages and comments that no webhook brought."""
+    from channels.meta.pulls import list_recent  # with requests: not for a mailbox's poll
+
     return _poll_listing("meta", account.name, lambda since: list_recent(account, since))
 
 
@@ -136,7 +135,7 @@ def _poll_listing(
     db.session.commit()
     try:
         found = listing(since)
-    except (TwilioException, RequestException, SmsCredentialError, MetaCredentialError) as error:
+    except _provider_errors() as error:
         report.errors.append(f"{channel} account {account!r}: {type(error).__name__}: {error}")
         log.error("poll_failed channel=%s account=%s error=%s", channel, account, describe(error))
     else:
@@ -145,6 +144,16 @@ def _poll_listing(
         db.session.commit()
     _note_state(channel, account, report)
     return report
+
+
+def _provider_errors() -> tuple[type[Exception], ...]:
+    """What a provider's listing raises when it cannot answer. Python looks at an ``except``
+    clause only once something is raised, so a poll of mailboxes never imports twilio and
+    requests (a quarter of a second of its start-up)."""
+    from requests import RequestException
+    from twilio.base.exceptions import TwilioException
+
+    return (TwilioException, RequestException, SmsCredentialError, MetaCredentialError)
 
 
 def _note_state(kind: str, account: str, report: PollReport) -> None:

@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from tests.conftest import free_port
+
 # What the lean app leaves out (imported by the pages, the API, `svarfrist db` and Flask's
 # --env-file), what only a suggestion needs, and the holidays package's countries (a report
 # asks of no date whether it is a public holiday).
@@ -43,7 +45,9 @@ def svarfrist(app, database_url, tmp_path):
     )
     state = tmp_path / "state.json"
 
-    def run(*args: str) -> tuple[subprocess.CompletedProcess, dict]:
+    def run(*args: str, more_config: str = "") -> tuple[subprocess.CompletedProcess, dict]:
+        if more_config:
+            config.write_text(config.read_text(encoding="utf-8") + more_config, encoding="utf-8")
         completed = subprocess.run(
             [sys.executable, "-c", RUN, str(state), *args],
             capture_output=True,
@@ -78,3 +82,23 @@ def test_svarfrist_offers_no_env_file_option(svarfrist):
     completed, state = svarfrist("--env-file", "x.env", "report", "--help")
     assert state["code"] == 2
     assert b"No such option '--env-file'" in completed.stderr
+
+
+def test_a_mailbox_poll_imports_no_provider_library(svarfrist):
+    # twilio and requests cost a poll of mailboxes a quarter of a second of start-up
+    mailbox = f"""
+[[channels.email]]
+name = "postmottak"
+address = "postmottak@alver.kommune.no"
+password_env = "SVARFRIST_TEST_NO_PASSWORD"
+imap_host = "127.0.0.1"
+imap_port = {free_port()}
+imap_tls = "none"
+smtp_host = "127.0.0.1"
+"""
+    completed, state = svarfrist("poll", "--once", more_config=mailbox)
+    assert b"postmottak" in completed.stdout + completed.stderr  # it did try the mailbox
+    assert "inbox.jobs.polling" in state["modules"]
+    assert [
+        name for name in ("requests", "twilio", "channels.meta.pulls") if name in state["modules"]
+    ] == []
