@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import functools
 from email.headerregistry import BaseHeader, HeaderRegistry
+from email.message import EmailMessage
 from email.policy import EmailPolicy
+from typing import TYPE_CHECKING
 
 
 class _RememberedHeaders(HeaderRegistry):
@@ -26,7 +28,13 @@ class _RememberedHeaders(HeaderRegistry):
         return super().__getitem__(name)
 
 
-class _RememberedFolding(EmailPolicy):
+if TYPE_CHECKING:
+    _Policy = EmailPolicy[EmailMessage]
+else:  # not subscriptable at run time
+    _Policy = EmailPolicy
+
+
+class _RememberedFolding(_Policy):
     """``policy.default``, with a parsed header's folded form remembered too: writing a
     message folds each header anew, and most of ours are the same in every message (our
     From, the MIME headers). Keyed by what folding depends on, as the generator clones the
@@ -45,7 +53,7 @@ class _RememberedFolding(EmailPolicy):
 
 
 _FOLDS_KEPT = 256
-_FOLDED: dict[tuple, bytes] = {}
+_FOLDED: dict[tuple[object, ...], bytes] = {}
 
-#: ``policy.default`` with :class:`_RememberedHeaders`: the same messages, read or written.
+#: ``policy.default`` with headers parsed and folded once: the same messages, read or written.
 FAST_DEFAULT = _RememberedFolding(header_factory=_RememberedHeaders())
