@@ -105,27 +105,33 @@ def _send_lane(
     settings = current_app.extensions["svarfrist"]
     row_ids = lane.row_ids
     # The claimed rows are this lane's until their lease runs out: read them all at once,
-    # with their messages, and kept loaded past each outcome's commit (not read again; the
+    # with their messages, and kept loaded past the session's commit (not read again; the
     # dict holds them, as the session's identity map does not).
     rows = claimed_rows(row_ids)
-    with _loaded_past_commits(), connection_for_many_commits() as connection:
+    outage_at = None
+    with _loaded_past_commits():
         db.session.commit()  # no transaction stays open while the adapter sends
-        for position, row_id in enumerate(row_ids):
-            message = outbound(rows[row_id])
-            result = send(lane.sender, message, row_id)
-            account = account_states.sending_account(settings, message.channel, message.account)
-            if account is not None:
-                _add_outcome(outcomes.setdefault(account, Outcome()), message.channel, result)
-            # Lost only with the database server itself, and then sent again: the
-            # duplicate window.
-            with connection.begin():
-                record(connection, rows[row_id], result, max_attempts, report)
-            if result is not None and result.is_outage:
-                with backing_off:
-                    begin_write()
-                    back_off_account(row_id, row_ids[position + 1 :])
-                    db.session.commit()
-                break
+        # A lane holds one database connection at a time: this one while it sends, the
+        # session's only before and after (the pool is shared by every lane of the round).
+        with connection_for_many_commits() as connection:
+            for position, row_id in enumerate(row_ids):
+                message = outbound(rows[row_id])
+                result = send(lane.sender, message, row_id)
+                account = account_states.sending_account(settings, message.channel, message.account)
+                if account is not None:
+                    _add_outcome(outcomes.setdefault(account, Outcome()), message.channel, result)
+                # Lost only with the database server itself, and then sent again: the
+                # duplicate window.
+                with connection.begin():
+                    record(connection, rows[row_id], result, max_attempts, report)
+                if result is not None and result.is_outage:
+                    outage_at = position
+                    break
+    if outage_at is not None:
+        with backing_off:
+            begin_write()
+            back_off_account(row_ids[outage_at], row_ids[outage_at + 1 :])
+            db.session.commit()
     return report, outcomes
 
 

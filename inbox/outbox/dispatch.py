@@ -141,6 +141,9 @@ def claim(batch_size: int) -> list[int]:
 #: A lane gets another connection of its adapter for each this many rows, up to the
 #: adapter's limit (an SMTP account's ``smtp_connections``).
 ROWS_PER_CONNECTION = 10
+#: Lanes of a round beyond one per adapter are made only up to this many in all: each lane
+#: holds a database connection while it sends, out of the pool's 15.
+MOST_LANES = 10
 
 
 @dataclass
@@ -175,9 +178,14 @@ def lanes(senders: Mapping[str, Sender], row_ids: list[int]) -> list[Lane]:
             sender = sender.sender_for(account)
         groups.setdefault(id(sender), (sender, []))[1].append(row_id)
     result: list[Lane] = []
+    spare = MOST_LANES - len(groups)
     for group, (sender, ids) in groups.items():
         side_by_side = getattr(sender, "side_by_side", None)
-        adapters = side_by_side(-(-len(ids) // ROWS_PER_CONNECTION)) if side_by_side else [sender]
+        adapters = [sender]
+        if side_by_side is not None:
+            wanted = -(-len(ids) // ROWS_PER_CONNECTION)
+            adapters = side_by_side(1 + max(0, min(wanted - 1, spare)))
+            spare -= len(adapters) - 1
         result.extend(
             Lane(adapter, ids[index :: len(adapters)], group)
             for index, adapter in enumerate(adapters)

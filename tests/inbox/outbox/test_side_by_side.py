@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
 
+from channels.base import ByAccount
 from channels.email import SmtpSender
 from inbox.clock import frozen_at, now
 from inbox.extensions import db
 from inbox.jobs.dispatch import dispatch_once
 from inbox.models import OutboxMessage, OutboxStatus
-from inbox.outbox.dispatch import enqueue
+from inbox.outbox.dispatch import MOST_LANES, enqueue, lanes
 from tests.inbox.outbox.test_endpoint_faults import NOW, MisbehavingEndpoint, smtp_sender
 
 ROWS = 25
@@ -82,3 +84,29 @@ def test_a_hung_server_is_tried_once_per_connection_and_the_rest_held(app):
     assert len(held) == ROWS - 3
     assert all(row.status == OutboxStatus.PENDING for row in rows)
     assert all(row.next_attempt_at > now() for row in rows)  # none is due again at once
+
+
+@pytest.mark.parametrize(("accounts", "expected"), [(2, [3, 3]), (5, [3, 3, 2, 1, 1])])
+def test_extra_connections_stop_at_the_rounds_limit_and_every_account_keeps_one(
+    app, accounts, expected
+):
+    names = [f"konto{n}" for n in range(accounts)]
+    ids = [
+        enqueue(
+            purpose="reply",
+            channel="email",
+            account=name,
+            recipient="innbyggjar@example.no",
+            payload={"subject": "Svar", "text": "Hei"},
+        ).id
+        for name in names
+        for _row in range(30)
+    ]
+    db.session.commit()
+    senders = {name: side_by_side(1, 3) for name in names}  # never connected here
+    found = lanes({"email": ByAccount("e-mail", senders)}, ids)
+
+    per_account = Counter(lane.group for lane in found)
+    assert [per_account[id(senders[name])] for name in names] == expected
+    assert len(found) <= MOST_LANES
+    assert sorted(row for lane in found for row in lane.row_ids) == sorted(ids)
