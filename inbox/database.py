@@ -80,7 +80,6 @@ def connection_for_many_commits() -> Iterator[Connection]:
             yield connection
         finally:
             if relaxed and not connection.invalidated:
-                connection.rollback()
                 # back in the pool, the connection commits as every other does
                 connection.exec_driver_sql("RESET synchronous_commit")
                 connection.commit()

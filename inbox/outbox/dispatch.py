@@ -326,11 +326,11 @@ def record(
             "external_id": result.external_id,
             "last_error": None,
         }
-        delivery = {"delivery": "sent", "delivery_error": None}
+        delivery = _delivery_note("sent", None)
         report.sent += 1
     elif result.status == SendStatus.REJECTED or row.attempts >= max_attempts:
         changes = {"status": OutboxStatus.FAILED, "last_error": result.error}
-        delivery = {"delivery": "failed", "delivery_error": result.error}
+        delivery = _delivery_note("failed", result.error)
         report.failed += 1
     else:
         changes, delivery = _retry(
@@ -365,12 +365,7 @@ def _retry(
     jitter = timedelta(seconds=random.uniform(0, delay.total_seconds() / 10))
     next_attempt_at = now() + delay + jitter
     changes = {"attempts": attempts, "next_attempt_at": next_attempt_at, "last_error": error}
-    delivery = {
-        "delivery": "retrying",
-        "delivery_error": error,
-        "next_attempt_at": next_attempt_at.isoformat(),
-    }
-    return changes, delivery
+    return changes, _delivery_note("retrying", error, next_attempt_at=next_attempt_at.isoformat())
 
 
 def _note_delivery(row: OutboxMessage, delivery: str, error: str | None, **more: str) -> None:
@@ -378,8 +373,13 @@ def _note_delivery(row: OutboxMessage, delivery: str, error: str | None, **more:
     if row.message is None:
         return
     row.message.metadata_json = _with_delivery(
-        row.message.metadata_json, {"delivery": delivery, "delivery_error": error, **more}
+        row.message.metadata_json, _delivery_note(delivery, error, **more)
     )
+
+
+def _delivery_note(delivery: str, error: str | None, **more: str) -> dict[str, Any]:
+    """What a message's metadata says of its delivery: sent, retrying or failed, and why."""
+    return {"delivery": delivery, "delivery_error": error, **more}
 
 
 def _with_delivery(metadata: dict[str, Any] | None, delivery: dict[str, Any]) -> dict[str, Any]:
