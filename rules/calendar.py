@@ -13,6 +13,8 @@ seconds, so daylight-saving changes never stretch or shrink an hour.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -27,6 +29,22 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # the next working day run forever; two years is far beyond any real promise.
 SEARCH_LIMIT_DAYS = 2 * 366
 ONE_DAY = timedelta(days=1)
+
+
+def country_holidays(
+    country: str, years: int | None = None, language: str | None = None
+) -> holidays.HolidayBase:
+    """``holidays.country_holidays``, importing that one country's module.
+
+    The package ``holidays.countries`` imports the modules of all its 250 countries when it
+    is imported (8 MB and 0.1 s in every process); the package's registry imports a
+    country by its module's path, so an empty package module in its place is all it needs.
+    """
+    if "holidays.countries" not in sys.modules:
+        spec = importlib.util.find_spec("holidays.countries")
+        if spec is not None:  # else the registry reports the missing module itself
+            sys.modules["holidays.countries"] = importlib.util.module_from_spec(spec)
+    return holidays.country_holidays(country, years=years, language=language)
 
 
 class CalendarError(ValueError):
@@ -158,9 +176,8 @@ class Calendar:
 
     @cached_property
     def _holidays(self) -> holidays.HolidayBase:
-        # On first use: the holidays package imports every country's module with the first
-        # (0.15 s), which a command that never asks about a date (a report) need not pay.
-        return holidays.country_holidays(self.country)
+        # On first use, which a command that never asks about a date (a report) need not pay.
+        return country_holidays(self.country)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -216,7 +233,7 @@ class Calendar:
         """The public holiday's name in one of the ``holidays`` package's languages."""
         if language is None:
             return self.day(on).holiday
-        return holidays.country_holidays(self.country, years=on.year, language=language).get(on)
+        return country_holidays(self.country, years=on.year, language=language).get(on)
 
     def local_date(self, moment: datetime) -> date:
         """The municipality's calendar date at an instant."""

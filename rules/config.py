@@ -36,6 +36,7 @@ MUNICIPALITY_KEYS = (
     "timezone",
     "accessibility_statement_url",
     "citizen_languages",
+    "detect_short_messages",
 )
 MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -67,6 +68,9 @@ class Municipality:
     accessibility_statement_url: str | None = None
     #: The languages citizens are offered and answered in (``citizen_languages``).
     citizen_languages: tuple[str, ...] = LANGUAGES
+    #: Tell the language of messages under about twenty words too (``detect_short_messages``):
+    #: about 90 MB more memory in each process that takes messages in.
+    detect_short_messages: bool = False
 
 
 @dataclass(frozen=True)
@@ -172,7 +176,12 @@ def _municipality(value: Any, problems: list[Problem]) -> Municipality | None:
                 f"must include the municipality's language {language!r}, got {offered!r}",
             )
         )
-    return Municipality(str(name), str(language), zone, statement, tuple(offered))
+    short = table.get("detect_short_messages", False)
+    if not isinstance(short, bool):
+        problems.append(
+            Problem("municipality.detect_short_messages", f"expected true or false, got {short!r}")
+        )
+    return Municipality(str(name), str(language), zone, statement, tuple(offered), short is True)
 
 
 def _citizen_languages(value: Any, problems: list[Problem]) -> list[str]:

@@ -3,7 +3,8 @@
 The one the citizen chose (the callback page's language, the one staff registered) or is
 known to use, when the municipality offers it (``[municipality] citizen_languages``); else
 the language the message is written in, when :func:`rules.language.detect_language` can
-tell it reliably; else the municipality's own. What the detector saw is kept on the case
+tell it reliably (a message under about twenty words only with ``[municipality]
+detect_short_messages``); else the municipality's own. What the detector saw is kept on the case
 (``language_guess``, ``language_confidence``) for the case page.
 """
 
@@ -22,7 +23,10 @@ def choose_language(case: Case, inbound: InboundMessage, settings: Settings) -> 
     if chosen in offered:
         case.language = chosen
         return
-    detection = detect_language(f"{inbound.subject}\n{inbound.text}")
+    detection = detect_language(
+        f"{inbound.subject}\n{inbound.text}",
+        short_texts=settings.rules.municipality.detect_short_messages,
+    )
     case.language_guess = detection.guess
     case.language_confidence = detection.confidence
     if detection.language in offered:

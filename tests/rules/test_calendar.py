@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import holidays
 import pytest
@@ -198,3 +201,25 @@ def test_malformed_opening_hours_are_refused(text):
 def test_closing_before_opening_is_refused():
     with pytest.raises(CalendarError, match="closing time 09:00 is not after opening time 15:00"):
         OpeningHours.parse("15:00-09:00")
+
+
+# In a process of its own: the test process has imported every country already.
+ONE_COUNTRY = """
+import sys
+from rules.calendar import country_holidays
+names = [country_holidays(code, years=2026).get("2026-05-17") for code in ("NO", "SE")]
+print(names, sorted(m for m in sys.modules if m.startswith("holidays.countries.")))
+"""
+
+
+def test_a_calendar_imports_only_its_own_countrys_module():
+    completed = subprocess.run(
+        [sys.executable, "-c", ONE_COUNTRY],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert completed.stdout.strip() == (
+        "['Constitution Day', None] ['holidays.countries.norway', 'holidays.countries.sweden']"
+    )

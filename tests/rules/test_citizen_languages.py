@@ -72,3 +72,20 @@ def test_a_language_listed_twice_is_refused(tmp_path):
 def test_a_table_in_the_list_is_an_unknown_language_not_a_crash(tmp_path):
     (problem,) = problems_of(tmp_path, municipality('["nn", { code = "se" }]'))
     assert "municipality.citizen_languages[1]: unknown language {'code': 'se'}" in problem
+
+
+def test_short_messages_are_told_only_when_the_municipality_asks():
+    assert load_settings(None).rules.municipality.detect_short_messages is False
+
+
+def test_detect_short_messages_takes_true(tmp_path):
+    own = municipality('["nn", "nb", "en"]') + "detect_short_messages = true\n"
+    assert load_settings(write(tmp_path, own)).rules.municipality.detect_short_messages is True
+
+
+def test_detect_short_messages_must_be_true_or_false(tmp_path):
+    problems = problems_of(tmp_path, municipality('["nn"]') + 'detect_short_messages = "yes"\n')
+    assert problems == [
+        f"{tmp_path / 'svarfrist.toml'}: municipality.detect_short_messages: expected true or "
+        "false, got 'yes'"
+    ]

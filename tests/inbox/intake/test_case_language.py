@@ -4,6 +4,7 @@ written in when that is clear, else the municipality's; and what the case page s
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -75,6 +76,30 @@ def test_a_short_message_keeps_the_municipalitys_language(frontline):
     assert (case.language_guess, case.language_confidence) == (None, 0.0)
 
 
+def tell_short_messages(app) -> None:
+    """The app's settings with ``[municipality] detect_short_messages = true``."""
+    settings = app.extensions["svarfrist"]
+    municipality = replace(settings.rules.municipality, detect_short_messages=True)
+    app.extensions["svarfrist"] = replace(
+        settings, rules=replace(settings.rules, municipality=municipality)
+    )
+
+
+@pytest.fixture
+def short_messages_told(app):
+    tell_short_messages(app)
+
+
+def test_a_short_bokmal_message_is_told_only_when_short_messages_are(app, frontline):
+    text = BOKMAL[3]  # 93 letters: "Søppeldunken vår ble ikke tømt ..."
+    first = receive(email(sender="kari@example.no", subject="", text=text))
+    assert (first.language, first.language_guess) == ("nn", None)
+    tell_short_messages(app)
+    second = receive(email(sender="ola@example.no", subject="", text=text))
+    assert (second.language, second.language_guess) == ("nb", "nb")
+
+
+@pytest.mark.usefixtures("short_messages_told")
 def test_a_message_mixing_nynorsk_and_bokmal_keeps_the_municipalitys_language(frontline):
     case = receive(email(subject="", text=MIXED_FORMS[0]))
     assert case.language == "nn"
@@ -113,6 +138,7 @@ def test_the_callback_pages_language_is_the_acknowledgements(app, client, frontl
     assert acknowledgement().startswith("We have received your request to be called back")
 
 
+@pytest.mark.usefixtures("short_messages_told")
 def test_the_case_page_shows_the_language_and_how_sure_the_detector_was(client, frontline):
     case = receive(email(subject="Byggesøknad", text=BOKMAL[0]))
     short = receive(sms(sender="+4790000001", text="Takk!"))
