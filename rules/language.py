@@ -82,11 +82,10 @@ def detect_language(text: str, short_texts: bool = False) -> Detection:
 def detector() -> LanguageDetector:
     """Built once per process; a message takes well under a millisecond after the first.
 
-    The models load when first needed, not all up front: a text of 120 letters or more
-    is judged on trigrams alone
-    (lingua's rule, the same in both its modes), whose three models take about 10 MB and
+    The models load when first needed, not all up front: a text of :data:`TRIGRAMS_FROM`
+    letters or more is judged on trigrams alone, whose three models take about 10 MB and
     0.1 s; the first shorter text, when short texts are told, loads the other n-gram lengths
-    (about 90 MB more and a second or two)."""
+    (about 90 MB more and half a second)."""
     return LanguageDetectorBuilder.from_languages(*DETECTABLE.values()).build()
 
 

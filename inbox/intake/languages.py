@@ -3,9 +3,9 @@
 The one the citizen chose (the callback page's language, the one staff registered) or is
 known to use, when the municipality offers it (``[municipality] citizen_languages``); else
 the language the message is written in, when :func:`rules.language.detect_language` can
-tell it reliably (a message under about twenty words only with ``[municipality]
-detect_short_messages``); else the municipality's own. What the detector saw is kept on the case
-(``language_guess``, ``language_confidence``) for the case page.
+tell it reliably (a message under 120 letters only as English, unless ``[municipality]
+detect_short_messages``); else the municipality's own. What the detector saw is kept on the
+case (``language_guess``, ``language_confidence``) for the case page.
 """
 
 from __future__ import annotations

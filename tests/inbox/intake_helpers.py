@@ -72,10 +72,15 @@ def in_country(app: Flask, country: str) -> None:
     )
 
 
-def offering(app: Flask, *languages: str) -> None:
-    """The app's settings with ``[municipality] citizen_languages`` set to ``languages``."""
+def with_municipality(app: Flask, **keys: object) -> None:
+    """The app's settings with these keys of ``[municipality]`` changed."""
     settings = app.extensions["svarfrist"]
-    municipality = replace(settings.rules.municipality, citizen_languages=languages)
+    municipality = replace(settings.rules.municipality, **keys)
     app.extensions["svarfrist"] = replace(
         settings, rules=replace(settings.rules, municipality=municipality)
     )
+
+
+def offering(app: Flask, *languages: str) -> None:
+    """The app's settings with ``[municipality] citizen_languages`` set to ``languages``."""
+    with_municipality(app, citizen_languages=languages)

@@ -131,8 +131,8 @@ def grown_mb(messages: str) -> int:
 
 
 def test_by_default_only_the_small_models_load():
-    """A long text (120 characters or more once cleaned up) needs only the trigram models,
-    about 10 MB; short messages are left untold, so nothing more loads."""
+    """A long text (120 letters or more) needs only the trigram models, about 10 MB; short
+    messages are told only as English, on the same models, so nothing more loads."""
     assert grown_mb("long") < 40, "telling long texts grew the process by over 40 MB"
 
 

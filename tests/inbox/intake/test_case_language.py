@@ -4,7 +4,6 @@ written in when that is clear, else the municipality's; and what the case page s
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -16,7 +15,7 @@ from inbox.intake.receiving import receive
 from inbox.models import Case, OutboxMessage
 from rules.language import MIN_CONFIDENCE
 from tests.factories import make_department, make_user
-from tests.inbox.intake_helpers import OSLO, email, offering, sms
+from tests.inbox.intake_helpers import OSLO, email, offering, sms, with_municipality
 from tests.inbox.web_helpers import csrf_token, log_in
 from tests.rules.language_samples import BOKMAL, ENGLISH, MIXED_FORMS, NYNORSK
 
@@ -76,25 +75,16 @@ def test_a_short_message_keeps_the_municipalitys_language(frontline):
     assert (case.language_guess, case.language_confidence) == (None, 0.0)
 
 
-def tell_short_messages(app) -> None:
-    """The app's settings with ``[municipality] detect_short_messages = true``."""
-    settings = app.extensions["svarfrist"]
-    municipality = replace(settings.rules.municipality, detect_short_messages=True)
-    app.extensions["svarfrist"] = replace(
-        settings, rules=replace(settings.rules, municipality=municipality)
-    )
-
-
 @pytest.fixture
 def short_messages_told(app):
-    tell_short_messages(app)
+    with_municipality(app, detect_short_messages=True)
 
 
 def test_a_short_bokmal_message_is_told_only_when_short_messages_are(app, frontline):
     text = BOKMAL[3]  # 93 letters: "Søppeldunken vår ble ikke tømt ..."
     first = receive(email(sender="kari@example.no", subject="", text=text))
     assert (first.language, first.language_guess) == ("nn", None)
-    tell_short_messages(app)
+    with_municipality(app, detect_short_messages=True)
     second = receive(email(sender="ola@example.no", subject="", text=text))
     assert (second.language, second.language_guess) == ("nb", "nb")
 
