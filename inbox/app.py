@@ -69,8 +69,7 @@ def create_app(settings: Settings | None = None, *, lean: bool = False, **config
     app.cli.name = app.name
     app.config.update(
         SQLALCHEMY_DATABASE_URI=settings.database_url,
-        # Errors never carry a statement's values (message texts, addresses) into the logs.
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "hide_parameters": True},
+        SQLALCHEMY_ENGINE_OPTIONS=database.engine_options(settings.database_url),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get(PLAIN_HTTP_ENV) != "1",

@@ -22,12 +22,14 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.expression import Executable
 
 from channels.base import (
     ByAccount,
@@ -311,9 +313,12 @@ def record(
     report: DispatchReport,
 ) -> None:
     """Write what :func:`send` said on the row and its message, in the caller's write
-    transaction on ``connection``. Two plain UPDATEs, not the session's unit of work: a lane
+    transaction on ``connection``. Plain UPDATEs, not the session's unit of work: a lane
     writes one outcome per message sent, and a flush per row would cost more than the send.
-    The loaded ``row`` (and its message) are given the values written."""
+    On PostgreSQL both are one statement (the row's in a WITH of its message's), atomic by
+    itself: a lane's connection commits each statement as it is sent
+    (:func:`~inbox.database.connection_for_many_commits`). The loaded ``row`` (and its
+    message) are given the values written."""
     if result is None:
         changes, delivery = _retry(
             row, f"no sender configured for channel {row.channel}", keep_attempt=False
@@ -337,16 +342,43 @@ def record(
             row, result.error or "failed without a reason", keep_attempt=True
         )
         report.retried += 1
-    connection.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(changes))
-    for key, value in changes.items():
-        set_committed_value(row, key, value)
+    values = {f"new_{key}": value for key, value in changes.items()}
+    values["outcome_row"] = row.id
     if row.message is not None:
         metadata = _with_delivery(row.message.metadata_json, delivery)
-        connection.execute(
-            update(Message).where(Message.id == row.message.id).values(metadata_json=metadata)
-        )
+        values.update(noted_message=row.message.id, new_metadata=metadata)
         set_committed_value(row.message, "metadata_json", metadata)
+    one_statement = connection.dialect.name == "postgresql"
+    for statement in _outcome_statements(tuple(changes), row.message is not None, one_statement):
+        connection.execute(statement, values)
+    for key, value in changes.items():
+        set_committed_value(row, key, value)
     log.info("outbox outbox_id=%s status=%s attempts=%s", row.id, row.status, row.attempts)
+
+
+@cache
+def _outcome_statements(
+    columns: tuple[str, ...], with_message: bool, one_statement: bool
+) -> tuple[Executable, ...]:
+    """The UPDATEs :func:`record` runs for an outcome that sets ``columns`` (and the message's
+    delivery note), built once per shape: SQLAlchemy then reuses their compiled form without
+    building and comparing a new statement for every row sent. The values are bound by name:
+    ``new_<column>``, ``outcome_row``, ``noted_message`` and ``new_metadata``."""
+    outcome = (
+        update(OutboxMessage)
+        .where(OutboxMessage.id == bindparam("outcome_row"))
+        .values({column: bindparam(f"new_{column}") for column in columns})
+    )
+    if not with_message:
+        return (outcome,)
+    note = (
+        update(Message)
+        .where(Message.id == bindparam("noted_message"))
+        .values(metadata_json=bindparam("new_metadata"))
+    )
+    if one_statement:
+        return (note.add_cte(outcome.cte("outcome")),)
+    return outcome, note
 
 
 def backoff(attempts: int) -> timedelta:
