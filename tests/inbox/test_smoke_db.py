@@ -1,7 +1,8 @@
 import sqlite3
 
 import pytest
-from sqlalchemy import select
+from psycopg import RawCursor
+from sqlalchemy import event, select, text
 
 from inbox.database import begin_write
 from inbox.extensions import db
@@ -41,3 +42,27 @@ def test_the_apps_sqlite_engine_enforces_foreign_keys_and_a_writer_holds_the_loc
     finally:
         other.close()
         db.session.rollback()
+
+
+def test_percent_signs_and_placeholder_lookalikes_are_taken_as_written(app):
+    """PostgreSQL gets each statement with its own ``$1`` placeholders through a raw cursor
+    (psycopg does not parse it for ``%(name)s``): neither a value nor a statement's text with
+    ``%`` or ``$`` in it is read as a placeholder."""
+    written = "Rabatt 50 %: %s, %(namn)s og $1 er ikkje parametrar"
+    frontline = make_department("innbyggjarservice", is_frontline=True)
+    make_user(frontline, email="kari@alver.kommune.no", name=written)
+    db.session.commit()
+    sent: list[str] = []
+
+    def seen(_connection, _cursor, statement, *_rest) -> None:
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert db.session.scalar(select(User.name).where(User.name == written)) == written
+        assert db.session.scalar(text("SELECT '100 %' || :tail"), {"tail": " %s"}) == "100 % %s"
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    if db.engine.dialect.name == "postgresql":
+        assert "users.name = $1" in sent[0]
+        assert isinstance(db.session.connection().connection.driver_connection.cursor(), RawCursor)

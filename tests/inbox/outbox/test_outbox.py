@@ -5,16 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from channels.base import OutboundMessage, SendResult
 from channels.fake import FakeSender
 from inbox.clock import frozen_at
 from inbox.extensions import db
+from inbox.intake.receiving import receive
 from inbox.jobs.dispatch import dispatch_once
-from inbox.models import OutboxMessage, OutboxStatus
+from inbox.models import Message, OutboxMessage, OutboxStatus
 from inbox.outbox.dispatch import enqueue
 from inbox.outbox.senders import SENDERS_KEY
+from tests.factories import make_department
+from tests.inbox.intake_helpers import email
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
@@ -165,3 +168,40 @@ def test_dispatch_once_sends_every_due_batch_and_leaves_failures_for_later(app):
     result = app.test_cli_runner().invoke(args=["dispatch", "--once", "--batch-size", "3"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "dispatch sent=7 retried=1 failed=0 skipped=0"
+
+
+def test_an_outcome_and_its_delivery_note_are_written_together(app):
+    """PostgreSQL: a lane's connection commits each statement by itself (no BEGIN and COMMIT
+    round trips), so the row's outcome and its message's delivery note are one statement.
+    SQLite: two UPDATEs in one transaction. Either way both are written."""
+    make_department("innbyggjarservice", is_frontline=True)
+    case = receive(email(received_at=START - timedelta(minutes=5)))  # queues its acknowledgement
+    db.session.commit()
+    writes: list[tuple[str, bool]] = []
+
+    def seen(connection, _cursor, statement, *_rest) -> None:
+        if statement.startswith(("UPDATE outbox SET status", "WITH", "UPDATE messages")):
+            autocommit = connection.get_isolation_level() == "AUTOCOMMIT"
+            writes.append((" ".join(statement.split()), autocommit or connection.in_transaction()))
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert dispatch_once({"email": FakeSender()}).sent == 1
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    if db.engine.dialect.name == "postgresql":
+        ((statement, autocommit),) = writes
+        assert statement.startswith("WITH outcome AS (UPDATE outbox SET status=")
+        assert "UPDATE messages SET metadata=" in statement and autocommit
+    else:
+        assert [statement.split(" SET ")[0] for statement, _ in writes] == [
+            "UPDATE outbox",
+            "UPDATE messages",
+        ]
+        assert all(in_transaction for _statement, in_transaction in writes)
+    db.session.expire_all()
+    (row,) = rows()
+    assert row.status == OutboxStatus.SENT and row.sent_at == START
+    acknowledgement = db.session.get(Message, row.message_id)
+    assert acknowledgement.case_id == case.id
+    assert acknowledgement.metadata_json["delivery"] == "sent"
