@@ -12,7 +12,7 @@ from channels.email.accounts import (
 )
 from channels.email.mailbox import Fetched, Mailbox, MailboxError
 from channels.email.reading import parse_email, raw_id
-from channels.email.sending import SmtpSender, build_email
+from channels.email.sending import SmtpSender, build_email, new_message_id
 
 __all__ = [
     "AUTH_METHODS",
@@ -28,6 +28,7 @@ __all__ = [
     "SmtpAccount",
     "SmtpSender",
     "build_email",
+    "new_message_id",
     "parse_email",
     "raw_id",
 ]

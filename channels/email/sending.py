@@ -8,12 +8,14 @@ whether to retry.
 from __future__ import annotations
 
 import contextlib
+import secrets
 import smtplib
+import socket
 import time
 from collections.abc import Callable
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, parseaddr
 
 from channels.base import OutboundMessage, SendResult, SendStatus
 from channels.email.accounts import CredentialError, Server, SmtpAccount
@@ -37,6 +39,18 @@ def one_line(value: str) -> str:
     return " ".join(value.split())
 
 
+def new_message_id(from_address: str, idstring: str | None = None) -> str:
+    """A new Message-ID in the sending address's domain: ``<idstring.random@domain>``.
+
+    Not :func:`email.utils.make_msgid`'s: its domain is this machine's host name (internal,
+    or ``localhost``), and its 40 digits of time, process and random number make the header
+    longer than a line, so it is folded, and In-Reply-To and References after it. 64 random
+    bits keep it unique."""
+    domain = parseaddr(from_address)[1].rpartition("@")[2] or socket.getfqdn()
+    unique = secrets.token_hex(8)
+    return f"<{idstring}.{unique}@{domain}>" if idstring else f"<{unique}@{domain}>"
+
+
 def build_email(message: OutboundMessage, from_address: str, sent_at: datetime) -> EmailMessage:
     """Plain text with an HTML alternative (and the message's attachments after them), dated
     ``sent_at``; replies to the account's address."""
@@ -50,7 +64,7 @@ def build_email(message: OutboundMessage, from_address: str, sent_at: datetime) 
         if message.headers.get(name):
             mime[name] = one_line(message.headers[name])
     if "Message-ID" not in mime:
-        mime["Message-ID"] = make_msgid()
+        mime["Message-ID"] = new_message_id(from_address)
     mime.set_content(message.text)
     mime.add_alternative(message.html or text_to_html(message.text), subtype="html")
     for attachment in message.attachments:

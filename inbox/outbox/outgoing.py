@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from email.utils import make_msgid
-
+from flask import current_app
 from sqlalchemy import inspect, select
 
 from channels.base import IdentityKind
+from channels.email import new_message_id
 from inbox.clock import now
 from inbox.database import flush
 from inbox.extensions import db
@@ -46,7 +46,7 @@ def send_to_citizen(
     rfc_message_id = None
     if channel == "email":
         subject = f"Re: {case.subject} [Sak {case.reference}]"
-        rfc_message_id = make_msgid(idstring=case.reference.replace("-", "."))
+        rfc_message_id = new_message_id(_address_of(account), case.reference.replace("-", "."))
         headers["Message-ID"] = rfc_message_id
         if in_reply_to is not None and in_reply_to.rfc_message_id:
             earlier = (in_reply_to.metadata_json or {}).get("references", "")
@@ -90,6 +90,12 @@ def send_to_citizen(
             message=message,
         )
     return message
+
+
+def _address_of(account: str) -> str:
+    """The configured address of e-mail account ``account`` (empty when none has that name)."""
+    accounts = current_app.extensions["svarfrist"].email_accounts
+    return next((a.address for a in accounts if a.name == account), "")
 
 
 def opted_out(phone: str, contact: Contact | None = None) -> bool:

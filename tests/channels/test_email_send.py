@@ -60,6 +60,16 @@ def test_a_message_reaches_the_server_with_threading_headers(smtp_server):
     assert "<p>Hei Kari,</p>" in html and "søknaden er komplett" in html
 
 
+def test_a_message_without_a_message_id_gets_one_in_the_senders_domain(smtp_server):
+    """Not this machine's host name (Python's default), which may be internal or localhost."""
+    result = sender_for(smtp_server.port).send(outbound(headers={}))
+    (raw,) = smtp_server.messages
+    received = message_from_bytes(raw, policy=policy.default)
+    assert received["Message-ID"] == result.external_id
+    assert result.external_id.startswith("<") and result.external_id.endswith("@alver.kommune.no>")
+    assert f"Message-ID: {result.external_id}".encode() in raw  # on one line, not folded
+
+
 def test_an_attachment_follows_the_text_and_html_intact(smtp_server):
     pdf = OutboundAttachment("kanalrapport-2026-10.pdf", "application/pdf", b"%PDF-1.7\n\x00\xff")
     sender_for(smtp_server.port).send(outbound(attachments=(pdf,)))

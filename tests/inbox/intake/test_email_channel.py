@@ -81,6 +81,9 @@ def test_mail_in_the_mailbox_becomes_cases_and_is_acknowledged_with_the_due_date
     assert first["Auto-Submitted"] == "auto-replied"
     assert first["X-Auto-Response-Suppress"] == "All"
     assert first["Reply-To"] == OUR_ADDRESS
+    # in the mailbox's domain, not this machine's host name
+    assert first["Message-ID"].endswith("@alver.kommune.no>")
+    assert first["Message-ID"] == case.messages[-1].rfc_message_id
     assert first.get_body(("html",)) is not None
 
 
