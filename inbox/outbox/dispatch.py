@@ -345,14 +345,17 @@ def record(
     values = {f"new_{key}": value for key, value in changes.items()}
     values["outcome_row"] = row.id
     if row.message is not None:
-        metadata = _with_delivery(row.message.metadata_json, delivery)
-        values.update(noted_message=row.message.id, new_metadata=metadata)
-        set_committed_value(row.message, "metadata_json", metadata)
+        values.update(
+            noted_message=row.message.id,
+            new_metadata=_with_delivery(row.message.metadata_json, delivery),
+        )
     one_statement = connection.dialect.name == "postgresql"
     for statement in _outcome_statements(tuple(changes), row.message is not None, one_statement):
         connection.execute(statement, values)
     for key, value in changes.items():
         set_committed_value(row, key, value)
+    if row.message is not None:
+        set_committed_value(row.message, "metadata_json", values["new_metadata"])
     log.info("outbox outbox_id=%s status=%s attempts=%s", row.id, row.status, row.attempts)
 
 

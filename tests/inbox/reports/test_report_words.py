@@ -13,12 +13,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale
 from openpyxl import load_workbook
 
 from inbox.clock import frozen_at
 from inbox.extensions import db
 from inbox.intake.receiving import receive
 from inbox.models import Department, Role
+from inbox.reports.formats import count_text
 from tests.factories import make_user
 from tests.inbox.intake_helpers import email, sms
 from tests.inbox.reports.test_reports import at
@@ -265,3 +267,18 @@ def test_a_running_year_is_compared_with_the_same_days_of_the_year_before(app, c
     assert re.search(r"\+400,0\s%", page)
     # A year that is over is compared with the whole year before (here: nothing).
     assert "Det finst ikkje noko år før å samanlikne med." in _visible(whole)
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [
+        ("nn", ["999", "8751", "12\xa0466"]),
+        ("nb", ["999", "8751", "12\xa0466"]),
+        ("en", ["999", "8,751", "12,466"]),
+    ],
+)
+def test_counts_are_grouped_as_the_reader_writes_them(app, language, written):
+    """Norwegian groups thousands from five digits (a four-digit number may be written either
+    way, Språkrådet), so a table of monthly counts reads 8751; English from four."""
+    with app.test_request_context(), force_locale(language):
+        assert [count_text(value) for value in (999, 8751, 12466)] == written
