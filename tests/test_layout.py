@@ -67,7 +67,12 @@ COMPOSERS = {
     "commands": set(FEATURES) | {"demo"},
     "app": set(FEATURES) | {"web", "api", "commands"},
     "cli": set(FEATURES) | {"app"},
+    # Old import paths, each re-exporting one feature's names for code outside Svarfrist (the
+    # side-by-side benchmark's adapter); nothing inside imports them (test below).
+    "turn_days": {"reports"},
+    "users": {"people"},
 }
+OLD_PATHS = {"turn_days", "users"}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -137,6 +142,15 @@ def test_part_imports_only_what_its_docstring_allows(part):
         if target not in allowed and target != "migrations"
     }
     assert wrong == {}, f"inbox/{part} imports parts it must not (part: modules)"
+
+
+def test_only_code_outside_svarfrist_uses_the_old_import_paths():
+    users = {
+        part: sorted(set(targets) & OLD_PATHS)
+        for part, targets in inbox_imports().items()
+        if set(targets) & OLD_PATHS
+    }
+    assert users == {}, "inbox/ imports an old path; import the feature's module itself"
 
 
 def test_feature_packages_know_no_request_layer():
