@@ -93,9 +93,12 @@ def send_to_citizen(
 
 
 def _address_of(account: str) -> str:
-    """The configured address of e-mail account ``account`` (empty when none has that name)."""
+    """The address the message will go out from: e-mail account ``account``'s, else the first
+    account's, as :class:`channels.base.ByAccount` sends a row of an unknown account (empty
+    when none is configured)."""
     accounts = current_app.extensions["svarfrist"].email_accounts
-    return next((a.address for a in accounts if a.name == account), "")
+    chosen = next((a for a in accounts if a.name == account), accounts[0] if accounts else None)
+    return chosen.address if chosen is not None else ""
 
 
 def opted_out(phone: str, contact: Contact | None = None) -> bool:
