@@ -10,6 +10,7 @@ try thousands of names.
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select
@@ -39,7 +40,8 @@ def wait_before_next_try(email: str, ip: str) -> timedelta | None:
         wait = min(FIRST_WAIT * 2 ** (failures - FREE_FAILURES), LONGEST_WAIT)
         remaining = last + wait - now()
         if remaining > timedelta(0):
-            return remaining
+            # Whole seconds, rounded up: someone told "29 seconds" who waits 29 is let in.
+            return timedelta(seconds=math.ceil(remaining.total_seconds()))
     if not _is_known(email) and _unknown_failures(ip, since) >= MAX_UNKNOWN_PER_ADDRESS:
         return WINDOW
     return None

@@ -69,6 +69,7 @@ def test_a_citizen_asks_to_be_called_in_each_language(browser, live_server, town
     checked.fill("#name", "Kari Sæle")
     checked.fill("#phone", "12")
     checked.click("button[type=submit].primary")
+    expect(checked.locator("#phone-error")).to_be_visible()
     assert violations(checked) == [], "the form with errors"
     checked.fill("#phone", "912 34 567")
     checked.fill("#about", "Eg lurer på eigedomsskatten.")

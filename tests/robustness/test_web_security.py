@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import itertools
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from channels.base import InboundAttachment
 from channels.email import parse_email
 from inbox.cases.status_links import status_url
+from inbox.clock import frozen_at
 from inbox.extensions import db
 from inbox.handovers.workflow import propose
 from inbox.intake.receiving import receive
@@ -114,7 +115,14 @@ def test_session_cookie_is_httponly_and_samesite(client, staff):
 # --- password guessing ----------------------------------------------------------------------
 
 
-def test_three_wrong_passwords_make_the_right_one_wait_too(app, client, staff):
+@pytest.fixture
+def still_clock():
+    """The clock stopped, so the wait a test reads does not depend on the machine's speed."""
+    with frozen_at(datetime.now(UTC)):
+        yield
+
+
+def test_three_wrong_passwords_make_the_right_one_wait_too(app, client, staff, still_clock):
     make_user(email="per@alver.no")
     db.session.commit()
     for _ in range(3):
@@ -132,7 +140,7 @@ def test_three_wrong_passwords_make_the_right_one_wait_too(app, client, staff):
     assert _is_logged_in(client)
 
 
-def test_the_wait_looks_the_same_for_an_account_that_does_not_exist(client, staff):
+def test_the_wait_looks_the_same_for_an_account_that_does_not_exist(client, staff, still_clock):
     for _ in range(3):
         assert log_in(client, "nobody@alver.no", "guess").status_code == 401
 
@@ -140,6 +148,23 @@ def test_the_wait_looks_the_same_for_an_account_that_does_not_exist(client, staf
 
     assert refused.status_code == 429
     assert THROTTLED in refused.get_data(as_text=True)
+
+
+def test_the_wait_is_said_in_whole_seconds_rounded_up(client, staff):
+    start = datetime.now(UTC)
+    with frozen_at(start):
+        for _ in range(3):
+            log_in(client, "kari@alver.no", "not the password")
+    with frozen_at(start + timedelta(seconds=0.4)):
+        soon = log_in(client, "kari@alver.no", PASSWORD)
+    with frozen_at(start + timedelta(seconds=29.2)):
+        nearly = log_in(client, "kari@alver.no", PASSWORD)
+    with frozen_at(start + timedelta(seconds=30)):
+        after = log_in(client, "kari@alver.no", PASSWORD)
+
+    assert THROTTLED in soon.get_data(as_text=True)
+    assert "Vent 1 sekund og prøv igjen." in nearly.get_data(as_text=True)
+    assert after.status_code == 302
 
 
 def test_guessing_real_accounts_from_a_shared_address_locks_nobody_out(app, client, staff):
