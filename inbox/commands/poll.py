@@ -8,6 +8,7 @@ import click
 from flask import current_app
 
 from inbox.intake.polling import PollReport
+from inbox.jobs.dispatch_alongside import DispatcherFailed, Wake, dispatching_alongside
 from inbox.jobs.polling import poll_account, poll_meta_account, poll_sms_account
 from inbox.jobs.webhooks import take_in_pending
 from inbox.settings.config import Settings
@@ -24,11 +25,22 @@ PROGRESS_FROM = 50
     type=click.FloatRange(min=1),
     help="Seconds between rounds; default: each account's poll_interval_seconds.",
 )
-def poll_command(account_name: str | None, once: bool, interval: float | None) -> None:
+@click.option(
+    "--dispatch/--no-dispatch",
+    "alongside",
+    default=True,
+    show_default=True,
+    help="Send the outbox (the acknowledgements) from a process beside the poll as each "
+    "batch is committed; --no-dispatch leaves it to `svarfrist dispatch` or the worker.",
+)
+def poll_command(
+    account_name: str | None, once: bool, interval: float | None, alongside: bool
+) -> None:
     """Take in stored webhooks, then read new messages from the e-mail, SMS and Meta
-    accounts; prints what each step did.
+    accounts; prints what each step did, and what the dispatcher beside it sent.
 
-    Exits with status 1 when an account could not be read (after --once).
+    Exits with status 1 when an account could not be read (after --once) or the
+    dispatcher beside the poll failed.
     """
     settings: Settings = current_app.extensions["svarfrist"]
     pollers = [(a, _poll_with_progress) for a in settings.email_accounts if a.imap is not None]
@@ -53,10 +65,27 @@ def poll_command(account_name: str | None, once: bool, interval: float | None) -
         return
     pause = interval or min(a.poll_interval_seconds for a, _poll in pollers)
     takes_webhooks = bool(settings.sms_accounts or settings.meta_accounts)
+    if not alongside:
+        _poll_rounds(pollers, once, pause, takes_webhooks, _nothing)
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    try:
+        with dispatching_alongside(app, each_round=not once) as wake:
+            _poll_rounds(pollers, once, pause, takes_webhooks, wake)
+    except DispatcherFailed as error:
+        click.echo(f"error: {error}", err=True)
+        raise SystemExit(1) from error
+
+
+def _poll_rounds(pollers, once: bool, pause: float, takes_webhooks: bool, wake: Wake) -> None:
     while True:
         if takes_webhooks:
             click.echo(str(take_in_pending()))
-        reports = [poll(account) for account, poll in pollers]
+            wake()
+        reports = []
+        for account, poll in pollers:
+            reports.append(poll(account, wake))
+            wake()
         if once:
             if any(report.errors for report in reports):
                 raise SystemExit(1)
@@ -64,8 +93,12 @@ def poll_command(account_name: str | None, once: bool, interval: float | None) -
         time.sleep(pause)
 
 
+def _nothing() -> None:
+    return None
+
+
 def _reporting(poll):
-    def poll_and_print(account) -> PollReport:
+    def poll_and_print(account, _wake: Wake) -> PollReport:
         report = poll(account)
         click.echo(str(report), err=bool(report.errors))
         return report
@@ -73,7 +106,7 @@ def _reporting(poll):
     return poll_and_print
 
 
-def _poll_with_progress(account) -> PollReport:
+def _poll_with_progress(account, wake: Wake) -> PollReport:
     bar = None
 
     def on_total(count: int) -> None:
@@ -87,7 +120,7 @@ def _poll_with_progress(account) -> PollReport:
             bar.update(count)
 
     try:
-        report = poll_account(account, on_total=on_total, on_message=on_message)
+        report = poll_account(account, on_total=on_total, on_message=on_message, on_committed=wake)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

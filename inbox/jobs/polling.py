@@ -50,10 +50,13 @@ def poll_account(
     *,
     on_total: Progress | None = None,
     on_message: Progress | None = None,
+    on_committed: Callable[[], None] | None = None,
 ) -> PollReport:
     """Read the account's folder from its cursor to the end; never raises for one message.
 
-    Commits as it goes, starting with whatever the session holds.
+    Commits as it goes, starting with whatever the session holds; ``on_committed`` is
+    called after each batch's commit (a dispatcher beside the poll sends its
+    acknowledgements then).
     """
     db.session.commit()
     report = PollReport(account.name, account.imap.folder if account.imap else "")
@@ -65,7 +68,13 @@ def poll_account(
             report.busy = True
             return report
         try:
-            _poll(account, report, on_total or _ignore, on_message or _ignore)
+            _poll(
+                account,
+                report,
+                on_total or _ignore,
+                on_message or _ignore,
+                on_committed or _nothing,
+            )
         except (MailboxError, SQLAlchemyError) as error:
             # Nothing uncommitted is marked at the source; the next poll starts from the cursor.
             db.session.rollback()
@@ -79,7 +88,17 @@ def _ignore(_count: int) -> None:
     return None
 
 
-def _poll(account: EmailAccount, report: PollReport, on_total: Progress, on_message: Progress):
+def _nothing() -> None:
+    return None
+
+
+def _poll(
+    account: EmailAccount,
+    report: PollReport,
+    on_total: Progress,
+    on_message: Progress,
+    on_committed: Callable[[], None],
+):
     imap = account.imap
     with Mailbox(account.name, imap) as mailbox:
         begin_write()
@@ -92,6 +111,7 @@ def _poll(account: EmailAccount, report: PollReport, on_total: Progress, on_mess
             begin_write()
             stored = polling.take_in(account, batch, report, on_message)
             commit()
+            on_committed()
             mailbox.mark_done(stored)
             if len(stored) < len(batch):
                 break  # keep the cursor before the failed message; it is read again next time
