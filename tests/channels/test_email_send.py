@@ -30,7 +30,7 @@ def outbound(recipient: str = "kari@example.com", **changes) -> OutboundMessage:
         "account": "postmottak",
         "recipient": recipient,
         "subject": "Re: Byggesøknad [Sak 2026-000001]",
-        "text": "Hei Kari,\n\nsøknaden er komplett.",
+        "text": "Hei Kari,\n\nsøknaden er komplett.\n\nMed venleg helsing\nOla Nordmann\nByggesak",
         "headers": {
             "Message-ID": "<2026.000001.1@alver.kommune.no>",
             "In-Reply-To": "<citizen-1@example.com>",
@@ -58,6 +58,23 @@ def test_a_message_reaches_the_server_with_threading_headers(smtp_server):
     assert "søknaden er komplett" in received.get_body(("plain",)).get_content()
     html = received.get_body(("html",)).get_content()
     assert "<p>Hei Kari,</p>" in html and "søknaden er komplett" in html
+    assert "<p>Med venleg helsing<br>\r\nOla Nordmann<br>\r\nByggesak</p>" in html
+
+
+def test_paragraphs_of_one_line_each_go_as_text_alone(smtp_server):
+    # Nothing for an HTML alternative to keep: every client shows them as written
+    text = "Takk for meldinga di.\n\nDu får svar seinast fredag.\n\nDette er eit automatisk svar."
+    sender_for(smtp_server.port).send(outbound(text=text))
+    received = message_from_bytes(smtp_server.messages[0], policy=policy.default)
+    assert received.get_content_type() == "text/plain"
+    assert received.get_content() == text.replace("\n", "\r\n") + "\r\n"
+
+
+def test_a_message_with_html_of_its_own_keeps_it(smtp_server):
+    html = "<p>Sjå <a href='https://alver.kommune.no'>nettsida</a>.</p>"
+    sender_for(smtp_server.port).send(outbound(text="Sjå nettsida.", html=html))
+    received = message_from_bytes(smtp_server.messages[0], policy=policy.default)
+    assert received.get_body(("html",)).get_content() == html + "\r\n"
 
 
 def test_a_message_without_a_message_id_gets_one_in_the_senders_domain(smtp_server):
@@ -89,7 +106,7 @@ def test_the_message_is_dated_by_the_clock_the_sender_was_given(smtp_server):
 
 
 def test_the_html_alternative_escapes_the_text(smtp_server):
-    sender_for(smtp_server.port).send(outbound(text="<script>alert(1)</script> & co"))
+    sender_for(smtp_server.port).send(outbound(text="<script>alert(1)</script> & co\nHei"))
     received = message_from_bytes(smtp_server.messages[0], policy=policy.default)
     html = received.get_body(("html",)).get_content()
     assert "<script>" not in html
