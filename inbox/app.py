@@ -17,7 +17,7 @@ import inbox.models  # noqa: F401  (registers every table on the metadata)
 from inbox import database
 from inbox.blobs import EXTENSION_KEY as BLOBS_KEY
 from inbox.blobs import BlobStore, LocalBlobStore, S3BlobStore
-from inbox.commands import COMMANDS, Commands
+from inbox.commands import COMMANDS, LEAN_COMMANDS, Commands
 from inbox.extensions import babel, csrf, db, init_migrations, login_manager
 from inbox.i18n import LANGUAGES, check_catalogs
 from inbox.logs import describe, loggable_path
@@ -36,9 +36,6 @@ SECRET_ENV = "SVARFRIST_SECRET_KEY"
 # Local development over plain HTTP (make run): session cookies without the Secure flag.
 PLAIN_HTTP_ENV = "SVARFRIST_PLAIN_HTTP"
 RETRY_AFTER = 30  # seconds: a restart of PostgreSQL takes a few
-#: The commands a lean app (``create_app(lean=True)``) has: they take in, send, or count, and
-#: need neither the pages nor the API nor the migrations.
-LEAN_COMMANDS = ("poll", "dispatch", "report")
 
 
 def create_app(settings: Settings | None = None, *, lean: bool = False, **config: Any) -> Flask:

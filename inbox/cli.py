@@ -15,8 +15,8 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, ScriptInfo
 
-from inbox.app import LEAN_COMMANDS, create_app
 from inbox.clock import now
+from inbox.commands import APP_WHEN_NEEDED, LEAN_COMMANDS, LEAN_KEY, load_command
 from inbox.i18n import LANGUAGES, Language
 from inbox.paths import MissingFilesError
 from inbox.settings.config import Settings, config_path, load_settings
@@ -24,20 +24,27 @@ from inbox.settings.promise_text import explain
 from rules.config import ConfigError
 from rules.promises import CHANNELS
 
-# The lean commands' app is built without the pages and the API, and without Flask's plugin
-# commands (Flask-Migrate's Alembic), so a poll that finds nothing new costs little more than
-# its round trips and a report little more than its counting.
-_LEAN = "svarfrist.lean"
-
 
 def _create_app():
     """The app for the commands that need one; a file missing from the install (a compiled
-    catalog, the templates) ends the command with that message and status 1."""
+    catalog, the templates) or a configuration with problems ends the command with the
+    message and status 1.
+
+    The lean commands' app is built without the pages and the API, and without Flask's
+    plugin commands (Flask-Migrate's Alembic), so a poll that finds nothing new costs little
+    more than its round trips and a report little more than its counting. The app module is
+    imported here, not with this one: `svarfrist dispatch --once` with nothing to send
+    never needs it."""
+    from inbox.app import create_app
+
     info = click.get_current_context().ensure_object(ScriptInfo)
     try:
-        return create_app(lean=info.data.get(_LEAN, False))
+        return create_app(lean=info.data.get(LEAN_KEY, False))
     except MissingFilesError as error:
         raise click.ClickException(str(error)) from error
+    except ConfigError as error:  # every problem of the file, without a traceback
+        click.echo(str(error), err=True)
+        sys.exit(1)
 
 
 class _Group(FlaskGroup):
@@ -52,7 +59,9 @@ class _Group(FlaskGroup):
         if name not in LEAN_COMMANDS:
             return super().get_command(ctx, name)
         info = ctx.ensure_object(ScriptInfo)
-        info.data[_LEAN] = True
+        info.data[LEAN_KEY] = True
+        if name in APP_WHEN_NEEDED:
+            return load_command(name)
         app = info.load_app()
         if not current_app or current_app._get_current_object() is not app:
             ctx.with_resource(app.app_context())

@@ -36,7 +36,7 @@ babel = Babel()
 
 def init_migrations(app) -> None:
     """Flask-Migrate for ``svarfrist db``; imported here, as it brings Alembic, which the
-    lean commands (:data:`inbox.app.LEAN_COMMANDS`) do without."""
+    lean commands (:data:`inbox.commands.LEAN_COMMANDS`) do without."""
     from flask_migrate import Migrate
 
     Migrate(

@@ -13,6 +13,15 @@ from importlib import import_module
 import click
 from flask.cli import AppGroup
 
+#: The commands a lean app (``create_app(lean=True)``) has: they take in, send, or count, and
+#: need neither the pages nor the API nor the migrations.
+LEAN_COMMANDS = ("poll", "dispatch", "report")
+#: Set in the CLI's :class:`~flask.cli.ScriptInfo` data when a lean command runs from the
+#: command line (not through a test's runner): its app is to be built lean.
+LEAN_KEY = "svarfrist.lean"
+#: Lean commands that build the app themselves, only when they find they need it.
+APP_WHEN_NEEDED = ("dispatch",)
+
 #: Every command that needs the app: its name and where it lives (module:attribute).
 COMMANDS = {
     "cases": "inbox.commands.cases:cases_group",
@@ -43,6 +52,11 @@ class Commands(AppGroup):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in self._lazy:
-            module, attribute = self._lazy[cmd_name].split(":")
-            self.add_command(getattr(import_module(module), attribute), cmd_name)
+            self.add_command(load_command(cmd_name), cmd_name)
         return super().get_command(ctx, cmd_name)
+
+
+def load_command(name: str) -> click.Command:
+    """The command ``name`` of :data:`COMMANDS`, its module imported now."""
+    module, attribute = COMMANDS[name].split(":")
+    return getattr(import_module(module), attribute)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -21,13 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inbox.columns import UTCDateTime, enum_column
 from inbox.extensions import db
-
-
-class Role(StrEnum):
-    STAFF = "staff"
-    LEADER = "leader"
-    ADMIN = "admin"
-
+from inbox.roles import Role
 
 department_members = Table(
     "department_members",

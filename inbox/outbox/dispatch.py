@@ -45,6 +45,7 @@ from inbox.database import flush
 from inbox.extensions import db
 from inbox.logs import describe
 from inbox.models import Case, Message, OutboxMessage, OutboxStatus
+from inbox.outbox.report import DispatchReport
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -80,34 +81,6 @@ def enqueue(
     db.session.add(row)
     flush()
     return row
-
-
-@dataclass
-class DispatchReport:
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    skipped: int = 0
-
-    @property
-    def claimed(self) -> int:
-        return self.sent + self.retried + self.failed + self.skipped
-
-    def __bool__(self) -> bool:
-        return bool(self.claimed)
-
-    def __add__(self, other: DispatchReport) -> DispatchReport:
-        return DispatchReport(
-            self.sent + other.sent,
-            self.retried + other.retried,
-            self.failed + other.failed,
-            self.skipped + other.skipped,
-        )
-
-    def __str__(self) -> str:
-        return (
-            f"sent={self.sent} retried={self.retried} failed={self.failed} skipped={self.skipped}"
-        )
 
 
 def claim(batch_size: int) -> list[int]:

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from inbox.models import Role
+from inbox.roles import Role
 from rules.config import Problem
 
 AUTH_KEYS = {"local_passwords": bool, "public_url": str, "contact": str, "oidc": dict}

@@ -7,7 +7,11 @@ import subprocess
 import sys
 
 import pytest
+from sqlalchemy import select
 
+from inbox.extensions import db
+from inbox.models import OutboxMessage
+from inbox.outbox.dispatch import enqueue
 from tests.conftest import free_port
 
 # What the lean app leaves out (imported by the pages, the API, `svarfrist db` and Flask's
@@ -102,3 +106,35 @@ smtp_host = "127.0.0.1"
     assert [
         name for name in ("requests", "twilio", "channels.meta.pulls") if name in state["modules"]
     ] == []
+
+
+def test_a_dispatch_with_nothing_due_asks_one_query_and_builds_no_app(svarfrist):
+    completed, state = svarfrist("dispatch", "--once")
+    assert state["code"] == 0, completed.stderr.decode()
+    assert completed.stdout == b"dispatch sent=0 retried=0 failed=0 skipped=0\n"
+    assert [
+        name for name in ("sqlalchemy", "inbox.app", "inbox.models") if name in state["modules"]
+    ] == []
+
+
+def test_a_dispatch_with_a_row_due_builds_the_app_and_takes_it(svarfrist, app):
+    enqueue(purpose="reply", channel="email", recipient="kari@example.no", payload={})
+    db.session.commit()
+    completed, state = svarfrist("dispatch", "--once")
+    assert state["code"] == 0, completed.stderr.decode()
+    # no [[channels.email]] in this configuration: the row waits, with the reason on it
+    assert completed.stdout == b"dispatch sent=0 retried=0 failed=0 skipped=1\n"
+    assert "inbox.app" in state["modules"]
+    db.session.expire_all()
+    assert "no sender configured" in db.session.scalar(select(OutboxMessage.last_error))
+
+
+def test_a_missing_configuration_is_said_without_a_traceback(svarfrist, tmp_path):
+    (tmp_path / "svarfrist.toml").unlink()
+    for command in (("dispatch", "--once"), ("poll", "--once")):
+        completed, state = svarfrist(*command)
+        assert state["code"] == 1
+        assert (
+            completed.stderr.decode()
+            == f"{tmp_path / 'svarfrist.toml'}: (file): cannot be read: No such file or directory\n"
+        )
