@@ -4,13 +4,15 @@ Appends N messages (default 5,000; distinct senders, a tenth with an HTML
 part and a tenth with a PDF attachment) to a private Dovecot over IMAP, then
 runs the real CLI as separate processes, as an installation would:
 ``svarfrist poll --once`` (every message a case, with its turn and its
-acknowledgement in the outbox) and ``svarfrist dispatch --once`` (every
-acknowledgement to an aiosmtpd server). Measures wall time and peak memory
+acknowledgement, sent to an aiosmtpd server by the dispatcher the poll forks beside
+it) and then ``svarfrist dispatch --once`` (which finds nothing left). With
+``--apart`` the poll sends nothing (``--no-dispatch``) and the dispatch sends every
+acknowledgement, to see the two steps' own rates. Measures wall time and peak memory
 (max RSS) of each process. Goal: at least 200 messages per second end to end.
 Prints the figures and writes bench/results/email_intake.json.
 
     SVARFRIST_BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres \\
-        .venv/bin/python bench/email_intake.py [--messages 5000]
+        .venv/bin/python bench/email_intake.py [--messages 5000] [--apart]
 """
 
 from __future__ import annotations
@@ -36,10 +38,10 @@ sys.path.insert(0, str(ROOT))
 
 from tests.conftest import free_port  # noqa: E402
 from tests.dovecot import Dovecot  # noqa: E402
+from tests.inbox.email_servers import PASSWORD_ENV, email_account_toml  # noqa: E402
 
 DATABASE = "svarfrist_bench_email"
 GOAL_PER_SECOND = 200
-PASSWORD_ENV = "SVARFRIST_BENCH_IMAP_PASSWORD"
 SVARFRIST = harness.SVARFRIST
 PDF = b"%PDF-1.4\n" + b"0" * 40_000 + b"\n%%EOF\n"
 
@@ -90,19 +92,7 @@ def write_config(
     return harness.write_config(
         directory,
         url,
-        f"""[[channels.email]]
-name = "postmottak"
-address = "postmottak@alver.kommune.no"
-username = "{dovecot.username}"
-password_env = "{PASSWORD_ENV}"
-imap_host = "127.0.0.1"
-imap_port = {dovecot.port}
-imap_tls = "none"
-smtp_host = "127.0.0.1"
-smtp_port = {smtp_port}
-smtp_tls = "none"
-smtp_auth = "none"
-"""
+        email_account_toml(dovecot, smtp_port, "postmottak@alver.kommune.no")
         + "".join(f"{key} = {value}\n" for key, value in account.items())
         + tail,
     )
@@ -125,6 +115,9 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument(
+        "--apart", action="store_true", help="poll with --no-dispatch, then dispatch everything"
+    )
     options = parser.parse_args()
     dovecot = Dovecot(free_port()).start()
     handler = CountingHandler()
@@ -139,8 +132,9 @@ def main() -> None:
         append_rate = fill(dovecot, options.messages)
         print(f"appended {options.messages} messages to Dovecot at {append_rate:.0f}/s")
 
-        poll_seconds, poll_mb, poll_output = run(["poll", "--once"], env)
-        print(poll_output.splitlines()[-1])
+        poll = ["poll", "--once", *(["--no-dispatch"] if options.apart else [])]
+        poll_seconds, poll_mb, poll_output = run(poll, env)
+        print("\n".join(poll_output.splitlines()[-2:]))
         dispatch_seconds, dispatch_mb, dispatch_output = run(["dispatch", "--once"], env)
         print(dispatch_output)
 
@@ -154,6 +148,7 @@ def main() -> None:
 
     total = poll_seconds + dispatch_seconds
     figures = {
+        "mode": "apart" if options.apart else "dispatcher beside the poll",
         "messages": options.messages,
         "cases": cases,
         "acknowledgements_sent": sent,
@@ -162,7 +157,7 @@ def main() -> None:
         "poll_messages_per_second": round(options.messages / poll_seconds),
         "poll_peak_rss_mb": round(poll_mb),
         "dispatch_seconds": round(dispatch_seconds, 2),
-        "dispatch_messages_per_second": round(sent / dispatch_seconds),
+        "dispatch_messages_per_second": round(sent / dispatch_seconds) if options.apart else "-",
         "dispatch_peak_rss_mb": round(dispatch_mb),
         "end_to_end_messages_per_second": round(options.messages / total),
         "goal_messages_per_second": GOAL_PER_SECOND,

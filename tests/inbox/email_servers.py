@@ -29,6 +29,24 @@ def email_account(dovecot, smtp_port: int, **imap_changes) -> EmailAccount:
     )
 
 
+def email_account_toml(dovecot, smtp_port: int, address: str = OUR_ADDRESS) -> str:
+    """The ``[[channels.email]]`` table of one mailbox on Dovecot and SMTP on ``smtp_port``, as
+    an administrator writes it (for a ``svarfrist`` run in a process of its own)."""
+    return f"""[[channels.email]]
+name = "postmottak"
+address = "{address}"
+username = "{dovecot.username}"
+password_env = "{PASSWORD_ENV}"
+imap_host = "127.0.0.1"
+imap_port = {dovecot.port}
+imap_tls = "none"
+smtp_host = "127.0.0.1"
+smtp_port = {smtp_port}
+smtp_tls = "none"
+smtp_auth = "none"
+"""
+
+
 def use_accounts(app, *accounts: EmailAccount) -> None:
     app.extensions["svarfrist"] = replace(app.extensions["svarfrist"], email_accounts=accounts)
 

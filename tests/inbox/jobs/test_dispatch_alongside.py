@@ -18,7 +18,7 @@ from inbox.jobs.dispatch_alongside import DispatcherFailed, can_fork, dispatchin
 from inbox.jobs.polling import poll_account
 from inbox.models import Case, OutboxMessage, OutboxStatus
 from inbox.outbox.senders import senders_for
-from tests.inbox.email_servers import OUR_ADDRESS, PASSWORD_ENV, append, citizen_mail
+from tests.inbox.email_servers import PASSWORD_ENV, append, citizen_mail, email_account_toml
 
 SVARFRIST = "from inbox.cli import cli; cli(prog_name='svarfrist')"
 
@@ -42,19 +42,7 @@ data_dir = "{tmp_path / "data"}"
 [intake]
 frontline = "innbyggjarservice"
 
-[[channels.email]]
-name = "postmottak"
-address = "{OUR_ADDRESS}"
-username = "{dovecot.username}"
-password_env = "{PASSWORD_ENV}"
-imap_host = "127.0.0.1"
-imap_port = {dovecot.port}
-imap_tls = "none"
-smtp_host = "127.0.0.1"
-smtp_port = {smtp_server.port}
-smtp_tls = "none"
-smtp_auth = "none"
-""",
+{email_account_toml(dovecot, smtp_server.port)}""",
         encoding="utf-8",
     )
     environment = {
