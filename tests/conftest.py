@@ -213,6 +213,19 @@ def mailbox(dovecot):
     client.logout()
 
 
+def write_config(directory, database_url: str, more: str = ""):
+    """``svarfrist.toml`` in ``directory`` on the test's database, its files under
+    ``directory/data``, with ``more`` (further tables) after it, for a ``svarfrist`` run in
+    a process of its own; the file's path."""
+    config = directory / "svarfrist.toml"
+    config.write_text(
+        f'[database]\nurl = "{database_url}"\n\n[storage]\ndata_dir = "{directory / "data"}"\n\n'
+        + more,
+        encoding="utf-8",
+    )
+    return config
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from inbox.extensions import db
 from inbox.models import OutboxMessage
 from inbox.outbox.dispatch import enqueue
-from tests.conftest import free_port
+from tests.conftest import free_port, write_config
 
 # What the lean app leaves out (imported by the pages, the API, `svarfrist db` and Flask's
 # --env-file), what only a suggestion needs, and the holidays package's countries (a report
@@ -42,11 +42,7 @@ with open(sys.argv[1], "w") as out:
 def svarfrist(app, database_url, tmp_path):
     """Run ``svarfrist ARGS`` in a process of its own on the test's database; its output and
     the modules it had imported when it ended."""
-    config = tmp_path / "svarfrist.toml"
-    config.write_text(
-        f'[database]\nurl = "{database_url}"\n\n[storage]\ndata_dir = "{tmp_path / "data"}"\n',
-        encoding="utf-8",
-    )
+    config = write_config(tmp_path, database_url)
     state = tmp_path / "state.json"
 
     def run(*args: str, more_config: str = "") -> tuple[subprocess.CompletedProcess, dict]:

@@ -18,6 +18,7 @@ from inbox.jobs.dispatch_alongside import DispatcherFailed, can_fork, dispatchin
 from inbox.jobs.polling import poll_account
 from inbox.models import Case, OutboxMessage, OutboxStatus
 from inbox.outbox.senders import senders_for
+from tests.conftest import write_config
 from tests.inbox.email_servers import PASSWORD_ENV, append, citizen_mail, email_account_toml
 
 SVARFRIST = "from inbox.cli import cli; cli(prog_name='svarfrist')"
@@ -30,20 +31,9 @@ def statuses() -> list[OutboxStatus]:
 
 def poll_in_a_process(database_url, dovecot, smtp_server, tmp_path, *options: str):
     """``svarfrist poll --once OPTIONS`` as an administrator runs it: a process of its own."""
-    config = tmp_path / "svarfrist.toml"
-    config.write_text(
-        f"""
-[database]
-url = "{database_url}"
-
-[storage]
-data_dir = "{tmp_path / "data"}"
-
-[intake]
-frontline = "innbyggjarservice"
-
-{email_account_toml(dovecot, smtp_server.port)}""",
-        encoding="utf-8",
+    more = '[intake]\nfrontline = "innbyggjarservice"\n\n'
+    config = write_config(
+        tmp_path, database_url, more + email_account_toml(dovecot, smtp_server.port)
     )
     environment = {
         "PATH": "/usr/bin:/bin",
@@ -137,11 +127,7 @@ with app.app_context(), dispatch_alongside.dispatching_alongside(app, each_round
 
 
 def test_the_dispatcher_stops_by_itself_when_the_poll_was_killed(database_url, tmp_path):
-    config = tmp_path / "svarfrist.toml"
-    config.write_text(
-        f'[database]\nurl = "{database_url}"\n\n[storage]\ndata_dir = "{tmp_path}"\n',
-        encoding="utf-8",
-    )
+    config = write_config(tmp_path, database_url)
     environment = {"PATH": "/usr/bin:/bin", "SVARFRIST_CONFIG": str(config)}
     killed = subprocess.run(
         [sys.executable, "-c", ORPHANED],

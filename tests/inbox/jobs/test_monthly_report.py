@@ -30,6 +30,7 @@ from inbox.jobs.dispatch import drain
 from inbox.models import OutboxMessage, OutboxStatus, Role, SentNotice
 from inbox.outbox.senders import senders_for
 from inbox.settings.report import ReportSettings
+from tests.conftest import write_config
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import OSLO
 from tests.inbox.intake_helpers import email as citizen_email
@@ -155,11 +156,7 @@ def test_a_worker_that_was_down_on_the_day_sends_later_that_month(app, october):
 
 
 def test_two_processes_at_once_queue_each_leader_one_mail(app, october, database_url, tmp_path):
-    config = tmp_path / "svarfrist.toml"
-    config.write_text(
-        f'[database]\nurl = "{database_url}"\n\n[storage]\ndata_dir = "{tmp_path / "data"}"\n',
-        encoding="utf-8",
-    )
+    config = write_config(tmp_path, database_url)
     env = {**os.environ, "SVARFRIST_CONFIG": str(config), "SVARFRIST_SECRET_KEY": "x"}
     command = [SVARFRIST, "report", "mail", "--year", "2026", "--month", "10"]
     processes = [

@@ -20,6 +20,7 @@ from inbox.intake.receiving import receive
 from inbox.jobs.worker import as_unit_of_work, beat
 from inbox.models import OutboxMessage, OutboxStatus, Role, WorkerHeartbeat
 from inbox.outbox.dispatch import enqueue
+from tests.conftest import write_config
 from tests.factories import make_department, make_user
 from tests.inbox.intake_helpers import email
 
@@ -72,16 +73,10 @@ def test_two_workers_send_every_row_exactly_once_and_stop_on_sigterm(
             payload={"subject": "Svar", "text": f"Svar {number}"},
         )
     db.session.commit()
-    config = tmp_path / "svarfrist.toml"
-    config.write_text(
-        f"""
-[database]
-url = "{database_url}"
-
-[storage]
-data_dir = "{tmp_path / "data"}"
-
-[[channels.email]]
+    config = write_config(
+        tmp_path,
+        database_url,
+        f"""[[channels.email]]
 name = "postmottak"
 address = "postmottak@alver.kommune.no"
 smtp_host = "127.0.0.1"
@@ -89,7 +84,6 @@ smtp_port = {smtp_server.port}
 smtp_tls = "none"
 smtp_auth = "none"
 """,
-        encoding="utf-8",
     )
     env = {**os.environ, "SVARFRIST_CONFIG": str(config), "SVARFRIST_SECRET_KEY": "x"}
     workers = [
