@@ -65,12 +65,9 @@ def poll_command(
         return
     pause = interval or min(a.poll_interval_seconds for a, _poll in pollers)
     takes_webhooks = bool(settings.sms_accounts or settings.meta_accounts)
-    if not alongside:
-        _poll_rounds(pollers, once, pause, takes_webhooks, _nothing)
-        return
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     try:
-        with dispatching_alongside(app, each_round=not once) as wake:
+        with dispatching_alongside(app, each_round=not once, enabled=alongside) as wake:
             _poll_rounds(pollers, once, pause, takes_webhooks, wake)
     except DispatcherFailed as error:
         click.echo(f"error: {error}", err=True)
@@ -82,10 +79,7 @@ def _poll_rounds(pollers, once: bool, pause: float, takes_webhooks: bool, wake: 
         if takes_webhooks:
             click.echo(str(take_in_pending()))
             wake()
-        reports = []
-        for account, poll in pollers:
-            reports.append(poll(account, wake))
-            wake()
+        reports = [poll(account, wake) for account, poll in pollers]
         if once:
             if any(report.errors for report in reports):
                 raise SystemExit(1)
@@ -93,13 +87,10 @@ def _poll_rounds(pollers, once: bool, pause: float, takes_webhooks: bool, wake: 
         time.sleep(pause)
 
 
-def _nothing() -> None:
-    return None
-
-
 def _reporting(poll):
-    def poll_and_print(account, _wake: Wake) -> PollReport:
-        report = poll(account)
+    def poll_and_print(account, wake: Wake) -> PollReport:
+        report = poll(account)  # one commit at its end
+        wake()
         click.echo(str(report), err=bool(report.errors))
         return report
 

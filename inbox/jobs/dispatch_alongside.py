@@ -31,7 +31,7 @@ from sqlalchemy.engine import URL
 
 from inbox.extensions import db
 from inbox.jobs.dispatch import drain
-from inbox.outbox.dispatch import DispatchReport
+from inbox.outbox.report import DispatchReport
 from inbox.outbox.senders import senders_for
 
 #: The longest the dispatcher waits for a wake-up before it looks at the outbox again (rows
@@ -46,14 +46,16 @@ class DispatcherFailed(Exception):
 
 
 @contextmanager
-def dispatching_alongside(app: Flask, *, each_round: bool) -> Iterator[Wake]:
+def dispatching_alongside(app: Flask, *, each_round: bool, enabled: bool = True) -> Iterator[Wake]:
     """Run a dispatcher beside the caller until the block ends; yields the call that tells
     it something was committed to send. On leaving, the dispatcher sends everything due
     and exits; :class:`DispatcherFailed` if it did not end cleanly.
 
     ``each_round``: print every round that sent something, not only the total at the end.
+    Not ``enabled`` (or no database a child could share): no dispatcher, and the call
+    yielded does nothing.
     """
-    if not can_fork(db.engine.url):
+    if not enabled or not can_fork(db.engine.url):
         yield _nothing
         return
     db.session.remove()
