@@ -89,6 +89,8 @@ class Mailbox:
             received_at = data.get(b"INTERNALDATE") or now
             if received_at.utcoffset() is None:
                 received_at = received_at.replace(tzinfo=UTC)
+            # in UTC: imapclient's own offset class cannot be pickled to a reader process
+            received_at = received_at.astimezone(UTC)
             fetched.append(Fetched(uid, bytes(raw), received_at))
         return fetched
 

@@ -75,43 +75,68 @@ def last_taken_in(account: EmailAccount, uidvalidity: int, report: PollReport) -
     return int(cursor.position)
 
 
+#: A fetched message parsed, or what the parser raised on it.
+Parsed = InboundMessage | Exception
+
+
+def parse_fetched(account: str, batch: list[Fetched], max_attachment_bytes: int) -> list[Parsed]:
+    """Each message of the batch parsed, in order, up to the first the parser raises on
+    (never for mail, but one must not stop the rest), which ends the list as its error.
+    Needs nothing but its arguments: a reader process of its own may run it."""
+    parsed: list[Parsed] = []
+    for item in batch:
+        try:
+            parsed.append(
+                parse_email(
+                    item.raw,
+                    account=account,
+                    received_at=item.received_at,
+                    max_attachment_bytes=max_attachment_bytes,
+                )
+            )
+        except Exception as error:
+            parsed.append(error)
+            break
+    return parsed
+
+
 def take_in(
-    account: EmailAccount, batch: list[Fetched], report: PollReport, on_message: Progress
+    account: EmailAccount,
+    batch: list[Fetched],
+    report: PollReport,
+    on_message: Progress,
+    parsed: list[Parsed] | None = None,
 ) -> list[int]:
     """Receive each message of the batch in the caller's write transaction; the UIDs stored,
     in order. Only after that transaction is committed may they be marked at the source.
+    ``parsed``: the batch's :func:`parse_fetched`, when a reader ahead of the poll made it.
 
     The batch is taken in as a set (:func:`receive_batch`); when that fails, message by
     message, which stops at the first message that cannot be stored (disk full, no
     frontline department): the ones after it wait for the next poll rather than move the
     cursor past it.
     """
-    settings: Settings = current_app.extensions["svarfrist"]
-    parsed: list[tuple[Fetched, InboundMessage]] = []
-    for item in batch:
-        try:
-            inbound = parse_email(
-                item.raw,
-                account=account.name,
-                received_at=item.received_at,
-                max_attachment_bytes=settings.max_attachment_bytes,
-            )
-        except Exception as error:  # never raised for mail, but one must not stop the rest
-            _failed(account, item, error, report)
+    if parsed is None:
+        settings: Settings = current_app.extensions["svarfrist"]
+        parsed = parse_fetched(account.name, batch, settings.max_attachment_bytes)
+    readable: list[tuple[Fetched, InboundMessage]] = []
+    for item, inbound in zip(batch, parsed, strict=False):
+        if isinstance(inbound, Exception):
+            _failed(account, item, inbound, report)
             break
-        parsed.append((item, inbound))
+        readable.append((item, inbound))
     try:
-        results = receive_batch([inbound for _item, inbound in parsed])
+        results = receive_batch([inbound for _item, inbound in readable])
     except Exception as error:
         log.warning("poll_batch_one_by_one account=%s error=%s", account.name, describe(error))
-        return _take_in_one_by_one(account, parsed, report, on_message)
-    for (_case, is_known), (_item, _inbound) in zip(results, parsed, strict=True):
+        return _take_in_one_by_one(account, readable, report, on_message)
+    for (_case, is_known), (_item, _inbound) in zip(results, readable, strict=True):
         if is_known:
             report.known += 1
         else:
             report.new += 1
-    on_message(len(parsed))
-    return [item.uid for item, _inbound in parsed]
+    on_message(len(readable))
+    return [item.uid for item, _inbound in readable]
 
 
 def _take_in_one_by_one(

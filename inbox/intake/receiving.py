@@ -189,7 +189,7 @@ def receive_batch(batch: Sequence[InboundMessage]) -> list[tuple[Case, bool]]:
         lookups.frontline = _frontline(settings)
         lookups.contacts = contacts_of(identities)
         lookups.acknowledged = last_acknowledgements({address for _kind, address in identities})
-        _store_blobs(new, current_store())
+        store_blobs(new, current_store())
     results: list[tuple[Case, bool]] = []
     taken_in: list[tuple[Message, bool]] = []
     with db.session.begin_nested(), turn_days.collected():
@@ -618,9 +618,10 @@ def _store_message(case: Case, inbound: InboundMessage, address: str, blobs: Blo
     return message
 
 
-def _store_blobs(batch: Sequence[InboundMessage], blobs: BlobStore) -> None:
+def store_blobs(batch: Sequence[InboundMessage], blobs: BlobStore) -> None:
     """The raw sources and attachments of a batch, stored together (their fsyncs side by
-    side); :func:`_store_message` then finds each stored already."""
+    side); :func:`_store_message` then finds each stored already. A reader ahead of the
+    poll stores them before the batch reaches intake, which then only finds them there."""
     contents = [inbound.raw for inbound in batch if inbound.raw is not None]
     contents += [
         attachment.content

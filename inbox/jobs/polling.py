@@ -23,21 +23,23 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from channels.base import InboundMessage
-from channels.email import EmailAccount, Mailbox, MailboxError
+from channels.email import EmailAccount, Fetched, Mailbox, MailboxError
 from channels.meta.account import MetaAccount, MetaCredentialError
 from channels.sms import SmsCredentialError, TwilioAccount, list_inbound
 from inbox.clock import now
 from inbox.database import begin_write, commit_and_begin_write
 from inbox.extensions import db
 from inbox.intake import polling
-from inbox.intake.polling import PollReport, Progress
+from inbox.intake.polling import Parsed, PollReport, Progress
+from inbox.jobs.read_ahead import Answer, Reader, reading_ahead
 from inbox.logs import describe
 from inbox.models import AccountActivity
 from inbox.reports import account_states
@@ -106,19 +108,45 @@ def _poll(
         db.session.commit()
         uids = mailbox.uids_after(last_uid)
         on_total(len(uids))
-        for start in range(0, len(uids), imap.batch_size):
-            batch = mailbox.fetch(uids[start : start + imap.batch_size], now())
-            begin_write()
-            stored = polling.take_in(account, batch, report, on_message)
-            commit()
-            on_committed()
-            mailbox.mark_done(stored)
-            if len(stored) < len(batch):
-                break  # keep the cursor before the failed message; it is read again next time
-            _advance(account, mailbox.uidvalidity, batch[-1].uid if batch else last_uid)
-        else:
-            if not uids:
-                _advance(account, mailbox.uidvalidity, last_uid)
+        if not uids:
+            _advance(account, mailbox.uidvalidity, last_uid)
+            return
+        size = imap.batch_size
+        chunks = [uids[start : start + size] for start in range(0, len(uids), size)]
+        with _reader_for(account, len(chunks)) as reader:
+            for batch, parsed in _batches(mailbox, chunks, reader):
+                begin_write()
+                stored = polling.take_in(account, batch, report, on_message, parsed)
+                commit()
+                on_committed()
+                mailbox.mark_done(stored)
+                if len(stored) < len(batch):
+                    break  # keep the cursor before the failed message; it is read again next time
+                _advance(account, mailbox.uidvalidity, batch[-1].uid if batch else last_uid)
+
+
+def _reader_for(account: EmailAccount, chunks: int) -> AbstractContextManager[Reader | None]:
+    """A reader ahead of the poll (:mod:`inbox.jobs.read_ahead`), for more than one batch."""
+    if chunks < 2:
+        return nullcontext(None)
+    settings = current_app.extensions["svarfrist"]
+    return reading_ahead(account.name, settings.max_attachment_bytes)
+
+
+def _batches(
+    mailbox: Mailbox, chunks: list[list[int]], reader: Reader | None
+) -> Iterator[tuple[list[Fetched], list[Parsed] | None]]:
+    """Each chunk's messages fetched, in order, with what the reader parsed of them (``None``:
+    intake parses them). With a reader, the next chunk is fetched and given to it before
+    this one is taken in, so it is read while this one is."""
+    ahead: tuple[list[Fetched], Answer] | None = None
+    for index, chunk in enumerate(chunks):
+        batch, answer = ahead if ahead is not None else (mailbox.fetch(chunk, now()), None)
+        ahead = None
+        if reader is not None and index + 1 < len(chunks):
+            following = mailbox.fetch(chunks[index + 1], now())
+            ahead = following, reader.read(following)
+        yield batch, answer() if answer is not None else None
 
 
 def commit() -> None:

@@ -18,7 +18,7 @@ from inbox.jobs.dispatch_alongside import DispatcherFailed, can_fork, dispatchin
 from inbox.jobs.polling import poll_account
 from inbox.models import Case, OutboxMessage, OutboxStatus
 from inbox.outbox.senders import senders_for
-from tests.conftest import write_config
+from tests.conftest import process_running, write_config
 from tests.inbox.email_servers import PASSWORD_ENV, append, citizen_mail, email_account_toml
 
 SVARFRIST = "from inbox.cli import cli; cli(prog_name='svarfrist')"
@@ -140,17 +140,9 @@ def test_the_dispatcher_stops_by_itself_when_the_poll_was_killed(database_url, t
     child, said = killed.stdout.split("\n", 1)
     assert said == "dispatch sent=0 retried=0 failed=0 skipped=0\n"
     deadline = time.monotonic() + 30
-    while _running(int(child)) and time.monotonic() < deadline:
+    while process_running(int(child)) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _running(int(child))
-
-
-def _running(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rpartition(")")[2].split()[0] != "Z"  # a zombie has ended
-    except FileNotFoundError:
-        return False
+    assert not process_running(int(child))
 
 
 @pytest.mark.parametrize(
