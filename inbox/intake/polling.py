@@ -22,10 +22,12 @@ from channels.email import EmailAccount, Fetched, parse_email
 from inbox.clock import now
 from inbox.database import insert_or_merge
 from inbox.extensions import db
+from inbox.intake.languages import message_language
 from inbox.intake.receiving import existing_message, receive_batch, receive_or_flag
 from inbox.logs import describe
 from inbox.models import Message, SourceCursor
 from inbox.settings.config import Settings
+from rules.language import Detection
 
 log = logging.getLogger(__name__)
 # Pulls from providers' lists (SMS, Meta): how far back the first one looks, and how
@@ -79,6 +81,27 @@ def last_taken_in(account: EmailAccount, uidvalidity: int, report: PollReport) -
 Parsed = InboundMessage | Exception
 
 
+@dataclass(frozen=True)
+class ReadBatch:
+    """A fetched batch read ahead of intake (see :mod:`inbox.jobs.read_ahead`)."""
+
+    parsed: list[Parsed]
+    #: Each parsed message's :func:`~inbox.intake.languages.message_language`, by external id.
+    languages: dict[str, Detection]
+
+
+def read_fetched(account: str, batch: list[Fetched], settings: Settings) -> ReadBatch:
+    """:func:`parse_fetched`, and the language of each message parsed; needs nothing but
+    its arguments."""
+    parsed = parse_fetched(account, batch, settings.max_attachment_bytes)
+    languages = {
+        inbound.external_id: message_language(inbound, settings)
+        for inbound in parsed
+        if not isinstance(inbound, Exception)
+    }
+    return ReadBatch(parsed, languages)
+
+
 def parse_fetched(account: str, batch: list[Fetched], max_attachment_bytes: int) -> list[Parsed]:
     """Each message of the batch parsed, in order, up to the first the parser raises on
     (never for mail, but one must not stop the rest), which ends the list as its error.
@@ -105,28 +128,28 @@ def take_in(
     batch: list[Fetched],
     report: PollReport,
     on_message: Progress,
-    parsed: list[Parsed] | None = None,
+    read: ReadBatch | None = None,
 ) -> list[int]:
     """Receive each message of the batch in the caller's write transaction; the UIDs stored,
     in order. Only after that transaction is committed may they be marked at the source.
-    ``parsed``: the batch's :func:`parse_fetched`, when a reader ahead of the poll made it.
+    ``read``: the batch as a reader ahead of the poll read it (else it is parsed here).
 
     The batch is taken in as a set (:func:`receive_batch`); when that fails, message by
     message, which stops at the first message that cannot be stored (disk full, no
     frontline department): the ones after it wait for the next poll rather than move the
     cursor past it.
     """
-    if parsed is None:
+    if read is None:
         settings: Settings = current_app.extensions["svarfrist"]
-        parsed = parse_fetched(account.name, batch, settings.max_attachment_bytes)
+        read = ReadBatch(parse_fetched(account.name, batch, settings.max_attachment_bytes), {})
     readable: list[tuple[Fetched, InboundMessage]] = []
-    for item, inbound in zip(batch, parsed, strict=False):
+    for item, inbound in zip(batch, read.parsed, strict=False):
         if isinstance(inbound, Exception):
             _failed(account, item, inbound, report)
             break
         readable.append((item, inbound))
     try:
-        results = receive_batch([inbound for _item, inbound in readable])
+        results = receive_batch([inbound for _item, inbound in readable], read.languages)
     except Exception as error:
         log.warning("poll_batch_one_by_one account=%s error=%s", account.name, describe(error))
         return _take_in_one_by_one(account, readable, report, on_message)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -57,6 +57,7 @@ from inbox.models import (
 from inbox.people import audit
 from inbox.reports import turn_days
 from inbox.settings.config import Settings
+from rules.language import Detection
 
 log = logging.getLogger(__name__)
 SUBJECT_LENGTH = 120
@@ -161,11 +162,17 @@ class Lookups:
     acknowledgements: list[Callable[[], object]] | None = None
     #: PostgreSQL, a batch: each new case's words, indexed in one statement after the flush.
     words: list[tuple[Case, str]] | None = None
+    #: The language of each message (by external id) that was told already.
+    languages: Mapping[str, Detection] = field(default_factory=dict)
 
 
-def receive_batch(batch: Sequence[InboundMessage]) -> list[tuple[Case, bool]]:
+def receive_batch(
+    batch: Sequence[InboundMessage], languages: Mapping[str, Detection] | None = None
+) -> list[tuple[Case, bool]]:
     """Take in a fetched batch as a set: per message, its case and whether it was stored
     already (a copy or a redelivery, which changes nothing but the copy's note).
+    ``languages``: the messages' :func:`~inbox.intake.languages.message_language` by
+    external id, where it was told already.
 
     The same as :func:`receive` for each in turn, but the stored messages, contacts and last
     acknowledgements are looked up for the whole batch at once, the copies' locks taken in
@@ -179,7 +186,9 @@ def receive_batch(batch: Sequence[InboundMessage]) -> list[tuple[Case, bool]]:
         begin_write()
     settings = _settings()
     _wait_for_copies(batch)  # outside the savepoint: held to the end of the transaction
-    lookups = Lookups(stored=_stored_messages(batch), acknowledgements=[], words=[])
+    lookups = Lookups(
+        stored=_stored_messages(batch), acknowledgements=[], words=[], languages=languages or {}
+    )
     new = [inbound for inbound in batch if _stored_in(lookups, inbound) is None]
     if new:
         calendar = settings.rules.calendar
@@ -370,7 +379,7 @@ def _take_in(inbound: InboundMessage, settings: Settings, lookups: Lookups) -> t
     case = continued_case(inbound, contact, settings, named)
     is_new_case = case is None
     if case is None:
-        case = _open_case(inbound, contact, settings, lookups.frontline)
+        case = _open_case(inbound, contact, settings, lookups)
     # Before anything flushes, so a new case is inserted with its words.
     _index_words(case, inbound, address, is_new_case, lookups)
     if is_new_case:
@@ -538,7 +547,7 @@ def _without_nul(inbound: InboundMessage) -> InboundMessage:
 
 
 def _open_case(
-    inbound: InboundMessage, contact: Contact, settings: Settings, frontline: Department | None
+    inbound: InboundMessage, contact: Contact, settings: Settings, lookups: Lookups
 ) -> Case:
     local = settings.rules.calendar.localize(inbound.received_at)
     case = Case(
@@ -546,12 +555,12 @@ def _open_case(
         channel=inbound.channel,
         subject=_subject(inbound),
         status=CaseStatus.NEW,
-        department=frontline or _frontline(settings),
+        department=lookups.frontline or _frontline(settings),
         contact=contact,
         created_at=now(),
         last_message_at=inbound.received_at,
     )
-    choose_language(case, inbound, settings)
+    choose_language(case, inbound, settings, lookups.languages.get(inbound.external_id))
     db.session.add(case)
     return case
 

@@ -38,7 +38,7 @@ from inbox.clock import now
 from inbox.database import begin_write, commit_and_begin_write
 from inbox.extensions import db
 from inbox.intake import polling
-from inbox.intake.polling import Parsed, PollReport, Progress
+from inbox.intake.polling import PollReport, Progress, ReadBatch
 from inbox.jobs.read_ahead import Answer, Reader, reading_ahead
 from inbox.logs import describe
 from inbox.models import AccountActivity
@@ -114,9 +114,9 @@ def _poll(
         size = imap.batch_size
         chunks = [uids[start : start + size] for start in range(0, len(uids), size)]
         with _reader_for(account, len(chunks)) as reader:
-            for batch, parsed in _batches(mailbox, chunks, reader):
+            for batch, read in _batches(mailbox, chunks, reader):
                 begin_write()
-                stored = polling.take_in(account, batch, report, on_message, parsed)
+                stored = polling.take_in(account, batch, report, on_message, read)
                 commit()
                 on_committed()
                 mailbox.mark_done(stored)
@@ -129,14 +129,13 @@ def _reader_for(account: EmailAccount, chunks: int) -> AbstractContextManager[Re
     """A reader ahead of the poll (:mod:`inbox.jobs.read_ahead`), for more than one batch."""
     if chunks < 2:
         return nullcontext(None)
-    settings = current_app.extensions["svarfrist"]
-    return reading_ahead(account.name, settings.max_attachment_bytes)
+    return reading_ahead(account.name, current_app.extensions["svarfrist"])
 
 
 def _batches(
     mailbox: Mailbox, chunks: list[list[int]], reader: Reader | None
-) -> Iterator[tuple[list[Fetched], list[Parsed] | None]]:
-    """Each chunk's messages fetched, in order, with what the reader parsed of them (``None``:
+) -> Iterator[tuple[list[Fetched], ReadBatch | None]]:
+    """Each chunk's messages fetched, in order, with what the reader read of them (``None``:
     intake parses them). With a reader, the next chunk is fetched and given to it before
     this one is taken in, so it is read while this one is."""
     ahead: tuple[list[Fetched], Answer] | None = None

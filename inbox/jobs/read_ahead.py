@@ -1,10 +1,11 @@
 """Reading a mailbox's next batch in a process of its own while the poll takes this one in.
 
 A poll of a backlog spends about a third of its time on work that needs no database:
-parsing each message (the standard library's e-mail parser, pure Python) and storing its
-raw source and attachments (a write and an fsync per file). One Python process runs on
-one core at a time, so while the poll takes a batch in, a reader forked beside it parses
-the next batch and stores its files; the poll receives the messages parsed.
+parsing each message (the standard library's e-mail parser, pure Python), storing its raw
+source and attachments (a write and an fsync per file) and telling its language. One
+Python process runs on one core at a time, so while the poll takes a batch in, a reader
+forked beside it reads the next batch: the poll receives its messages parsed, their files
+stored and their language told.
 
 The reader only prepares. Intake still checks every file of a batch and writes any that
 is missing (a reader that could not write, a disk that filled), before the batch is
@@ -23,14 +24,16 @@ import queue
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from multiprocessing import get_context
 
 from channels.email import Fetched
 from inbox.blobs import BlobStore, current_store
 from inbox.extensions import db
-from inbox.intake.polling import Parsed, parse_fetched
+from inbox.intake.polling import Parsed, ReadBatch, read_fetched
 from inbox.intake.receiving import store_blobs
 from inbox.jobs.dispatch_alongside import can_fork
+from inbox.settings.config import Settings
 
 log = logging.getLogger(__name__)
 #: How often a waiting side looks whether the other one is still there.
@@ -39,13 +42,13 @@ LOOK_AGAIN_SECONDS = 1.0
 Batch = tuple[int, int]
 #: The batch's messages parsed, asked for when the poll takes the batch in; ``None`` when
 #: the reader could not say (the poll then parses the batch itself).
-Answer = Callable[[], list[Parsed] | None]
+Answer = Callable[[], ReadBatch | None]
 
 
 class Reader:
     """A reader process and the batches asked of it, answered in the order asked."""
 
-    def __init__(self, account: str, max_attachment_bytes: int, blobs: BlobStore) -> None:
+    def __init__(self, account: str, settings: Settings, blobs: BlobStore) -> None:
         forking = get_context("fork")
         self._requests = forking.Queue()
         self._answers = forking.Queue()
@@ -55,7 +58,7 @@ class Reader:
         self._broken = False
         self._process = forking.Process(
             target=_read_until_done,
-            args=(self._requests, self._answers, account, max_attachment_bytes, blobs),
+            args=(self._requests, self._answers, account, settings, blobs),
             kwargs={"parent": os.getpid()},
             name="svarfrist-read-ahead",
             daemon=True,
@@ -65,19 +68,19 @@ class Reader:
     def read(self, batch: list[Fetched]) -> Answer:
         """Ask the reader for ``batch``; the answer is taken when called."""
         if not batch:
-            return lambda: []
+            return lambda: ReadBatch([], {})
         key = (batch[0].uid, batch[-1].uid)
         self._requests.put((key, batch))
         self._asked.append(key)
         return lambda: self._answer(key)
 
-    def _answer(self, key: Batch) -> list[Parsed] | None:
+    def _answer(self, key: Batch) -> ReadBatch | None:
         if self._broken or not self._asked or self._asked.pop(0) != key:
             self._broken = True  # asked out of order: no later answer can be trusted
             return None
         while True:
             try:
-                answered, parsed = self._answers.get(timeout=LOOK_AGAIN_SECONDS)
+                answered, read = self._answers.get(timeout=LOOK_AGAIN_SECONDS)
                 break
             except queue.Empty:
                 if not self._process.is_alive():
@@ -88,7 +91,7 @@ class Reader:
             log.warning("read_ahead_mismatch asked=%s answered=%s", key, answered)
             self._broken = True
             return None
-        return parsed
+        return read
 
     def close(self) -> None:
         self._requests.put(None)
@@ -101,7 +104,7 @@ class Reader:
 
 
 @contextmanager
-def reading_ahead(account: str, max_attachment_bytes: int) -> Iterator[Reader | None]:
+def reading_ahead(account: str, settings: Settings) -> Iterator[Reader | None]:
     """A reader for the account's batches until the block ends; ``None`` where no process of
     its own can be forked (no ``fork``, or a database in this process's memory)."""
     if not can_fork(db.engine.url):
@@ -111,14 +114,14 @@ def reading_ahead(account: str, max_attachment_bytes: int) -> Iterator[Reader | 
     # among them) and ends without closing them; nothing it holds is collected either.
     db.session.remove()
     gc.freeze()  # and the pages both processes hold stay shared (see dispatch_alongside)
-    reader = Reader(account, max_attachment_bytes, current_store())
+    reader = Reader(account, settings, current_store())
     try:
         yield reader
     finally:
         reader.close()
 
 
-def _read_until_done(requests, answers, account, max_attachment_bytes, blobs, *, parent) -> None:
+def _read_until_done(requests, answers, account, settings, blobs, *, parent) -> None:
     # Ctrl-C reaches the whole process group; the poll ends the reader when it stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -133,12 +136,12 @@ def _read_until_done(requests, answers, account, max_attachment_bytes, blobs, *,
         if request is None:
             return
         key, batch = request
-        parsed = [_sendable(item) for item in parse_fetched(account, batch, max_attachment_bytes)]
+        read = read_fetched(account, batch, settings)
         try:
-            store_blobs([item for item in parsed if not isinstance(item, Exception)], blobs)
+            store_blobs([item for item in read.parsed if not isinstance(item, Exception)], blobs)
         except Exception as error:  # intake writes what is missing, and reports it then
             log.info("read_ahead_blobs_failed error=%s: %s", type(error).__name__, error)
-        answers.put((key, parsed))
+        answers.put((key, replace(read, parsed=[_sendable(item) for item in read.parsed])))
 
 
 def _sendable(parsed: Parsed) -> Parsed:

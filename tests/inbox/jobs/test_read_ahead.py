@@ -18,15 +18,21 @@ from sqlalchemy import func, select
 from channels.email import Fetched
 from inbox.blobs import LocalBlobStore, current_store
 from inbox.extensions import db
+from inbox.intake import languages
 from inbox.intake import polling as intake_polling
 from inbox.jobs import read_ahead
 from inbox.jobs.polling import poll_account
 from inbox.jobs.read_ahead import Reader
 from inbox.models import Case, Message
-from tests.conftest import process_running
+from inbox.settings.config import load_settings
+from tests.conftest import process_running, write_config
 from tests.inbox.email_servers import append, citizen_mail, use_accounts
 
 MAILS = 8  # batches of 3, 3 and 2: the reader reads the second and the third
+ENGLISH = (
+    "Hello, I moved here last month and would like to know how I apply for a place in "
+    "kindergarten for my daughter, and whether the application form exists in English."
+)
 
 
 @pytest.fixture
@@ -61,17 +67,29 @@ def cases() -> int:
     return db.session.scalar(select(func.count()).select_from(Case))
 
 
-def test_the_batches_after_the_first_are_read_by_the_reader(app, small_batches, mailbox, answers):
+def test_the_batches_after_the_first_are_read_by_the_reader(
+    app, small_batches, mailbox, answers, monkeypatch
+):
+    told_here = []
+    tell = languages.message_language
+    monkeypatch.setattr(
+        languages, "message_language", lambda *args: told_here.append(1) or tell(*args)
+    )
     fill(mailbox)
+    append(mailbox, citizen_mail(sender="visitor@example.com", subject="In English", text=ENGLISH))
 
     report = poll_account(small_batches)
 
-    assert (report.new, report.failed, report.errors) == (MAILS, 0, [])
-    assert [len(parsed) for parsed in answers] == [3, 2]
-    assert cases() == MAILS
+    assert (report.new, report.failed, report.errors) == (MAILS + 1, 0, [])
+    assert [len(read.parsed) for read in answers] == [3, 3]
+    assert [len(read.languages) for read in answers] == [3, 3]
+    assert len(told_here) == 3  # the first batch's; the reader told the others'
+    assert cases() == MAILS + 1
+    english = db.session.scalar(select(Case).where(Case.subject == "In English"))
+    assert (english.language, english.language_guess) == ("en", "en")
     store = current_store()
     raw = db.session.scalars(select(Message.raw_sha256).where(Message.raw_sha256.is_not(None)))
-    assert [store.exists(sha) for sha in raw] == [True] * MAILS
+    assert [store.exists(sha) for sha in raw] == [True] * (MAILS + 1)
     assert multiprocessing.active_children() == []  # the reader ended with the poll
     assert poll_account(small_batches).new == 0  # the cursor is at the end
 
@@ -79,7 +97,7 @@ def test_the_batches_after_the_first_are_read_by_the_reader(app, small_batches, 
 def test_a_reader_that_dies_leaves_the_poll_to_parse_the_batches_itself(
     app, small_batches, mailbox, answers, monkeypatch
 ):
-    monkeypatch.setattr(read_ahead, "parse_fetched", lambda *_args: os._exit(3))  # the reader's
+    monkeypatch.setattr(read_ahead, "read_fetched", lambda *_args: os._exit(3))  # the reader's
     fill(mailbox)
 
     report = poll_account(small_batches)
@@ -123,14 +141,16 @@ def fetched(uid: int) -> Fetched:
 
 def test_the_reader_stores_the_files_and_answers_only_in_the_order_asked(tmp_path):
     store = LocalBlobStore(tmp_path / "blobs")
-    reader = Reader("postmottak", 10_000_000, store)
+    reader = Reader("postmottak", load_settings(write_config(tmp_path, "sqlite://")), store)
     try:
         first = [fetched(1), fetched(2)]
-        parsed = reader.read(first)()
-        assert [inbound.sender.value for inbound in parsed] == [
+        read = reader.read(first)()
+        assert [inbound.sender.value for inbound in read.parsed] == [
             "innbyggjar1@example.com",
             "innbyggjar2@example.com",
         ]
+        assert {detection.guess for detection in read.languages.values()} == {None}  # short
+        assert sorted(read.languages) == sorted(inbound.external_id for inbound in read.parsed)
         assert all(store.exists(hashlib.sha256(item.raw).hexdigest()) for item in first)
 
         earlier, later = reader.read([fetched(3)]), reader.read([fetched(4)])
@@ -146,16 +166,20 @@ import os
 from pathlib import Path
 from inbox.blobs import LocalBlobStore
 from inbox.jobs import read_ahead
+from inbox.settings.config import load_settings
 read_ahead.LOOK_AGAIN_SECONDS = 0.05
-reader = read_ahead.Reader("postmottak", 1000, LocalBlobStore(Path({root!r})))
+settings = load_settings({config!r})
+reader = read_ahead.Reader("postmottak", settings, LocalBlobStore(Path({root!r})))
 print(reader._process.pid, flush=True)
 os._exit(0)  # as SIGKILL would: the reader is never told to stop
 """
 
 
 def test_the_reader_stops_by_itself_when_the_poll_was_killed(tmp_path):
+    config = write_config(tmp_path, "sqlite://")
+    orphaned = ORPHANED.format(root=str(tmp_path / "blobs"), config=str(config))
     killed = subprocess.run(
-        [sys.executable, "-c", ORPHANED.format(root=str(tmp_path))],
+        [sys.executable, "-c", orphaned],
         capture_output=True,
         text=True,
         timeout=60,
