@@ -137,14 +137,17 @@ def _batches(
 ) -> Iterator[tuple[list[Fetched], ReadBatch | None]]:
     """Each chunk's messages fetched, in order, with what the reader read of them (``None``:
     intake parses them). With a reader, the next chunk is fetched and given to it before
-    this one is taken in, so it is read while this one is."""
-    ahead: tuple[list[Fetched], Answer] | None = None
+    this one is taken in, so it is read while this one is; the first one too, so the poll's
+    own process never parses or loads the language models."""
+
+    def fetched(chunk: list[int]) -> tuple[list[Fetched], Answer | None]:
+        batch = mailbox.fetch(chunk, now())
+        return batch, reader.read(batch) if reader is not None else None
+
+    ahead = None
     for index, chunk in enumerate(chunks):
-        batch, answer = ahead if ahead is not None else (mailbox.fetch(chunk, now()), None)
-        ahead = None
-        if reader is not None and index + 1 < len(chunks):
-            following = mailbox.fetch(chunks[index + 1], now())
-            ahead = following, reader.read(following)
+        batch, answer = ahead or fetched(chunk)
+        ahead = fetched(chunks[index + 1]) if reader and index + 1 < len(chunks) else None
         yield batch, answer() if answer is not None else None
 
 
