@@ -111,7 +111,9 @@ def _poll_with_progress(account, wake: Wake) -> PollReport:
             bar.update(count)
 
     try:
-        report = poll_account(account, on_total=on_total, on_message=on_message, on_committed=wake)
+        report = poll_account(
+            account, on_total=on_total, on_message=on_message, on_committed=wake, read_ahead=True
+        )
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

@@ -53,12 +53,16 @@ def poll_account(
     on_total: Progress | None = None,
     on_message: Progress | None = None,
     on_committed: Callable[[], None] | None = None,
+    read_ahead: bool = False,
 ) -> PollReport:
     """Read the account's folder from its cursor to the end; never raises for one message.
 
     Commits as it goes, starting with whatever the session holds; ``on_committed`` is
     called after each batch's commit (a dispatcher beside the poll sends its
-    acknowledgements then).
+    acknowledgements then). ``read_ahead``: a folder of more than one batch is read by a
+    process forked beside this one (:mod:`inbox.jobs.read_ahead`); only for a caller
+    whose other threads a fork may leave behind (`svarfrist poll` has none; the worker's
+    scheduler runs jobs in threads, so its polls read every batch themselves).
     """
     db.session.commit()
     report = PollReport(account.name, account.imap.folder if account.imap else "")
@@ -76,6 +80,7 @@ def poll_account(
                 on_total or _ignore,
                 on_message or _ignore,
                 on_committed or _nothing,
+                read_ahead,
             )
         except (MailboxError, SQLAlchemyError) as error:
             # Nothing uncommitted is marked at the source; the next poll starts from the cursor.
@@ -100,6 +105,7 @@ def _poll(
     on_total: Progress,
     on_message: Progress,
     on_committed: Callable[[], None],
+    read_ahead: bool,
 ):
     imap = account.imap
     with Mailbox(account.name, imap) as mailbox:
@@ -113,7 +119,7 @@ def _poll(
             return
         size = imap.batch_size
         chunks = [uids[start : start + size] for start in range(0, len(uids), size)]
-        with _reader_for(account, len(chunks)) as reader:
+        with _reader_for(account, len(chunks) if read_ahead else 1) as reader:
             for batch, read in _batches(mailbox, chunks, reader):
                 begin_write()
                 stored = polling.take_in(account, batch, report, on_message, read)

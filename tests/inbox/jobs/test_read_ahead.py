@@ -76,7 +76,7 @@ def test_every_batch_is_read_by_the_reader(app, small_batches, mailbox, answers,
     fill(mailbox)
     append(mailbox, citizen_mail(sender="visitor@example.com", subject="In English", text=ENGLISH))
 
-    report = poll_account(small_batches)
+    report = poll_account(small_batches, read_ahead=True)
 
     assert (report.new, report.failed, report.errors) == (MAILS + 1, 0, [])
     assert [len(read.parsed) for read in answers] == [3, 3, 3]
@@ -89,7 +89,7 @@ def test_every_batch_is_read_by_the_reader(app, small_batches, mailbox, answers,
     raw = db.session.scalars(select(Message.raw_sha256).where(Message.raw_sha256.is_not(None)))
     assert [store.exists(sha) for sha in raw] == [True] * (MAILS + 1)
     assert multiprocessing.active_children() == []  # the reader ended with the poll
-    assert poll_account(small_batches).new == 0  # the cursor is at the end
+    assert poll_account(small_batches, read_ahead=True).new == 0  # the cursor is at the end
 
 
 def test_a_reader_that_dies_leaves_the_poll_to_parse_the_batches_itself(
@@ -98,7 +98,7 @@ def test_a_reader_that_dies_leaves_the_poll_to_parse_the_batches_itself(
     monkeypatch.setattr(read_ahead, "read_fetched", lambda *_args: os._exit(3))  # the reader's
     fill(mailbox)
 
-    report = poll_account(small_batches)
+    report = poll_account(small_batches, read_ahead=True)
 
     assert (report.new, report.failed) == (MAILS, 0)
     assert answers == [None, None, None]
@@ -123,12 +123,14 @@ def test_a_message_the_reader_cannot_parse_stops_the_poll_before_it(
     monkeypatch.setattr(intake_polling, "parse_email", failing)  # the forked reader has it too
     fill(mailbox)
 
-    report = poll_account(small_batches)
+    report = poll_account(small_batches, read_ahead=True)
 
     assert (report.new, report.failed) == (4, 1)
     assert report.errors == ["UID 5: RuntimeError: Unpicklable: a header no parser foresaw (From)"]
     monkeypatch.setattr(intake_polling, "parse_email", parse)
-    assert poll_account(small_batches).new == MAILS - 4  # read again from the one that failed
+    assert (
+        poll_account(small_batches, read_ahead=True).new == MAILS - 4
+    )  # read again from the one that failed
     assert cases() == MAILS
 
 
@@ -188,3 +190,12 @@ def test_the_reader_stops_by_itself_when_the_poll_was_killed(tmp_path):
     while process_running(child) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not process_running(child)
+
+
+def test_a_poll_reads_ahead_only_when_its_caller_asks(app, small_batches, mailbox, answers):
+    fill(mailbox)
+
+    report = poll_account(small_batches)  # as the worker polls: its scheduler has threads
+
+    assert (report.new, answers) == (MAILS, [])
+    assert cases() == MAILS
