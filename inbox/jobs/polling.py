@@ -119,7 +119,7 @@ def _poll(
             return
         size = imap.batch_size
         chunks = [uids[start : start + size] for start in range(0, len(uids), size)]
-        with _reader_for(account, len(chunks) if read_ahead else 1) as reader:
+        with _reader_for(account, read_ahead and len(chunks) > 1) as reader:
             for batch, read in _batches(mailbox, chunks, reader):
                 begin_write()
                 stored = polling.take_in(account, batch, report, on_message, read)
@@ -131,9 +131,9 @@ def _poll(
                 _advance(account, mailbox.uidvalidity, batch[-1].uid if batch else last_uid)
 
 
-def _reader_for(account: EmailAccount, chunks: int) -> AbstractContextManager[Reader | None]:
-    """A reader ahead of the poll (:mod:`inbox.jobs.read_ahead`), for more than one batch."""
-    if chunks < 2:
+def _reader_for(account: EmailAccount, wanted: bool) -> AbstractContextManager[Reader | None]:
+    """A reader ahead of the poll (:mod:`inbox.jobs.read_ahead`), when ``wanted``."""
+    if not wanted:
         return nullcontext(None)
     return reading_ahead(account.name, current_app.extensions["svarfrist"])
 

@@ -54,7 +54,6 @@ class Reader:
         self._answers = forking.Queue()
         # Neither side waits at its exit for what the other will no longer read.
         self._requests.cancel_join_thread()
-        self._asked: list[Batch] = []
         self._broken = False
         self._process = forking.Process(
             target=_read_until_done,
@@ -71,12 +70,12 @@ class Reader:
             return lambda: ReadBatch([], {})
         key = (batch[0].uid, batch[-1].uid)
         self._requests.put((key, batch))
-        self._asked.append(key)
         return lambda: self._answer(key)
 
     def _answer(self, key: Batch) -> ReadBatch | None:
-        if self._broken or not self._asked or self._asked.pop(0) != key:
-            self._broken = True  # asked out of order: no later answer can be trusted
+        """The answers come in the order asked: one taken out of order is another batch's,
+        and no later answer can be trusted."""
+        if self._broken:
             return None
         while True:
             try:
@@ -119,6 +118,9 @@ def reading_ahead(account: str, settings: Settings) -> Iterator[Reader | None]:
         yield reader
     finally:
         reader.close()
+        # A poll without --once reads ahead each round: what was frozen for this fork may
+        # become garbage later and must stay collectable.
+        gc.unfreeze()
 
 
 def _read_until_done(requests, answers, account, settings, blobs, *, parent) -> None:
