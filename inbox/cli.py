@@ -7,6 +7,8 @@ machine where only the configuration file exists.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import sys
 from datetime import datetime
@@ -74,6 +76,19 @@ cli = _Group(
     add_default_commands=True,
     help="Svarfrist: one inbox for every channel, with a reply promise for every message.",
 )
+
+
+def main() -> None:
+    """The ``svarfrist`` console script: :data:`cli`, and an exit that does not sweep the heap.
+
+    While the interpreter tears its modules down at exit, its collector walks every object
+    again and again: 0.4 s after a poll of 1,000 e-mails, longer than the poll's start-up
+    takes to import SQLAlchemy. Frozen objects are left out of those walks. Nothing is lost
+    by it: the commands close what they opened (database sessions, IMAP and SMTP
+    connections, their child processes) before they return, every other exit handler still
+    runs, and the system takes the memory back."""
+    atexit.register(gc.freeze)
+    cli(prog_name="svarfrist")
 
 
 def settings_or_exit(path: str | None = None) -> Settings:
